@@ -1,0 +1,20 @@
+using Marten;
+using Microsoft.AspNetCore.Http;
+using Wolverine.Http;
+using Wolverine.Http.Marten;
+
+namespace Funding.Funds.Viewing;
+
+public static class FundEndpoints
+{
+    [WolverineGet("/api/funds/{fundId}")]
+    [Tags("Funds")]
+    [EndpointSummary("A fund as it stands")]
+    public static Fund Get([Document(Required = true)] Fund fund) => fund;
+
+    [WolverineGet("/api/funds")]
+    [Tags("Funds")]
+    [EndpointSummary("Every fund, by code")]
+    public static Task<IReadOnlyList<Fund>> List(IQuerySession session, CancellationToken cancellation) =>
+        session.Query<Fund>().OrderBy(x => x.Code).ToListAsync(cancellation);
+}

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Funding.Hosting;
+
+/// <summary>
+/// Optimistic-concurrency failures and duplicate stream ids are the caller's conflict, not a server fault:
+/// they answer 409 with ProblemDetails, and nothing was written.
+/// </summary>
+public sealed class ConflictExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var detail = Describe(exception);
+        if (detail is null) return false;
+
+        context.Response.StatusCode = StatusCodes.Status409Conflict;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "Conflict",
+                Detail = detail,
+            },
+        });
+    }
+
+    static string? Describe(Exception exception) => exception switch
+    {
+        JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException =>
+            "It already exists: this record was created before, so nothing new was written.",
+        JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException =>
+            "Someone else changed it since you read it. Reload and try again; nothing was written.",
+        _ => exception.InnerException is { } inner ? Describe(inner) : null,
+    };
+}

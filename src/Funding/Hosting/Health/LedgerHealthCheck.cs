@@ -1,0 +1,109 @@
+using Funding.Hosting.EmbeddedPostgres;
+using JasperFx.Events.Daemon;
+using Marten;
+using Npgsql;
+using Weasel.Core;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Funding.Hosting.Health;
+
+public sealed record LedgerHealth(string Status, DatabaseHealth Database, SchemaHealth Schema, ProjectionHealth Projections);
+
+public sealed record DatabaseHealth(bool Reachable, bool Embedded, string? DataDirectory, string? Error);
+
+/// <summary>Current when the database holds every table and function this build expects.</summary>
+public sealed record SchemaHealth(bool? Current, string? Error);
+
+public sealed record ProjectionHealth(string DaemonMode, bool? RunningOnThisNode, long? HighWaterMark, IReadOnlyList<ShardHealth> Shards);
+
+public sealed record ShardHealth(string Name, long Sequence, long Behind);
+
+/// <summary>
+/// GET /health: 200 when the database answers and its schema is current, 503 otherwise, with the reason.
+/// </summary>
+public sealed class LedgerHealthCheck(FundingDatabase database, IDocumentStore store, IServiceProvider services) : IHealthCheck
+{
+    public const string Path = "/health";
+    static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellation = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        timeout.CancelAfter(Timeout);
+
+        var reachable = await ReachabilityError(timeout.Token);
+        var databaseHealth = new DatabaseHealth(reachable is null, database.IsEmbedded, database.DataDirectory, reachable);
+
+        var schema = new SchemaHealth(null, "not checked: the database is unreachable");
+        var projections = new ProjectionHealth(DaemonModeOf(), RunningOnThisNode(), null, []);
+        if (databaseHealth.Reachable)
+        {
+            schema = await CheckSchema();
+            projections = await CheckProjections(projections, timeout.Token);
+        }
+
+        var healthy = databaseHealth.Reachable && schema.Current == true;
+        var report = new LedgerHealth(healthy ? "Healthy" : "Unhealthy", databaseHealth, schema, projections);
+        var data = new Dictionary<string, object> { [nameof(LedgerHealth)] = report };
+        return healthy ? HealthCheckResult.Healthy(data: data) : HealthCheckResult.Unhealthy(data: data);
+    }
+
+    /// <summary>Writes the ledger's report as the response body instead of ASP.NET's plain-text status.</summary>
+    public static Task WriteReport(HttpContext context, HealthReport result)
+    {
+        var report = result.Entries.Values.Select(x => x.Data.GetValueOrDefault(nameof(LedgerHealth))).OfType<LedgerHealth>().FirstOrDefault();
+        var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        return context.Response.WriteAsJsonAsync(report ?? (object)new { status = result.Status.ToString() }, options);
+    }
+
+    /// <summary>Null when the database answers a query; else why not.</summary>
+    async Task<string?> ReachabilityError(CancellationToken cancellation)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(database.ConnectionString);
+            await connection.OpenAsync(cancellation);
+            await using var command = new NpgsqlCommand("select 1", connection);
+            await command.ExecuteScalarAsync(cancellation);
+            return null;
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+            return e.Message;
+        }
+    }
+
+    async Task<SchemaHealth> CheckSchema()
+    {
+        try
+        {
+            var migration = await store.Storage.Database.CreateMigrationAsync();
+            return new SchemaHealth(migration.Difference == SchemaPatchDifference.None, null);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            return new SchemaHealth(false, e.Message);
+        }
+    }
+
+    async Task<ProjectionHealth> CheckProjections(ProjectionHealth health, CancellationToken cancellation)
+    {
+        var statistics = await store.Advanced.FetchEventStoreStatistics(token: cancellation);
+        var progress = await store.Advanced.AllProjectionProgress(token: cancellation);
+        var highWaterMark = statistics.EventSequenceNumber;
+        var shards = progress
+            .Where(x => x.ShardName != "HighWaterMark")
+            .Select(x => new ShardHealth(x.ShardName, x.Sequence, Math.Max(0, highWaterMark - x.Sequence)))
+            .OrderBy(x => x.Name)
+            .ToList();
+        return health with { HighWaterMark = highWaterMark, Shards = shards };
+    }
+
+    string DaemonModeOf() =>
+        store.Options is StoreOptions options ? options.Projections.AsyncMode.ToString() : "unknown";
+
+    bool? RunningOnThisNode() =>
+        services.GetService<IProjectionCoordinator>()?.DaemonForMainDatabase().IsRunning;
+}

@@ -1,0 +1,19 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NodaTime;
+using NodaTime.Serialization.SystemTextJson;
+
+namespace Funding.Hosting;
+
+/// <summary>One JSON shape for events, documents, messages and HTTP: NodaTime as ISO text, enums by name.</summary>
+public static class JsonForFunding
+{
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
+        if (!options.Converters.OfType<JsonStringEnumConverter>().Any())
+        {
+            options.Converters.Add(new JsonStringEnumConverter());
+        }
+    }
+}

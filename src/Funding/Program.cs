@@ -1,0 +1,68 @@
+using System.Text.Json.Serialization;
+using Funding.Hosting;
+using Funding.Hosting.EmbeddedPostgres;
+using Funding.Hosting.Health;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using JasperFx;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using NodaTime;
+using NodaTime.Serialization.SystemTextJson;
+using Wolverine;
+using Wolverine.Http;
+using Weasel.Core;
+using Wolverine.Marten;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Host.ApplyJasperFxExtensions();
+
+builder.Services.AddSingleton(services => FundingDatabase.Open(
+    services.GetRequiredService<IConfiguration>(),
+    services.GetRequiredService<ILoggerFactory>().CreateLogger("Funding.EmbeddedPostgres")));
+
+builder.Services.AddMarten(services =>
+    {
+        var database = services.GetRequiredService<FundingDatabase>();
+        var opts = new StoreOptions();
+        opts.Connection(database.ConnectionString);
+        opts.DatabaseSchemaName = "funding";
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, JsonForFunding.Configure);
+        // Production schema changes come from db-apply or migrations/, never from the running service.
+        opts.AutoCreateSchemaObjects = database.AppliesSchemaChanges ? AutoCreate.CreateOrUpdate : AutoCreate.None;
+
+        opts.Projections.Snapshot<Funding.Funds.Fund>(SnapshotLifecycle.Inline);
+        return opts;
+    })
+    .UseLightweightSessions()
+    .IntegrateWithWolverine()
+    // HotCold: one node runs the projections now; more nodes can join later and take over on failure.
+    .AddAsyncDaemon(DaemonMode.HotCold);
+
+builder.Services.AddHostedService<ApplySchemaOnStartup>();
+
+builder.Host.UseWolverine(opts =>
+{
+    opts.UseRuntimeCompilation();
+    opts.UseSystemTextJsonForSerialization(JsonForFunding.Configure);
+    opts.Policies.AutoApplyTransactions();
+    opts.Policies.UseDurableLocalQueues();
+    opts.Policies.UseDurableInboxOnAllListeners();
+    opts.Policies.UseDurableOutboxOnAllSendingEndpoints();
+});
+
+builder.Services.AddWolverineHttp();
+builder.Services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o => JsonForFunding.Configure(o.SerializerOptions));
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ConflictExceptionHandler>();
+builder.Services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger");
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.MapWolverineEndpoints();
+app.MapHealthChecks(LedgerHealthCheck.Path, new HealthCheckOptions { ResponseWriter = LedgerHealthCheck.WriteReport });
+
+return await app.RunJasperFxCommands(args);
+
+/// <summary>The service's entry point; public so that tests can host it.</summary>
+public partial class Program;
