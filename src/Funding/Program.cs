@@ -58,11 +58,28 @@ builder.Services.AddExceptionHandler<ConflictExceptionHandler>();
 builder.Services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger");
 
 var app = builder.Build();
+
+// Listing the verbs needs no database.
+if (IsHelpRequest(args)) return await app.RunJasperFxCommands(args);
+
+// Start (or reach) the database before anything else touches it, so a missing PostgreSQL is a message, not a stack trace.
+try
+{
+    app.Services.GetRequiredService<FundingDatabase>();
+}
+catch (EmbeddedPostgresException e)
+{
+    Console.Error.WriteLine($"Funding cannot start: {e.Message}");
+    return 2;
+}
+
 app.UseExceptionHandler();
 app.MapWolverineEndpoints();
 app.MapHealthChecks(LedgerHealthCheck.Path, new HealthCheckOptions { ResponseWriter = LedgerHealthCheck.WriteReport });
 
 return await app.RunJasperFxCommands(args);
+
+static bool IsHelpRequest(string[] args) => args is [var verb, ..] && verb is "help" or "?" or "-h" or "--help";
 
 /// <summary>The service's entry point; public so that tests can host it.</summary>
 public partial class Program;

@@ -136,6 +136,18 @@ public sealed class PostgresCluster : IDisposable
 
     public void Dispose() => Stop();
 
+    /// <summary>Stops any server still running on a data directory and deletes it (throwaway clusters only).</summary>
+    public static void Discard(string dataDirectory, EmbeddedPostgresSettings settings, ILogger logger)
+    {
+        var clusterDirectory = Path.Combine(dataDirectory, "postgres");
+        if (File.Exists(Path.Combine(clusterDirectory, "postmaster.pid")))
+        {
+            StopLeftoverServer(PostgresBinaries.Locate(), clusterDirectory, IsRoot() ? settings.OsUser : null, logger);
+        }
+
+        if (Directory.Exists(dataDirectory)) Directory.Delete(dataDirectory, recursive: true);
+    }
+
     bool TryStartServer(EmbeddedPostgresSettings settings, out string failure)
     {
         // pg_ctl hands -o to a shell, so the empty socket directory is written as ''.

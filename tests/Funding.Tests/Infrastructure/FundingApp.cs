@@ -1,0 +1,37 @@
+using Alba;
+using JasperFx.CommandLine;
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
+
+namespace Funding.Tests.Infrastructure;
+
+/// <summary>The whole service in memory (Alba), on a fresh database of the run's test cluster. One per test class.</summary>
+public class FundingApp : IAsyncLifetime
+{
+    public IAlbaHost Host { get; private set; } = null!;
+    public string ConnectionString { get; private set; } = "";
+
+    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = TestCluster.CreateDatabase(GetType().Name);
+
+        // The service's Main hands control to JasperFx's command line; under a test host it must just start.
+        JasperFxEnvironment.AutoStartHost = true;
+        Host = await AlbaHost.For<Program>(web =>
+        {
+            web.UseSetting("ConnectionStrings:Funding", ConnectionString);
+            web.UseSetting("Funding:Database:ApplySchemaChanges", "true");
+            web.ConfigureServices(services =>
+            {
+                services.RunWolverineInSoloMode();
+                services.MartenDaemonModeIsSolo();
+            });
+        });
+    }
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+}

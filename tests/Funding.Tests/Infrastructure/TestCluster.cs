@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using Funding.Hosting.EmbeddedPostgres;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Funding.Tests.Infrastructure;
+
+/// <summary>
+/// One throwaway PostgreSQL cluster per test run, in a temp directory, from the same embedded-cluster code the
+/// service uses. Each test class gets a fresh database. The cluster is stopped and deleted when the run ends,
+/// pass or fail; clusters left by killed runs are swept at the next start.
+/// </summary>
+public static class TestCluster
+{
+    static readonly string Root = Path.Combine(Path.GetTempPath(), "funding-tests");
+    static readonly EmbeddedPostgresSettings Settings = new() { Durable = false, MaxConnections = 300 };
+    static readonly Lazy<PostgresCluster> Cluster = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public static PostgresCluster Instance => Cluster.Value;
+
+    /// <summary>A new, empty database; its name starts with the given label so a failing run is easy to inspect.</summary>
+    public static string CreateDatabase(string label)
+    {
+        var name = $"{new string(label.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(40).ToArray())}_{Guid.NewGuid():N}"[..^20];
+        Instance.EnsureDatabase(name);
+        return Instance.ConnectionStringFor(name);
+    }
+
+    /// <summary>A fresh directory for a test that runs its own cluster or service; deleted with the run.</summary>
+    public static string NewScratchDirectory(string label)
+    {
+        var directory = Path.Combine(RunDirectory, "scratch", $"{label}-{Guid.NewGuid():N}"[..(label.Length + 9)]);
+        Directory.CreateDirectory(directory);
+        return directory;
+    }
+
+    static string RunDirectory => Path.Combine(Root, $"run-{Environment.ProcessId}");
+
+    static PostgresCluster Start()
+    {
+        SweepLeftoversOfDeadRuns();
+        Settings.DataDirectory = Path.Combine(RunDirectory, "cluster");
+        var cluster = PostgresCluster.Start(Settings, NullLogger.Instance);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            cluster.Stop();
+            DiscardQuietly(RunDirectory);
+        };
+        return cluster;
+    }
+
+    static void SweepLeftoversOfDeadRuns()
+    {
+        if (!Directory.Exists(Root)) return;
+        foreach (var run in Directory.EnumerateDirectories(Root, "run-*"))
+        {
+            if (int.TryParse(Path.GetFileName(run)["run-".Length..], out var pid) && !IsAlive(pid))
+            {
+                DiscardQuietly(run);
+            }
+        }
+    }
+
+    /// <summary>Stops every cluster under the directory (the run's own and the scratch ones) and deletes it.</summary>
+    static void DiscardQuietly(string directory)
+    {
+        try
+        {
+            var clusters = Directory.Exists(directory)
+                ? Directory.EnumerateFiles(directory, "PG_VERSION", SearchOption.AllDirectories)
+                    .Select(file => Path.GetDirectoryName(Path.GetDirectoryName(file)!)!)
+                    .ToList()
+                : [];
+            foreach (var dataDirectory in clusters) PostgresCluster.Discard(dataDirectory, Settings, NullLogger.Instance);
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or EmbeddedPostgresException)
+        {
+            Console.Error.WriteLine($"Could not remove the test cluster at {directory}: {e.Message}");
+        }
+    }
+
+    static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}
