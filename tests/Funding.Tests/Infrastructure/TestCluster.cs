@@ -39,13 +39,41 @@ public static class TestCluster
     {
         SweepLeftoversOfDeadRuns();
         Settings.DataDirectory = Path.Combine(RunDirectory, "cluster");
+        WatchForTheEndOfThisRun();
         var cluster = PostgresCluster.Start(Settings, NullLogger.Instance);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            cluster.Stop();
-            DiscardQuietly(RunDirectory);
-        };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Shutdown();
         return cluster;
+    }
+
+    /// <summary>
+    /// The test host can be killed before it cleans up (a crash, a runner timeout, kill -9). A detached watcher
+    /// outlives it: once this process is gone it shuts down (SIGQUIT: immediate) every server of the run and deletes
+    /// the run's directory.
+    /// </summary>
+    static void WatchForTheEndOfThisRun()
+    {
+        var script =
+            "exec </dev/null >/dev/null 2>&1; " +
+            $"while kill -0 {Environment.ProcessId}; do sleep 1; done; " +
+            $"for pidfile in $(find '{RunDirectory}' -name postmaster.pid); do kill -QUIT $(head -n 1 \"$pidfile\"); done; " +
+            $"sleep 2; rm -rf '{RunDirectory}'";
+        var watcher = new ProcessStartInfo("setsid", ["sh", "-c", script])
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(watcher);
+    }
+
+    /// <summary>Stops the run's clusters and deletes their directory; called once the last test has finished.</summary>
+    public static void Shutdown()
+    {
+        if (!Cluster.IsValueCreated) return;
+        Cluster.Value.Stop();
+        DiscardQuietly(RunDirectory);
+
     }
 
     static void SweepLeftoversOfDeadRuns()
@@ -53,7 +81,7 @@ public static class TestCluster
         if (!Directory.Exists(Root)) return;
         foreach (var run in Directory.EnumerateDirectories(Root, "run-*"))
         {
-            if (int.TryParse(Path.GetFileName(run)["run-".Length..], out var pid) && !IsAlive(pid))
+            if (int.TryParse(Path.GetFileName(run)["run-".Length..], out var pid) && !Processes.IsRunning(pid))
             {
                 DiscardQuietly(run);
             }
@@ -79,16 +107,4 @@ public static class TestCluster
         }
     }
 
-    static bool IsAlive(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
 }

@@ -246,7 +246,11 @@ public sealed class PostgresCluster : IDisposable
     {
         try
         {
-            return File.ReadAllText($"/proc/{pid}/comm").Trim() is "postgres" or "postmaster";
+            // A zombie has already exited; only its process-table entry is left.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
+            var state = stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault();
+            return name is "postgres" or "postmaster" && state is not ('Z' or 'X');
         }
         catch (IOException)
         {
