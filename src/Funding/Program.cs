@@ -39,11 +39,13 @@ builder.Services.AddMarten(services =>
     // HotCold: one node runs the projections now; more nodes can join later and take over on failure.
     .AddAsyncDaemon(DaemonMode.HotCold);
 
-builder.Services.AddHostedService<ApplySchemaOnStartup>();
+// First of all hosted services: Wolverine and the projection daemon need their tables when they start.
+builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, ApplySchemaOnStartup>());
 
 builder.Host.UseWolverine(opts =>
 {
     opts.UseRuntimeCompilation();
+    opts.AutoBuildMessageStorageOnStartup = AutoCreate.None; // ApplySchemaOnStartup decides
     opts.UseSystemTextJsonForSerialization(JsonForFunding.Configure);
     opts.Policies.AutoApplyTransactions();
     opts.Policies.UseDurableLocalQueues();

@@ -1,16 +1,22 @@
 using Funding.Hosting.EmbeddedPostgres;
+using Funding.Hosting.Health;
 using JasperFx;
-using Marten;
 
 namespace Funding.Hosting;
 
-/// <summary>Brings the embedded database's schema up to date at start; does nothing against a production server.</summary>
-public sealed class ApplySchemaOnStartup(FundingDatabase database, IDocumentStore store) : IHostedService
+/// <summary>
+/// Brings the embedded database's schema (Marten's store and Wolverine's message store) up to date before anything
+/// else starts. Against a production server it does nothing: there db-apply or migrations/ change the schema.
+/// </summary>
+public sealed class ApplySchemaOnStartup(FundingDatabase database, IServiceProvider services) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!database.AppliesSchemaChanges) return;
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate);
+        foreach (var schema in await LedgerHealthCheck.ExpectedSchemas(services))
+        {
+            await schema.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate, ct: cancellationToken);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -3,6 +3,7 @@ using JasperFx.Events.Daemon;
 using Marten;
 using Npgsql;
 using Weasel.Core;
+using Weasel.Core.Migrations;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -79,13 +80,34 @@ public sealed class LedgerHealthCheck(FundingDatabase database, IDocumentStore s
     {
         try
         {
-            var migration = await store.Storage.Database.CreateMigrationAsync();
-            return new SchemaHealth(migration.Difference == SchemaPatchDifference.None, null);
+            // Marten's store and Wolverine's message store each describe the schema they expect.
+            var outOfDate = new List<string>();
+            foreach (var expected in await ExpectedSchemas(services))
+            {
+                var migration = await expected.CreateMigrationAsync();
+                if (migration.Difference != SchemaPatchDifference.None) outOfDate.Add(expected.Id.ToString());
+            }
+
+            return outOfDate.Count == 0
+                ? new SchemaHealth(true, null)
+                : new SchemaHealth(false, $"Pending schema changes in {string.Join(", ", outOfDate)}: run db-apply or the SQL in migrations/.");
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {
             return new SchemaHealth(false, e.Message);
         }
+    }
+
+    /// <summary>Every database the service's configuration expects a schema in.</summary>
+    public static async Task<IReadOnlyList<IDatabase>> ExpectedSchemas(IServiceProvider services)
+    {
+        var databases = new List<IDatabase>();
+        foreach (var source in services.GetServices<IDatabaseSource>())
+        {
+            databases.AddRange(await source.BuildDatabases());
+        }
+
+        return databases;
     }
 
     async Task<ProjectionHealth> CheckProjections(ProjectionHealth health, CancellationToken cancellation)
