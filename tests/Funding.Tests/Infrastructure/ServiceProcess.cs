@@ -43,7 +43,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         var port = FreePort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
         var info = StartInfo([], dataDirectory, environment);
-        info.Environment["ASPNETCORE_URLS"] = baseAddress.ToString();
+        info.Environment["Urls"] = baseAddress.ToString(); // overrides appsettings.json, as a user would
         return new ServiceProcess(Process.Start(info)!, baseAddress);
     }
 
