@@ -60,10 +60,23 @@ public class ServiceProcessTests
             ("FUNDING_PG_BIN", "/nonexistent"));
 
         exitCode.ShouldBe(0);
-        foreach (var verb in new[] { "db-apply", "db-patch", "db-assert", "projections", "codegen" })
+        foreach (var verb in new[] { "db-apply", "db-patch", "db-assert", "projections", "codegen", "db-shell" })
         {
             output.ShouldContain(verb);
         }
+    }
+
+    [Fact]
+    public async Task db_shell_runs_sql_against_the_embedded_ledger_and_stops_the_server_afterwards()
+    {
+        var dataDirectory = TestCluster.NewScratchDirectory("dbshell");
+
+        var (exitCode, output) = await ServiceProcess.RunVerb(
+            ["db-shell", "-c", "select 'ledger ' || current_database()"], dataDirectory);
+
+        exitCode.ShouldBe(0, output);
+        output.ShouldContain("ledger funding");
+        File.Exists(Path.Combine(dataDirectory, "postgres", "postmaster.pid")).ShouldBeFalse();
     }
 
     [Fact]
