@@ -15,7 +15,6 @@ using Weasel.Core;
 using Wolverine.Marten;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Host.ApplyJasperFxExtensions();
 
 builder.Services.AddSingleton(services => FundingDatabase.Open(
     services.GetRequiredService<IConfiguration>(),
