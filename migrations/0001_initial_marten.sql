@@ -459,6 +459,14 @@ END;
 $function$;
 
 
+CREATE TABLE IF NOT EXISTS funding.mt_doc_contribution (
+    id                  uuid                        NOT NULL,
+    data                jsonb                       NOT NULL,
+    mt_last_modified    timestamp with time zone    NULL DEFAULT (transaction_timestamp()),
+    mt_dotnet_type      varchar                     NULL,
+    mt_version          bigint                      NOT NULL DEFAULT 0,
+CONSTRAINT pkey_mt_doc_contribution_id PRIMARY KEY (id)
+);
 CREATE TABLE IF NOT EXISTS funding.mt_doc_deadletterevent (
     id                  uuid                        NOT NULL,
     data                jsonb                       NOT NULL,
@@ -482,6 +490,14 @@ CREATE TABLE IF NOT EXISTS funding.mt_doc_fund (
     mt_dotnet_type      varchar                     NULL,
     mt_version          bigint                      NOT NULL DEFAULT 0,
 CONSTRAINT pkey_mt_doc_fund_id PRIMARY KEY (id)
+);
+CREATE TABLE IF NOT EXISTS funding.mt_doc_package (
+    id                  uuid                        NOT NULL,
+    data                jsonb                       NOT NULL,
+    mt_last_modified    timestamp with time zone    NULL DEFAULT (transaction_timestamp()),
+    mt_dotnet_type      varchar                     NULL,
+    mt_version          bigint                      NOT NULL DEFAULT 0,
+CONSTRAINT pkey_mt_doc_package_id PRIMARY KEY (id)
 );
 CREATE TABLE IF NOT EXISTS funding.mt_streams (
     id                   uuid           NOT NULL,

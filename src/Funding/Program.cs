@@ -4,7 +4,6 @@ using Funding.Hosting.EmbeddedPostgres;
 using Funding.Hosting.Health;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using JasperFx;
-using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using NodaTime;
@@ -31,12 +30,15 @@ builder.Services.AddMarten(services =>
         opts.AutoCreateSchemaObjects = database.AppliesSchemaChanges ? AutoCreate.CreateOrUpdate : AutoCreate.None;
 
         opts.Projections.Snapshot<Funding.Funds.Fund>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<Funding.Packages.Package>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<Funding.Contributions.Contribution>(SnapshotLifecycle.Inline);
         return opts;
     })
     .UseLightweightSessions()
-    .IntegrateWithWolverine()
-    // HotCold: one node runs the projections now; more nodes can join later and take over on failure.
-    .AddAsyncDaemon(DaemonMode.HotCold);
+    // Wolverine runs the asynchronous projections: on one node now, spread over the nodes (and moved off a
+    // failed one) when there are several. Marten's own HotCold election needs a DistributedLock.Core that the
+    // registry does not serve (see ops/redirects/README.md).
+    .IntegrateWithWolverine(integration => integration.UseWolverineManagedEventSubscriptionDistribution = true);
 
 // First of all hosted services: Wolverine and the projection daemon need their tables when they start.
 builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, ApplySchemaOnStartup>());

@@ -27,7 +27,7 @@ public class HealthTests(FundingApp app) : IClassFixture<FundingApp>
             "Healthy",
             new DatabaseHealth(Reachable: true, Embedded: false, DataDirectory: null, Error: null),
             new SchemaHealth(Current: true, Error: null),
-            health.Projections with { DaemonMode = "Solo" }));
+            health.Projections with { DaemonMode = "ExternallyManaged" }));
         health.Projections.HighWaterMark.ShouldNotBeNull();
     }
 
@@ -48,7 +48,6 @@ public class HealthTests(FundingApp app) : IClassFixture<FundingApp>
             web.ConfigureServices(services =>
             {
                 services.RunWolverineInSoloMode();
-                services.MartenDaemonModeIsSolo();
             });
         });
         await host.Scenario(s =>

@@ -28,7 +28,6 @@ public class FundingApp : IAsyncLifetime
             web.ConfigureServices(services =>
             {
                 services.RunWolverineInSoloMode();
-                services.MartenDaemonModeIsSolo();
             });
         });
     }

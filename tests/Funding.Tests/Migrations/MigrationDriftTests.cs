@@ -47,7 +47,6 @@ public class MigrationDriftTests
             web.ConfigureServices(services =>
             {
                 services.RunWolverineInSoloMode();
-                services.MartenDaemonModeIsSolo();
             });
         });
     }

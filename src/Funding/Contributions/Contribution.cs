@@ -1,0 +1,111 @@
+using Funding.Ledger;
+using NodaTime;
+
+namespace Funding.Contributions;
+
+public enum ContributionMovementKind
+{
+    Pledged,
+    PledgeReduced,
+    Signed,
+    AgreementReduced,
+    Received,
+}
+
+/// <summary>One dated step of a contribution, in its currency and in USD, for donor statements by year.</summary>
+public sealed record ContributionMovement(ContributionMovementKind Kind, LocalDate On, Money Amount, Money UsdEquivalent);
+
+/// <summary>
+/// A donor's contribution to one fund, in one currency: the pledge, the signed agreement (a receivable) and the
+/// cash received. Folded from its stream; also an inline snapshot.
+/// </summary>
+public sealed record Contribution(Guid Id, string Reference, Guid FundId, string Donor, string Currency)
+{
+    public int Version { get; set; }
+
+    public Guid? EarmarkedPackageId { get; set; }
+
+    public decimal Pledged { get; set; }
+    public decimal PledgeReductions { get; set; }
+    public decimal PledgeRate { get; set; }
+
+    public decimal Signed { get; set; }
+    public decimal SignedUsd { get; set; }
+    public decimal SigningRate { get; set; }
+    public IReadOnlyList<Instalment> Instalments { get; set; } = [];
+
+    public decimal AgreementReductions { get; set; }
+    public decimal AgreementReductionsUsd { get; set; }
+
+    public decimal Received { get; set; }
+    public decimal ReceivedUsd { get; set; }
+    public decimal ReceivableSettled { get; set; }
+    public decimal ReceivableSettledUsd { get; set; }
+    public decimal ExchangeDifferences { get; set; }
+
+    public List<ContributionMovement> Movements { get; set; } = [];
+
+    public bool HasAgreement => Signed > 0m;
+
+    /// <summary>What is still only promised: the pledge less reductions and less what has been signed.</summary>
+    public decimal OutstandingPledge => Math.Max(0m, Pledged - PledgeReductions - Signed);
+
+    /// <summary>Signed and not yet paid, in the contribution's currency.</summary>
+    public decimal Receivable => Signed - AgreementReductions - ReceivableSettled;
+
+    /// <summary>The receivable at its booked USD value.</summary>
+    public decimal ReceivableUsd => SignedUsd - AgreementReductionsUsd - ReceivableSettledUsd;
+
+    public static Contribution Create(PledgeRecorded e) => new Contribution(e.ContributionId, e.Reference, e.FundId, e.Donor, e.Amount.Currency)
+    {
+        EarmarkedPackageId = e.EarmarkedPackageId,
+        Pledged = e.Amount.Amount,
+        PledgeRate = e.Rate,
+        Movements = [new(ContributionMovementKind.Pledged, e.PledgedOn, e.Amount, e.UsdEquivalent)],
+    };
+
+    public static Contribution Create(AgreementSigned e) =>
+        new Contribution(e.ContributionId, e.Reference, e.FundId, e.Donor, e.Amount.Currency).Signing(e);
+
+    public static Contribution Create(DepositReceived e) =>
+        new Contribution(e.ContributionId, e.Reference, e.FundId, e.Donor, e.Amount.Currency).Receiving(e);
+
+    public void Apply(PledgeReduced e)
+    {
+        PledgeReductions += e.Reduction.Amount;
+        Movements.Add(new(ContributionMovementKind.PledgeReduced, e.ReducedOn, e.Reduction, e.Reduction.ToUsd(PledgeRate)));
+    }
+
+    public Contribution Apply(AgreementSigned e) => Signing(e);
+
+    public void Apply(AgreementReduced e)
+    {
+        AgreementReductions += e.Reduction.Amount;
+        AgreementReductionsUsd += e.UsdReduction.Amount;
+        Movements.Add(new(ContributionMovementKind.AgreementReduced, e.ReducedOn, e.Reduction, e.UsdReduction));
+    }
+
+    public Contribution Apply(DepositReceived e) => Receiving(e);
+
+    Contribution Signing(AgreementSigned e)
+    {
+        EarmarkedPackageId ??= e.EarmarkedPackageId;
+        Signed += e.Amount.Amount;
+        SignedUsd += e.UsdEquivalent.Amount;
+        SigningRate = e.Rate;
+        Instalments = e.Instalments;
+        Movements.Add(new(ContributionMovementKind.Signed, e.SignedOn, e.Amount, e.UsdEquivalent));
+        return this;
+    }
+
+    Contribution Receiving(DepositReceived e)
+    {
+        Received += e.Amount.Amount;
+        ReceivedUsd += e.UsdEquivalent.Amount;
+        ReceivableSettledUsd += e.ReceivableSettled.Amount;
+        ReceivableSettled += Math.Min(e.Amount.Amount, Receivable);
+        ExchangeDifferences += e.ExchangeDifference.Amount;
+        Movements.Add(new(ContributionMovementKind.Received, e.ValueDate, e.Amount, e.UsdEquivalent));
+        return this;
+    }
+}

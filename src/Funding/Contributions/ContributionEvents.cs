@@ -1,0 +1,37 @@
+using Funding.Ledger;
+using NodaTime;
+
+namespace Funding.Contributions;
+
+/// <summary>A due date and amount of a signed agreement.</summary>
+public sealed record Instalment(LocalDate DueOn, Money Amount);
+
+/// <summary>A donor announced money for a fund. Indicative only: it never counts as funding and posts nothing.</summary>
+/// <param name="Rate">UN operational rate on the pledge date, units of the currency per 1 USD.</param>
+public sealed record PledgeRecorded(
+    Guid ContributionId, string Reference, Guid FundId, string Donor, Money Amount, decimal Rate, Money UsdEquivalent,
+    LocalDate PledgedOn, Guid? EarmarkedPackageId) : IFundEvent;
+
+/// <summary>The pledge was lowered (or cancelled, down to zero) before it became binding.</summary>
+public sealed record PledgeReduced(Guid ContributionId, Guid FundId, Money Reduction, string Reason, LocalDate ReducedOn) : IFundEvent;
+
+/// <summary>
+/// A binding contribution agreement (a commitment): it creates a receivable from the donor at the rate of the
+/// signing date, payable in the given instalments.
+/// </summary>
+public sealed record AgreementSigned(
+    Guid ContributionId, string Reference, Guid FundId, string Donor, Money Amount, decimal Rate, Money UsdEquivalent,
+    LocalDate SignedOn, IReadOnlyList<Instalment> Instalments, Guid? EarmarkedPackageId) : IFundEvent;
+
+/// <summary>The unpaid part of the agreement was lowered (or cancelled): the receivable shrinks at its booked value.</summary>
+public sealed record AgreementReduced(
+    Guid ContributionId, Guid FundId, Money Reduction, Money UsdReduction, string Reason, LocalDate ReducedOn) : IFundEvent;
+
+/// <summary>
+/// Cash from the donor arrived in the fund on its value date. It settles the receivable at its booked value;
+/// the difference to the cash's USD value is a realised exchange gain (positive) or loss (negative). Cash beyond
+/// any receivable, or without an agreement at all (a direct cash contribution), is revenue at the deposit's rate.
+/// </summary>
+public sealed record DepositReceived(
+    Guid ContributionId, string Reference, Guid FundId, string Donor, Money Amount, decimal Rate, Money UsdEquivalent,
+    LocalDate ValueDate, Money ReceivableSettled, Money ExchangeDifference, Money RevenueRecognised) : IFundEvent;

@@ -1,0 +1,35 @@
+using Funding.Shared;
+
+namespace Funding.Contributions;
+
+public static class ContributionIds
+{
+    // Never change: existing references would map to new streams.
+    static readonly Guid Namespace = new("3b1f2c4d-8e7a-4f60-b2d9-5c6e7f8a9b01");
+
+    /// <summary>A contribution is known by its agreement reference; the same reference is always the same stream.</summary>
+    public static Guid For(string reference) => DeterministicGuid.Create(Namespace, reference.Trim());
+
+    /// <summary>Checks the parts every contribution command shares.</summary>
+    public static void CheckParties(ValidationErrors errors, string? reference, Guid? fundId, string? donor)
+    {
+        if (string.IsNullOrWhiteSpace(reference)) errors.Add("reference", "The contribution's reference (e.g. the agreement number) is required.");
+        else if (reference.Length > 80) errors.Add("reference", "Keep the reference to 80 characters.");
+        if (fundId is null || fundId == Guid.Empty) errors.Add("fundId", "The fund receiving the contribution is required.");
+        if (string.IsNullOrWhiteSpace(donor)) errors.Add("donor", "The donor is required.");
+        else if (donor.Length > 200) errors.Add("donor", "Keep the donor's name to 200 characters.");
+    }
+
+    /// <summary>A later step of a contribution must name the same fund, donor and currency as the first.</summary>
+    public static Rejection? Mismatch(Contribution? existing, Guid fundId, string donor, string currency)
+    {
+        if (existing is null) return null;
+        if (existing.FundId != fundId)
+            return new Rejection("contribution-fund-mismatch", "This reference belongs to a contribution to another fund.", "fundId");
+        if (!string.Equals(existing.Donor, donor.Trim(), StringComparison.Ordinal))
+            return new Rejection("contribution-donor-mismatch", $"This reference belongs to a contribution from {existing.Donor}.", "donor");
+        if (existing.Currency != currency)
+            return new Rejection("contribution-currency-mismatch", $"This contribution is in {existing.Currency}; record every step of it in that currency.", "amount.currency");
+        return null;
+    }
+}

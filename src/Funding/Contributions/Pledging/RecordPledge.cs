@@ -1,0 +1,58 @@
+using Funding.Funds;
+using Funding.Ledger;
+using Funding.Shared;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+using Wolverine.Http;
+
+namespace Funding.Contributions.Pledging;
+
+/// <summary>Record a donor's pledge: indicative only, it is shown but never counted as funding.</summary>
+public sealed record RecordPledge(
+    string? Reference, Guid? FundId, string? Donor, MoneyInput? Amount, decimal? Rate, LocalDate? PledgedOn, Guid? EarmarkedPackageId);
+
+public static class RecordPledgeEndpoint
+{
+    public static ProblemDetails Validate(RecordPledge command)
+    {
+        var errors = new ValidationErrors();
+        ContributionIds.CheckParties(errors, command.Reference, command.FundId, command.Donor);
+        var amount = MoneyInput.Check(errors, "amount", command.Amount);
+        MoneyInput.CheckRate(errors, "rate", command.Rate, amount);
+        if (command.PledgedOn is null) errors.Add("pledgedOn", "The date of the pledge is required (yyyy-MM-dd).");
+        return errors.ToProblemDetails();
+    }
+
+    public static Decision Decide(Contribution? existing, Fund fund, RecordPledge command)
+    {
+        var amount = new Money(command.Amount!.Amount!.Value, command.Amount.Currency!);
+        if (fund.Status != FundStatus.Open)
+            return new Rejection("fund-closed", $"{fund.Code} is closed to new contributions.", "fundId");
+        if (ContributionIds.Mismatch(existing, fund.Id, command.Donor!, amount.Currency) is { } mismatch) return mismatch;
+        if (existing is not null)
+            return new Rejection("pledge-already-recorded", "This contribution already has a pledge or an agreement; reduce it or sign instead.", "reference");
+
+        var rate = command.Rate ?? 1m;
+        return Decision.Accept(new PledgeRecorded(
+            ContributionIds.For(command.Reference!), command.Reference!.Trim(), fund.Id, command.Donor!.Trim(), amount, rate,
+            amount.ToUsd(rate), command.PledgedOn!.Value, command.EarmarkedPackageId));
+    }
+
+    [WolverinePost("/api/contributions/pledges")]
+    [Tags("Contributions")]
+    [EndpointSummary("Record a pledge (indicative; never funding)")]
+    public static async Task<IResult> Post(RecordPledge command, IDocumentSession session, CancellationToken cancellation)
+    {
+        var fund = await session.LoadAsync<Fund>(command.FundId!.Value, cancellation);
+        if (fund is null) return Rejection.NotFound("fundId", "fund");
+
+        var id = ContributionIds.For(command.Reference!);
+        var stream = await session.Events.FetchForWriting<Contribution>(id, cancellation);
+        var decision = Decide(stream.Aggregate, fund, command);
+        if (decision.Rejection is { } rejection) return rejection.ToResult();
+
+        stream.AppendMany(decision.Events);
+        return Results.Created($"/api/contributions/{id}", Recorded.From(id, decision.Events));
+    }
+}

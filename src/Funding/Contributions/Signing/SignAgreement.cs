@@ -1,0 +1,87 @@
+using Funding.Funds;
+using Funding.Ledger;
+using Funding.Shared;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+using Wolverine.Http;
+
+namespace Funding.Contributions.Signing;
+
+public sealed record InstalmentInput(LocalDate? DueOn, MoneyInput? Amount);
+
+/// <summary>
+/// Record a signed contribution agreement: a binding commitment that creates a receivable from the donor, at the
+/// UN operational rate of the signing date. Without instalments the whole amount is due on signature.
+/// </summary>
+public sealed record SignAgreement(
+    string? Reference, Guid? FundId, string? Donor, MoneyInput? Amount, decimal? Rate, LocalDate? SignedOn,
+    IReadOnlyList<InstalmentInput>? Instalments, Guid? EarmarkedPackageId);
+
+public static class SignAgreementEndpoint
+{
+    public static ProblemDetails Validate(SignAgreement command)
+    {
+        var errors = new ValidationErrors();
+        ContributionIds.CheckParties(errors, command.Reference, command.FundId, command.Donor);
+        var amount = MoneyInput.Check(errors, "amount", command.Amount);
+        MoneyInput.CheckRate(errors, "rate", command.Rate, amount);
+        if (command.SignedOn is null) errors.Add("signedOn", "The signing date is required (yyyy-MM-dd).");
+
+        var instalments = command.Instalments ?? [];
+        var total = 0m;
+        for (var i = 0; i < instalments.Count; i++)
+        {
+            var instalment = MoneyInput.Check(errors, $"instalments[{i}].amount", instalments[i].Amount);
+            if (instalments[i].DueOn is null) errors.Add($"instalments[{i}].dueOn", "Each instalment needs a due date.");
+            else if (command.SignedOn is { } signed && instalments[i].DueOn < signed)
+                errors.Add($"instalments[{i}].dueOn", "An instalment cannot fall due before the agreement is signed.");
+            if (instalment is { } m && amount is { } a && m.Currency != a.Currency)
+                errors.Add($"instalments[{i}].amount.currency", $"Instalments are in the agreement's currency, {a.Currency}.");
+            total += instalment?.Amount ?? 0m;
+        }
+
+        if (instalments.Count > 0 && amount is { } agreed && errors.IsEmpty && total != agreed.Amount)
+            errors.Add("instalments", $"The instalments add up to {total:#,0.###}, not the agreed {agreed.Amount:#,0.###}.");
+        return errors.ToProblemDetails();
+    }
+
+    public static Decision Decide(Contribution? existing, Fund fund, SignAgreement command)
+    {
+        var amount = new Money(command.Amount!.Amount!.Value, command.Amount.Currency!);
+        if (fund.Status != FundStatus.Open)
+            return new Rejection("fund-closed", $"{fund.Code} is closed to new contributions.", "fundId");
+        if (ContributionIds.Mismatch(existing, fund.Id, command.Donor!, amount.Currency) is { } mismatch) return mismatch;
+        if (existing is { HasAgreement: true })
+            return new Rejection("agreement-already-signed", "This contribution already has a signed agreement; reduce it, or sign a new one under its own reference.", "reference");
+        if (existing is { Received: > 0m })
+            return new Rejection("contribution-already-paid", "Cash was already received under this reference as a direct contribution.", "reference");
+
+        var rate = command.Rate ?? 1m;
+        var signedOn = command.SignedOn!.Value;
+        IReadOnlyList<Instalment> instalments = command.Instalments is { Count: > 0 } given
+            ? given.Select(x => new Instalment(x.DueOn!.Value, new Money(x.Amount!.Amount!.Value, x.Amount.Currency!))).OrderBy(x => x.DueOn).ToList()
+            : [new Instalment(signedOn, amount)];
+
+        return Decision.Accept(new AgreementSigned(
+            ContributionIds.For(command.Reference!), command.Reference!.Trim(), fund.Id, command.Donor!.Trim(), amount, rate,
+            amount.ToUsd(rate), signedOn, instalments, command.EarmarkedPackageId ?? existing?.EarmarkedPackageId));
+    }
+
+    [WolverinePost("/api/contributions/agreements")]
+    [Tags("Contributions")]
+    [EndpointSummary("Record a signed contribution agreement (creates a receivable)")]
+    public static async Task<IResult> Post(SignAgreement command, IDocumentSession session, CancellationToken cancellation)
+    {
+        var fund = await session.LoadAsync<Fund>(command.FundId!.Value, cancellation);
+        if (fund is null) return Rejection.NotFound("fundId", "fund");
+
+        var id = ContributionIds.For(command.Reference!);
+        var stream = await session.Events.FetchForWriting<Contribution>(id, cancellation);
+        var decision = Decide(stream.Aggregate, fund, command);
+        if (decision.Rejection is { } rejection) return rejection.ToResult();
+
+        stream.AppendMany(decision.Events);
+        return Results.Created($"/api/contributions/{id}", Recorded.From(id, decision.Events));
+    }
+}

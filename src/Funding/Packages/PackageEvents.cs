@@ -1,0 +1,45 @@
+using Funding.Ledger;
+using NodaTime;
+
+namespace Funding.Packages;
+
+public enum PackageOrigin
+{
+    MemberStateRequest,
+    SecurityCouncilMandate,
+    GeneralAssemblyMandate,
+}
+
+/// <summary>The phases of the electoral cycle that budgets are set for.</summary>
+public enum ElectoralPhase
+{
+    LegalFramework,
+    Planning,
+    VoterRegistration,
+    Procurement,
+    CivicEducation,
+    CandidateNomination,
+    Campaign,
+    Polling,
+    Results,
+    Disputes,
+    PostElection,
+}
+
+/// <summary>A budget line: what one phase costs, and when it runs.</summary>
+public sealed record PhaseBudget(ElectoralPhase Phase, LocalDate StartsOn, LocalDate EndsOn, Money Budget);
+
+/// <summary>A member state asked for electoral assistance, or the Security Council or General Assembly mandated it.</summary>
+/// <param name="Mandate">The resolution, e.g. "2217 (2015)"; only for mandated assistance.</param>
+public sealed record PackageRequested(
+    Guid PackageId, string Code, string Country, string ElectoralProcess, LocalDate? ElectionDay, PackageOrigin Origin,
+    string? Mandate, LocalDate RequestedOn) : IPackageEvent;
+
+/// <summary>The Electoral Assistance Division assessed the needs and recommended a budget by phase.</summary>
+public sealed record NeedsAssessed(
+    Guid PackageId, LocalDate AssessedOn, IReadOnlyList<PhaseBudget> RecommendedPhases, IReadOnlyList<string> ImplementingOrganisations) : IPackageEvent;
+
+/// <summary>The focal point approved the package: this is its requirement, by phase.</summary>
+public sealed record PackageApproved(Guid PackageId, LocalDate ApprovedOn, IReadOnlyList<PhaseBudget> ApprovedPhases) : IPackageEvent;
+
+public sealed record PackageClosed(Guid PackageId, LocalDate ClosedOn) : IPackageEvent;
