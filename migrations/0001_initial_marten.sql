@@ -491,6 +491,14 @@ CREATE TABLE IF NOT EXISTS funding.mt_doc_fund (
     mt_version          bigint                      NOT NULL DEFAULT 0,
 CONSTRAINT pkey_mt_doc_fund_id PRIMARY KEY (id)
 );
+CREATE TABLE IF NOT EXISTS funding.mt_doc_fundstatement (
+    id                  uuid                        NOT NULL,
+    data                jsonb                       NOT NULL,
+    mt_last_modified    timestamp with time zone    NULL DEFAULT (transaction_timestamp()),
+    mt_dotnet_type      varchar                     NULL,
+    mt_version          bigint                      NOT NULL DEFAULT 0,
+CONSTRAINT pkey_mt_doc_fundstatement_id PRIMARY KEY (id)
+);
 CREATE TABLE IF NOT EXISTS funding.mt_doc_package (
     id                  uuid                        NOT NULL,
     data                jsonb                       NOT NULL,
@@ -498,6 +506,22 @@ CREATE TABLE IF NOT EXISTS funding.mt_doc_package (
     mt_dotnet_type      varchar                     NULL,
     mt_version          bigint                      NOT NULL DEFAULT 0,
 CONSTRAINT pkey_mt_doc_package_id PRIMARY KEY (id)
+);
+CREATE TABLE IF NOT EXISTS funding.mt_doc_packagefundingstatus (
+    id                  uuid                        NOT NULL,
+    data                jsonb                       NOT NULL,
+    mt_last_modified    timestamp with time zone    NULL DEFAULT (transaction_timestamp()),
+    mt_dotnet_type      varchar                     NULL,
+    mt_version          bigint                      NOT NULL DEFAULT 0,
+CONSTRAINT pkey_mt_doc_packagefundingstatus_id PRIMARY KEY (id)
+);
+CREATE TABLE IF NOT EXISTS funding.mt_doc_trialbalance (
+    id                  uuid                        NOT NULL,
+    data                jsonb                       NOT NULL,
+    mt_last_modified    timestamp with time zone    NULL DEFAULT (transaction_timestamp()),
+    mt_dotnet_type      varchar                     NULL,
+    mt_version          bigint                      NOT NULL DEFAULT 0,
+CONSTRAINT pkey_mt_doc_trialbalance_id PRIMARY KEY (id)
 );
 CREATE TABLE IF NOT EXISTS funding.mt_streams (
     id                   uuid           NOT NULL,

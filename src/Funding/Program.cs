@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Funding.Hosting;
 using Funding.Hosting.EmbeddedPostgres;
 using Funding.Hosting.Health;
+using Funding.Statements;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using JasperFx;
 using JasperFx.Events.Projections;
@@ -32,6 +33,15 @@ builder.Services.AddMarten(services =>
         opts.Projections.Snapshot<Funding.Funds.Fund>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<Funding.Packages.Package>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<Funding.Contributions.Contribution>(SnapshotLifecycle.Inline);
+        // Money read models are inline: they change in the same transaction as the events, so a finance officer
+        // reads what was just recorded and the allocation rules read consistent balances.
+        opts.Projections.Add<TrialBalanceProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<FundStatementProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<PackageFundingStatusProjection>(ProjectionLifecycle.Inline);
+        // Should a projection ever run asynchronously, a money projection must stop on a failing event, not skip it.
+        opts.Projections.Errors.SkipApplyErrors = false;
+        opts.Projections.Errors.SkipSerializationErrors = false;
+        opts.Projections.Errors.SkipUnknownEvents = false;
         return opts;
     })
     .UseLightweightSessions()
@@ -57,6 +67,8 @@ builder.Host.UseWolverine(opts =>
 builder.Services.AddWolverineHttp();
 builder.Services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o => JsonForFunding.Configure(o.SerializerOptions));
 builder.Services.AddProblemDetails();
+builder.Services.AddSingleton<IClock>(SystemClock.Instance);
+builder.Services.Configure<FlagOptions>(builder.Configuration.GetSection("Funding:Flags"));
 builder.Services.AddExceptionHandler<ConflictExceptionHandler>();
 builder.Services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger");
 

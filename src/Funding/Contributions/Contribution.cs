@@ -12,8 +12,11 @@ public enum ContributionMovementKind
     Received,
 }
 
-/// <summary>One dated step of a contribution, in its currency and in USD, for donor statements by year.</summary>
-public sealed record ContributionMovement(ContributionMovementKind Kind, LocalDate On, Money Amount, Money UsdEquivalent);
+/// <summary>
+/// One dated step of a contribution, in its currency and in USD, for donor statements by year.
+/// <paramref name="ReceivableChange"/> is its effect on the receivable at booked USD value.
+/// </summary>
+public sealed record ContributionMovement(ContributionMovementKind Kind, LocalDate On, Money Amount, Money UsdEquivalent, decimal ReceivableChange = 0m);
 
 /// <summary>
 /// A donor's contribution to one fund, in one currency: the pledge, the signed agreement (a receivable) and the
@@ -82,7 +85,7 @@ public sealed record Contribution(Guid Id, string Reference, Guid FundId, string
     {
         AgreementReductions += e.Reduction.Amount;
         AgreementReductionsUsd += e.UsdReduction.Amount;
-        Movements.Add(new(ContributionMovementKind.AgreementReduced, e.ReducedOn, e.Reduction, e.UsdReduction));
+        Movements.Add(new(ContributionMovementKind.AgreementReduced, e.ReducedOn, e.Reduction, e.UsdReduction, -e.UsdReduction.Amount));
     }
 
     public Contribution Apply(DepositReceived e) => Receiving(e);
@@ -94,7 +97,7 @@ public sealed record Contribution(Guid Id, string Reference, Guid FundId, string
         SignedUsd += e.UsdEquivalent.Amount;
         SigningRate = e.Rate;
         Instalments = e.Instalments;
-        Movements.Add(new(ContributionMovementKind.Signed, e.SignedOn, e.Amount, e.UsdEquivalent));
+        Movements.Add(new(ContributionMovementKind.Signed, e.SignedOn, e.Amount, e.UsdEquivalent, e.UsdEquivalent.Amount));
         return this;
     }
 
@@ -105,7 +108,7 @@ public sealed record Contribution(Guid Id, string Reference, Guid FundId, string
         ReceivableSettledUsd += e.ReceivableSettled.Amount;
         ReceivableSettled += Math.Min(e.Amount.Amount, Receivable);
         ExchangeDifferences += e.ExchangeDifference.Amount;
-        Movements.Add(new(ContributionMovementKind.Received, e.ValueDate, e.Amount, e.UsdEquivalent));
+        Movements.Add(new(ContributionMovementKind.Received, e.ValueDate, e.Amount, e.UsdEquivalent, -e.ReceivableSettled.Amount));
         return this;
     }
 }

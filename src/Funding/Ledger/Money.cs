@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Globalization;
 
 namespace Funding.Ledger;
@@ -8,6 +9,8 @@ namespace Funding.Ledger;
 /// </summary>
 public readonly record struct Money
 {
+    // A struct has an implicit parameterless constructor; without this attribute the serializer would use it.
+    [JsonConstructor]
     public Money(decimal amount, string currency)
     {
         if (!Ledger.Currency.TryFind(currency, out var known))

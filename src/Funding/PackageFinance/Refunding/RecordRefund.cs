@@ -1,0 +1,51 @@
+using Funding.Funds;
+using Funding.Ledger;
+using Funding.Packages;
+using Funding.Shared;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+using Wolverine.Http;
+
+namespace Funding.PackageFinance.Refunding;
+
+/// <summary>Record unspent money an implementing organisation returned to the fund.</summary>
+public sealed record RecordRefund(Guid? FundId, ElectoralPhase? Phase, string? ImplementingOrganisation, MoneyInput? Amount, LocalDate? ReceivedOn);
+
+public static class RecordRefundEndpoint
+{
+    public static ProblemDetails Validate(RecordRefund command)
+    {
+        var errors = new ValidationErrors();
+        if (command.FundId is null || command.FundId == Guid.Empty) errors.Add("fundId", "The fund receiving the refund is required.");
+        if (command.Phase is null) errors.Add("phase", "The phase is required.");
+        if (string.IsNullOrWhiteSpace(command.ImplementingOrganisation)) errors.Add("implementingOrganisation", "The refunding implementing organisation is required.");
+        MoneyInput.Check(errors, "amount", command.Amount, usdOnly: true);
+        if (command.ReceivedOn is null) errors.Add("receivedOn", "The date the refund was received is required.");
+        return errors.ToProblemDetails();
+    }
+
+    public static Decision Decide(Fund fund, Package package, RecordRefund command)
+    {
+        var phase = command.Phase!.Value;
+        var organisation = command.ImplementingOrganisation!.Trim();
+        var amount = Money.Usd(command.Amount!.Amount!.Value);
+        if (fund.Status == FundStatus.FinanciallyClosed)
+            return new Rejection("fund-financially-closed", $"{fund.Code} is financially closed.", "fundId");
+        var unspent = fund.PhaseAccountFor(package.Id, phase)?.Organisations.GetValueOrDefault(organisation)?.Unspent ?? 0m;
+        if (amount.Amount > unspent)
+            return new Rejection("refund-exceeds-unspent",
+                $"{organisation} holds {Money.Usd(unspent)} unspent from {fund.Code} for {phase}.", "amount.amount");
+        return Decision.Accept(new RefundReceived(fund.Id, package.Id, phase, organisation, amount, command.ReceivedOn!.Value));
+    }
+
+    [WolverinePost("/api/packages/{packageId}/refunds")]
+    [Tags("Package finance")]
+    [EndpointSummary("Record a refund of unspent money from an implementing organisation")]
+    public static async Task<IResult> Post(Guid packageId, RecordRefund command, IDocumentSession session, CancellationToken cancellation)
+    {
+        var (context, notFound) = await FundMovementContext.Load(session, command.FundId!.Value, packageId, lockPackage: false, cancellation);
+        if (context is null) return notFound!;
+        return context.Respond(Decide(context.Fund, context.Package, command));
+    }
+}

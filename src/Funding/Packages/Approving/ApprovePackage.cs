@@ -1,0 +1,67 @@
+using Funding.Ledger;
+using Funding.Shared;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace Funding.Packages.Approving;
+
+public sealed record ApprovedPhaseInput(ElectoralPhase? Phase, MoneyInput? Budget);
+
+/// <summary>
+/// The focal point approves the package: the budget lines, by phase, that become its requirement. Each must be
+/// a phase the needs assessment recommended, at no more than its recommended budget.
+/// </summary>
+public sealed record ApprovePackage(Guid PackageId, LocalDate? ApprovedOn, IReadOnlyList<ApprovedPhaseInput>? Phases);
+
+public static class ApprovePackageEndpoint
+{
+    public static ProblemDetails Validate(ApprovePackage command)
+    {
+        var errors = new ValidationErrors();
+        if (command.ApprovedOn is null) errors.Add("approvedOn", "The date of approval is required.");
+        var phases = command.Phases ?? [];
+        if (phases.Count == 0) errors.Add("phases", "Approve at least one phase with its budget.");
+        for (var i = 0; i < phases.Count; i++)
+        {
+            if (phases[i].Phase is null) errors.Add($"phases[{i}].phase", "The phase is required.");
+            else if (phases.Take(i).Any(x => x.Phase == phases[i].Phase)) errors.Add($"phases[{i}].phase", $"{phases[i].Phase} appears more than once.");
+            MoneyInput.Check(errors, $"phases[{i}].budget", phases[i].Budget, usdOnly: true);
+        }
+
+        return errors.ToProblemDetails();
+    }
+
+    public static Decision Decide(Package package, ApprovePackage command)
+    {
+        if (package.Status == PackageStatus.Requested)
+            return new Rejection("needs-assessment-required", "A package is approved only after its needs have been assessed.");
+        if (package.Status != PackageStatus.NeedsAssessed)
+            return new Rejection("package-already-decided", $"The package is already {package.Status}.");
+        if (command.ApprovedOn < package.AssessedOn)
+            return new Rejection("approval-before-assessment", "The approval cannot predate the needs assessment.", "approvedOn");
+
+        var approved = new List<PhaseBudget>();
+        var lines = command.Phases!;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var recommended = package.RecommendedPhases.FirstOrDefault(x => x.Phase == lines[i].Phase);
+            if (recommended is null)
+                return new Rejection("phase-not-assessed", $"The needs assessment recommended no {lines[i].Phase} phase.", $"phases[{i}].phase");
+            var budget = Money.Usd(lines[i].Budget!.Amount!.Value);
+            if (budget > recommended.Budget)
+                return new Rejection("approval-exceeds-recommendation",
+                    $"{lines[i].Phase} is recommended at {recommended.Budget}; approve at most that.", $"phases[{i}].budget.amount");
+            approved.Add(recommended with { Budget = budget });
+        }
+
+        return Decision.Accept(new PackageApproved(package.Id, command.ApprovedOn!.Value, approved.OrderBy(x => x.StartsOn).ToList()));
+    }
+
+    [WolverinePost("/api/packages/{packageId}/approval")]
+    [Tags("Packages")]
+    [EndpointSummary("Approve the package: its requirement by phase (focal point)")]
+    public static (IResult, Events) Post(ApprovePackage command, [WriteAggregate(Required = true)] Package package) =>
+        PackageDecisions.Respond(package.Id, Decide(package, command));
+}
