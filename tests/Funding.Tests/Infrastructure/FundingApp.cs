@@ -15,7 +15,7 @@ public class FundingApp : IAsyncLifetime
 
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         ConnectionString = TestCluster.CreateDatabase(GetType().Name);
 
