@@ -23,6 +23,7 @@ DROP TABLE IF EXISTS funding.mt_doc_deadletterevent CASCADE;
 DROP TABLE IF EXISTS funding.mt_doc_envelope CASCADE;
 DROP TABLE IF EXISTS funding.mt_doc_fund CASCADE;
 DROP TABLE IF EXISTS funding.mt_doc_fundstatement CASCADE;
+DROP TABLE IF EXISTS funding.mt_doc_operationalrates CASCADE;
 DROP TABLE IF EXISTS funding.mt_doc_package CASCADE;
 DROP TABLE IF EXISTS funding.mt_doc_packagefundingstatus CASCADE;
 DROP TABLE IF EXISTS funding.mt_doc_trialbalance CASCADE;

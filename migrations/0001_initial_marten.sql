@@ -499,6 +499,14 @@ CREATE TABLE IF NOT EXISTS funding.mt_doc_fundstatement (
     mt_version          bigint                      NOT NULL DEFAULT 0,
 CONSTRAINT pkey_mt_doc_fundstatement_id PRIMARY KEY (id)
 );
+CREATE TABLE IF NOT EXISTS funding.mt_doc_operationalrates (
+    id                  uuid                        NOT NULL,
+    data                jsonb                       NOT NULL,
+    mt_last_modified    timestamp with time zone    NULL DEFAULT (transaction_timestamp()),
+    mt_dotnet_type      varchar                     NULL,
+    mt_version          bigint                      NOT NULL DEFAULT 0,
+CONSTRAINT pkey_mt_doc_operationalrates_id PRIMARY KEY (id)
+);
 CREATE TABLE IF NOT EXISTS funding.mt_doc_package (
     id                  uuid                        NOT NULL,
     data                jsonb                       NOT NULL,

@@ -33,6 +33,7 @@ builder.Services.AddMarten(services =>
         opts.Projections.Snapshot<Funding.Funds.Fund>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<Funding.Packages.Package>(SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<Funding.Contributions.Contribution>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<Funding.Rates.OperationalRates>(SnapshotLifecycle.Inline);
         // Money read models are inline: they change in the same transaction as the events, so a finance officer
         // reads what was just recorded and the allocation rules read consistent balances.
         opts.Projections.Add<TrialBalanceProjection>(ProjectionLifecycle.Inline);

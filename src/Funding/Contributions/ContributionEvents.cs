@@ -7,10 +7,10 @@ namespace Funding.Contributions;
 public sealed record Instalment(LocalDate DueOn, Money Amount);
 
 /// <summary>A donor announced money for a fund. Indicative only: it never counts as funding and posts nothing.</summary>
-/// <param name="Rate">UN operational rate on the pledge date, units of the currency per 1 USD.</param>
+/// <param name="Rate">Units of the currency per 1 USD: the UN operational rate in force, unless overridden for the given reason.</param>
 public sealed record PledgeRecorded(
     Guid ContributionId, string Reference, Guid FundId, string Donor, Money Amount, decimal Rate, Money UsdEquivalent,
-    LocalDate PledgedOn, Guid? EarmarkedPackageId) : IFundEvent;
+    LocalDate PledgedOn, Guid? EarmarkedPackageId, string? RateOverrideReason = null) : IFundEvent;
 
 /// <summary>The pledge was lowered (or cancelled, down to zero) before it became binding.</summary>
 public sealed record PledgeReduced(Guid ContributionId, Guid FundId, Money Reduction, string Reason, LocalDate ReducedOn) : IFundEvent;
@@ -21,7 +21,7 @@ public sealed record PledgeReduced(Guid ContributionId, Guid FundId, Money Reduc
 /// </summary>
 public sealed record AgreementSigned(
     Guid ContributionId, string Reference, Guid FundId, string Donor, Money Amount, decimal Rate, Money UsdEquivalent,
-    LocalDate SignedOn, IReadOnlyList<Instalment> Instalments, Guid? EarmarkedPackageId) : IFundEvent;
+    LocalDate SignedOn, IReadOnlyList<Instalment> Instalments, Guid? EarmarkedPackageId, string? RateOverrideReason = null) : IFundEvent;
 
 /// <summary>The unpaid part of the agreement was lowered (or cancelled): the receivable shrinks at its booked value.</summary>
 public sealed record AgreementReduced(
@@ -34,4 +34,4 @@ public sealed record AgreementReduced(
 /// </summary>
 public sealed record DepositReceived(
     Guid ContributionId, string Reference, Guid FundId, string Donor, Money Amount, decimal Rate, Money UsdEquivalent,
-    LocalDate ValueDate, Money ReceivableSettled, Money ExchangeDifference, Money RevenueRecognised) : IFundEvent;
+    LocalDate ValueDate, Money ReceivableSettled, Money ExchangeDifference, Money RevenueRecognised, string? RateOverrideReason = null) : IFundEvent;

@@ -55,18 +55,28 @@ public sealed record MoneyInput(decimal? Amount, string? Currency)
         }
     }
 
-    /// <summary>A UN operational rate: units of the currency per 1 USD. Required unless the currency is USD.</summary>
-    public static decimal? CheckRate(ValidationErrors errors, string field, decimal? rate, Money? money)
+    /// <summary>
+    /// An optional override of the UN operational rate (units of the currency per 1 USD). It needs a reason, which is
+    /// kept with the event; without one the rate in force on the date is looked up.
+    /// </summary>
+    public static void CheckRateOverride(ValidationErrors errors, decimal? rate, string? reason, Money? money)
     {
-        if (money is { IsUsd: true }) return rate is null or 1m ? 1m : Invalid("A USD amount takes no exchange rate (or 1).");
-        if (rate is null) return Invalid("The UN operational rate for the date is required: units of the currency per 1 USD.");
-        if (rate <= 0m) return Invalid("The rate must be greater than zero.");
-        return rate;
-
-        decimal? Invalid(string message)
+        if (rate is null)
         {
-            errors.Add(field, message);
-            return null;
+            if (!string.IsNullOrWhiteSpace(reason)) errors.Add("rate", "A rateOverrideReason was given without a rate.");
+            return;
         }
+
+        if (money is { IsUsd: true })
+        {
+            if (rate != 1m) errors.Add("rate", "A USD amount takes no exchange rate.");
+            return;
+        }
+
+        if (rate <= 0m) errors.Add("rate", "The rate must be greater than zero.");
+        else if (decimal.Round(rate.Value, 6) != rate.Value) errors.Add("rate", "Give the rate with at most 6 decimal places.");
+        if (string.IsNullOrWhiteSpace(reason))
+            errors.Add("rateOverrideReason", "Overriding the UN operational rate needs a reason (e.g. the rate in the signed agreement).");
+        else if (reason.Length > 500) errors.Add("rateOverrideReason", "Keep the reason to 500 characters.");
     }
 }

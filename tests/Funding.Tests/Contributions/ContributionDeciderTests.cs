@@ -148,6 +148,9 @@ public class ContributionDeciderTests
     {
         var command = Sign(1_000m, "EUR", 0.9m) with
         {
+            Rate = null,
+        } with
+        {
             Instalments = [new InstalmentInput(D(2024, 6, 1), In(400m, "EUR")), new InstalmentInput(D(2024, 12, 1), In(500m, "EUR"))],
         };
         var problem = (Microsoft.AspNetCore.Mvc.ValidationProblemDetails)SignAgreementEndpoint.Validate(command);

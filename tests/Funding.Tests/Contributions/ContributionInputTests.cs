@@ -20,7 +20,7 @@ public class ContributionInputTests(FundingApp app) : IClassFixture<FundingApp>
         });
 
         var problem = result.ReadAsJson<ValidationProblemDetails>()!;
-        problem.Errors.Keys.Order().ShouldBe(["amount.currency", "rate"]);
+        problem.Errors.Keys.Order().ShouldBe(["amount.currency", "rate", "rateOverrideReason"]);
 
         var tooPrecise = await app.Host.Scenario(s =>
         {
@@ -34,6 +34,7 @@ public class ContributionInputTests(FundingApp app) : IClassFixture<FundingApp>
         tooPrecise.ReadAsJson<ValidationProblemDetails>()!.Errors.OrderBy(x => x.Key).Select(x => (x.Key, string.Join(" | ", x.Value))).ShouldBe([
             ("amount.amount", "JPY amounts have at most 0 decimal places; 100.5 has more."),
             ("rate", "The rate must be greater than zero."),
+            ("rateOverrideReason", "Overriding the UN operational rate needs a reason (e.g. the rate in the signed agreement)."),
         ]);
 
         await using var session = app.Store.QuerySession();

@@ -17,14 +17,19 @@ public static class LedgerWalkthrough
         }, 201);
         var fundId = fund.FundId;
 
-        await api.Record("/api/contributions/pledges", new { reference = $"{prefix}-NOR", fundId, donor = "Norway", amount = Money(20_000_000m, "NOK"), rate = 10.50m, pledgedOn = "2024-05-02" }, 201);
+        await api.Post<object>("/api/rates", new { effectiveOn = "2024-05-01", kind = "Monthly", reference = "UNORE 2024-05",
+            rates = new[] { new { currency = "NOK", unitsPerUsd = 10.50m }, new { currency = "SEK", unitsPerUsd = 10.40m } } });
+        await api.Post<object>("/api/rates", new { effectiveOn = "2024-09-01", kind = "Monthly", reference = "UNORE 2024-09",
+            rates = new[] { new { currency = "NOK", unitsPerUsd = 10.00m }, new { currency = "SEK", unitsPerUsd = 10.40m } } });
+
+        await api.Record("/api/contributions/pledges", new { reference = $"{prefix}-NOR", fundId, donor = "Norway", amount = Money(20_000_000m, "NOK"), pledgedOn = "2024-05-02" }, 201);
         await api.Record("/api/contributions/agreements", new
         {
-            reference = $"{prefix}-NOR", fundId, donor = "Norway", amount = Money(15_000_000m, "NOK"), rate = 10.50m, signedOn = "2024-05-20",
+            reference = $"{prefix}-NOR", fundId, donor = "Norway", amount = Money(15_000_000m, "NOK"), signedOn = "2024-05-20",
             instalments = new[] { new { dueOn = "2024-09-01", amount = Money(10_000_000m, "NOK") }, new { dueOn = "2025-03-01", amount = Money(5_000_000m, "NOK") } },
         }, 201);
-        await api.Record("/api/contributions/deposits", new { reference = $"{prefix}-NOR", fundId, donor = "Norway", amount = Money(10_000_000m, "NOK"), rate = 10.00m, valueDate = "2024-09-03" }, 201);
-        await api.Record("/api/contributions/deposits", new { reference = $"{prefix}-SWE", fundId, donor = "Sweden", amount = Money(2_000_000m, "SEK"), rate = 10.40m, valueDate = "2024-06-11" }, 201);
+        await api.Record("/api/contributions/deposits", new { reference = $"{prefix}-NOR", fundId, donor = "Norway", amount = Money(10_000_000m, "NOK"), valueDate = "2024-09-03" }, 201);
+        await api.Record("/api/contributions/deposits", new { reference = $"{prefix}-SWE", fundId, donor = "Sweden", amount = Money(2_000_000m, "SEK"), valueDate = "2024-06-11" }, 201);
         await api.Record($"/api/funds/{fundId}/interest", new { amount = Usd(3_250.75m), earnedOn = "2024-09-30" });
 
         var package = await api.Post<Funding.Packages.Requesting.PackageCreated>("/api/packages", new

@@ -24,10 +24,14 @@ public class ScenarioATests(FundingApp app) : IClassFixture<FundingApp>
         }, 201);
         var fundId = fund.FundId;
 
+        // The UN operational rates for March and April 2024 (invented, as in the scenario).
+        await api.Post<object>("/api/rates", new { effectiveOn = "2024-03-01", kind = "Monthly", reference = "UNORE 2024-03", rates = new[] { new { currency = "EUR", unitsPerUsd = 0.920m } } });
+        await api.Post<object>("/api/rates", new { effectiveOn = "2024-04-01", kind = "Monthly", reference = "UNORE 2024-04", rates = new[] { new { currency = "EUR", unitsPerUsd = 0.935m } } });
+
         // Donor A signs EUR 3,000,000 at 0.920: a receivable of USD 3,260,869.57.
         var signed = await api.Record("/api/contributions/agreements", new
         {
-            reference = "A-2024-001", fundId, donor = "Donor A", amount = Money(3_000_000m, "EUR"), rate = 0.920m, signedOn = "2024-03-05",
+            reference = "A-2024-001", fundId, donor = "Donor A", amount = Money(3_000_000m, "EUR"), signedOn = "2024-03-05",
         }, 201);
         signed.Postings.ShouldBe([
             Line(Account.ReceivablesFromDonors, 3_260_869.57m, 0m),
@@ -38,7 +42,7 @@ public class ScenarioATests(FundingApp app) : IClassFixture<FundingApp>
         // The deposit at 0.935 is USD 3,208,556.15: a realised loss of 52,313.42 and a 1% fee of 32,085.56.
         var deposit = await api.Record("/api/contributions/deposits", new
         {
-            reference = "A-2024-001", fundId, donor = "Donor A", amount = Money(3_000_000m, "EUR"), rate = 0.935m, valueDate = "2024-04-10",
+            reference = "A-2024-001", fundId, donor = "Donor A", amount = Money(3_000_000m, "EUR"), valueDate = "2024-04-10",
         }, 201);
         deposit.Postings.ShouldBe([
             Line(Account.Cash, 3_208_556.15m, 0m),

@@ -1,5 +1,6 @@
 using Funding.Funds;
 using Funding.Ledger;
+using Funding.Rates;
 using Funding.Shared;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,7 @@ namespace Funding.Contributions.Pledging;
 
 /// <summary>Record a donor's pledge: indicative only, it is shown but never counted as funding.</summary>
 public sealed record RecordPledge(
-    string? Reference, Guid? FundId, string? Donor, MoneyInput? Amount, decimal? Rate, LocalDate? PledgedOn, Guid? EarmarkedPackageId);
+    string? Reference, Guid? FundId, string? Donor, MoneyInput? Amount, decimal? Rate, LocalDate? PledgedOn, Guid? EarmarkedPackageId, string? RateOverrideReason = null);
 
 public static class RecordPledgeEndpoint
 {
@@ -19,12 +20,12 @@ public static class RecordPledgeEndpoint
         var errors = new ValidationErrors();
         ContributionIds.CheckParties(errors, command.Reference, command.FundId, command.Donor);
         var amount = MoneyInput.Check(errors, "amount", command.Amount);
-        MoneyInput.CheckRate(errors, "rate", command.Rate, amount);
+        MoneyInput.CheckRateOverride(errors, command.Rate, command.RateOverrideReason, amount);
         if (command.PledgedOn is null) errors.Add("pledgedOn", "The date of the pledge is required (yyyy-MM-dd).");
         return errors.ToProblemDetails();
     }
 
-    public static Decision Decide(Contribution? existing, Fund fund, RecordPledge command)
+    public static Decision Decide(Contribution? existing, Fund fund, RecordPledge command, OperationalRates? rates = null)
     {
         var amount = new Money(command.Amount!.Amount!.Value, command.Amount.Currency!);
         if (fund.Status != FundStatus.Open)
@@ -33,10 +34,12 @@ public static class RecordPledgeEndpoint
         if (existing is not null)
             return new Rejection("pledge-already-recorded", "This contribution already has a pledge or an agreement; reduce it or sign instead.", "reference");
 
-        var rate = command.Rate ?? 1m;
+        var (inForce, noRate) = RateInForce.Resolve(rates, amount, command.PledgedOn!.Value, command.Rate, command.RateOverrideReason, "pledgedOn");
+        if (noRate is not null) return noRate;
+        var rate = inForce!.UnitsPerUsd;
         return Decision.Accept(new PledgeRecorded(
             ContributionIds.For(command.Reference!), command.Reference!.Trim(), fund.Id, command.Donor!.Trim(), amount, rate,
-            amount.ToUsd(rate), command.PledgedOn!.Value, command.EarmarkedPackageId));
+            amount.ToUsd(rate), command.PledgedOn!.Value, command.EarmarkedPackageId, inForce.OverrideReason));
     }
 
     [WolverinePost("/api/contributions/pledges")]
@@ -49,7 +52,8 @@ public static class RecordPledgeEndpoint
 
         var id = ContributionIds.For(command.Reference!);
         var stream = await session.Events.FetchForWriting<Contribution>(id, cancellation);
-        var decision = Decide(stream.Aggregate, fund, command);
+        var rates = await session.LoadAsync<OperationalRates>(OperationalRates.StreamId, cancellation);
+        var decision = Decide(stream.Aggregate, fund, command, rates);
         if (decision.Rejection is { } rejection) return rejection.ToResult();
 
         stream.AppendMany(decision.Events);

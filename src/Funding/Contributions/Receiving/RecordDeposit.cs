@@ -1,5 +1,6 @@
 using Funding.Funds;
 using Funding.Ledger;
+using Funding.Rates;
 using Funding.Shared;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -13,7 +14,7 @@ namespace Funding.Contributions.Receiving;
 /// the receivable; with no agreement it is a direct cash contribution. The fund's administrative agent fee is
 /// charged on it at once.
 /// </summary>
-public sealed record RecordDeposit(string? Reference, Guid? FundId, string? Donor, MoneyInput? Amount, decimal? Rate, LocalDate? ValueDate);
+public sealed record RecordDeposit(string? Reference, Guid? FundId, string? Donor, MoneyInput? Amount, decimal? Rate, LocalDate? ValueDate, string? RateOverrideReason = null);
 
 public static class RecordDepositEndpoint
 {
@@ -22,7 +23,7 @@ public static class RecordDepositEndpoint
         var errors = new ValidationErrors();
         ContributionIds.CheckParties(errors, command.Reference, command.FundId, command.Donor);
         var amount = MoneyInput.Check(errors, "amount", command.Amount);
-        MoneyInput.CheckRate(errors, "rate", command.Rate, amount);
+        MoneyInput.CheckRateOverride(errors, command.Rate, command.RateOverrideReason, amount);
         if (command.ValueDate is null) errors.Add("valueDate", "The value date the cash arrived is required (yyyy-MM-dd).");
         return errors.ToProblemDetails();
     }
@@ -30,14 +31,16 @@ public static class RecordDepositEndpoint
     /// <summary>Events for the contribution's stream and for the fund's stream (the fee).</summary>
     public sealed record Outcome(DepositReceived Deposit, AdministrativeAgentFeeCharged? Fee);
 
-    public static (Outcome? Outcome, Rejection? Rejection) Decide(Contribution? existing, Fund fund, RecordDeposit command)
+    public static (Outcome? Outcome, Rejection? Rejection) Decide(Contribution? existing, Fund fund, RecordDeposit command, OperationalRates? rates = null)
     {
         var amount = new Money(command.Amount!.Amount!.Value, command.Amount.Currency!);
         if (fund.Status != FundStatus.Open)
             return (null, new Rejection("fund-closed", $"{fund.Code} is closed to new contributions.", "fundId"));
         if (ContributionIds.Mismatch(existing, fund.Id, command.Donor!, amount.Currency) is { } mismatch) return (null, mismatch);
 
-        var rate = command.Rate ?? 1m;
+        var (inForce, noRate) = RateInForce.Resolve(rates, amount, command.ValueDate!.Value, command.Rate, command.RateOverrideReason, "valueDate");
+        if (noRate is not null) return (null, noRate);
+        var rate = inForce!.UnitsPerUsd;
         var usd = amount.ToUsd(rate);
 
         // Settle the receivable first, at its booked value; any excess is new revenue at today's rate.
@@ -55,7 +58,7 @@ public static class RecordDepositEndpoint
         var valueDate = command.ValueDate!.Value;
         var deposit = new DepositReceived(
             ContributionIds.For(command.Reference!), command.Reference!.Trim(), fund.Id, command.Donor!.Trim(), amount, rate, usd,
-            valueDate, settledBooked, exchangeDifference, revenue);
+            valueDate, settledBooked, exchangeDifference, revenue, inForce.OverrideReason);
 
         var fee = Money.Usd(Money.RoundToCents(usd.Amount * fund.AdministrativeAgentFeePercent / 100m));
         var charged = fee.IsPositive
@@ -74,7 +77,8 @@ public static class RecordDepositEndpoint
 
         var id = ContributionIds.For(command.Reference!);
         var stream = await session.Events.FetchForWriting<Contribution>(id, cancellation);
-        var (outcome, rejection) = Decide(stream.Aggregate, fundStream.Aggregate, command);
+        var rates = await session.LoadAsync<OperationalRates>(OperationalRates.StreamId, cancellation);
+        var (outcome, rejection) = Decide(stream.Aggregate, fundStream.Aggregate, command, rates);
         if (rejection is not null) return rejection.ToResult();
 
         stream.AppendOne(outcome!.Deposit);

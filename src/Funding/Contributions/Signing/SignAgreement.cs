@@ -1,5 +1,6 @@
 using Funding.Funds;
 using Funding.Ledger;
+using Funding.Rates;
 using Funding.Shared;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -16,7 +17,7 @@ public sealed record InstalmentInput(LocalDate? DueOn, MoneyInput? Amount);
 /// </summary>
 public sealed record SignAgreement(
     string? Reference, Guid? FundId, string? Donor, MoneyInput? Amount, decimal? Rate, LocalDate? SignedOn,
-    IReadOnlyList<InstalmentInput>? Instalments, Guid? EarmarkedPackageId);
+    IReadOnlyList<InstalmentInput>? Instalments, Guid? EarmarkedPackageId, string? RateOverrideReason = null);
 
 public static class SignAgreementEndpoint
 {
@@ -25,7 +26,7 @@ public static class SignAgreementEndpoint
         var errors = new ValidationErrors();
         ContributionIds.CheckParties(errors, command.Reference, command.FundId, command.Donor);
         var amount = MoneyInput.Check(errors, "amount", command.Amount);
-        MoneyInput.CheckRate(errors, "rate", command.Rate, amount);
+        MoneyInput.CheckRateOverride(errors, command.Rate, command.RateOverrideReason, amount);
         if (command.SignedOn is null) errors.Add("signedOn", "The signing date is required (yyyy-MM-dd).");
 
         var instalments = command.Instalments ?? [];
@@ -46,7 +47,7 @@ public static class SignAgreementEndpoint
         return errors.ToProblemDetails();
     }
 
-    public static Decision Decide(Contribution? existing, Fund fund, SignAgreement command)
+    public static Decision Decide(Contribution? existing, Fund fund, SignAgreement command, OperationalRates? rates = null)
     {
         var amount = new Money(command.Amount!.Amount!.Value, command.Amount.Currency!);
         if (fund.Status != FundStatus.Open)
@@ -57,7 +58,9 @@ public static class SignAgreementEndpoint
         if (existing is { Received: > 0m })
             return new Rejection("contribution-already-paid", "Cash was already received under this reference as a direct contribution.", "reference");
 
-        var rate = command.Rate ?? 1m;
+        var (inForce, noRate) = RateInForce.Resolve(rates, amount, command.SignedOn!.Value, command.Rate, command.RateOverrideReason, "signedOn");
+        if (noRate is not null) return noRate;
+        var rate = inForce!.UnitsPerUsd;
         var signedOn = command.SignedOn!.Value;
         IReadOnlyList<Instalment> instalments = command.Instalments is { Count: > 0 } given
             ? given.Select(x => new Instalment(x.DueOn!.Value, new Money(x.Amount!.Amount!.Value, x.Amount.Currency!))).OrderBy(x => x.DueOn).ToList()
@@ -65,7 +68,7 @@ public static class SignAgreementEndpoint
 
         return Decision.Accept(new AgreementSigned(
             ContributionIds.For(command.Reference!), command.Reference!.Trim(), fund.Id, command.Donor!.Trim(), amount, rate,
-            amount.ToUsd(rate), signedOn, instalments, command.EarmarkedPackageId ?? existing?.EarmarkedPackageId));
+            amount.ToUsd(rate), signedOn, instalments, command.EarmarkedPackageId ?? existing?.EarmarkedPackageId, inForce.OverrideReason));
     }
 
     [WolverinePost("/api/contributions/agreements")]
@@ -78,7 +81,8 @@ public static class SignAgreementEndpoint
 
         var id = ContributionIds.For(command.Reference!);
         var stream = await session.Events.FetchForWriting<Contribution>(id, cancellation);
-        var decision = Decide(stream.Aggregate, fund, command);
+        var rates = await session.LoadAsync<OperationalRates>(OperationalRates.StreamId, cancellation);
+        var decision = Decide(stream.Aggregate, fund, command, rates);
         if (decision.Rejection is { } rejection) return rejection.ToResult();
 
         stream.AppendMany(decision.Events);

@@ -1,0 +1,141 @@
+using System.Globalization;
+using CsvHelper;
+using Funding.Ledger;
+using Funding.Shared;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+using NodaTime.Text;
+using Wolverine.Http;
+
+namespace Funding.Rates.Publishing;
+
+public sealed record QuotedRateInput(string? Currency, decimal? UnitsPerUsd);
+
+/// <summary>Load a revision of the UN operational rates: units of each currency per 1 USD, from an effective date.</summary>
+public sealed record PublishRates(LocalDate? EffectiveOn, RevisionKind? Kind, string? Reference, IReadOnlyList<QuotedRateInput>? Rates);
+
+public static class PublishRatesEndpoint
+{
+    public static ProblemDetails Validate(PublishRates command) => Check(command, "").ToProblemDetails();
+
+    static ValidationErrors Check(PublishRates command, string prefix)
+    {
+        var errors = new ValidationErrors();
+        if (command.EffectiveOn is null) errors.Add($"{prefix}effectiveOn", "The date the rates take effect is required.");
+        if (command.Kind is null) errors.Add($"{prefix}kind", "Say whether this is the Monthly revision or a MidMonth one.");
+        if (string.IsNullOrWhiteSpace(command.Reference)) errors.Add($"{prefix}reference", "The revision's reference is required (e.g. \"UNORE 2024-04\").");
+        var rates = command.Rates ?? [];
+        if (rates.Count == 0) errors.Add($"{prefix}rates", "At least one rate is required.");
+        for (var i = 0; i < rates.Count; i++)
+        {
+            var at = $"{prefix}rates[{i}]";
+            if (!Currency.TryFind(rates[i].Currency, out _) || rates[i].Currency == Currency.UsdCode)
+                errors.Add($"{at}.currency", $"'{rates[i].Currency}' is not an ISO 4217 currency other than USD (upper case).");
+            else if (rates.Take(i).Any(x => x.Currency == rates[i].Currency))
+                errors.Add($"{at}.currency", $"{rates[i].Currency} appears more than once in this revision.");
+            if (rates[i].UnitsPerUsd is not { } rate || rate <= 0m)
+                errors.Add($"{at}.unitsPerUsd", "A rate above zero is required: units of the currency per 1 USD.");
+            else if (decimal.Round(rate, 6) != rate)
+                errors.Add($"{at}.unitsPerUsd", "Give the rate with at most 6 decimal places.");
+        }
+
+        return errors;
+    }
+
+    public static OperationalRatesPublished Decide(PublishRates command, string source) => new(
+        command.EffectiveOn!.Value, command.Kind!.Value, command.Reference!.Trim(),
+        command.Rates!.Select(x => new QuotedRate(x.Currency!, x.UnitsPerUsd!.Value)).OrderBy(x => x.Currency, StringComparer.Ordinal).ToList(),
+        source);
+
+    [WolverinePost("/api/rates")]
+    [Tags("Rates")]
+    [EndpointSummary("Load a revision of the UN operational rates of exchange")]
+    public static async Task<IResult> Post(PublishRates command, IDocumentSession session, CancellationToken cancellation)
+    {
+        var published = Decide(command, "api");
+        var stream = await session.Events.FetchForWriting<OperationalRates>(OperationalRates.StreamId, cancellation);
+        stream.AppendOne(published);
+        return Results.Ok(new RatesLoaded([new LoadedRevision(published.EffectiveOn, published.Kind, published.Rates.Count)]));
+    }
+
+    internal static ValidationErrors CheckRevision(PublishRates command) => Check(command, "");
+}
+
+/// <summary>Rates from a CSV file, as finance officers receive them.</summary>
+public static class PublishRatesCsvEndpoint
+{
+    /// <summary>
+    /// CSV with the columns effective_date, currency, units_per_usd (a header row first). Every bad row is reported
+    /// with its line and column, and nothing is loaded unless the whole file is good.
+    /// </summary>
+    [WolverinePost("/api/rates/csv")]
+    [Tags("Rates")]
+    [EndpointSummary("Load UN operational rates from CSV: effective_date,currency,units_per_usd")]
+    public static async Task<IResult> PostCsv(HttpRequest request, RevisionKind? kind, string? reference, IDocumentSession session, CancellationToken cancellation)
+    {
+        using var reader = new StreamReader(request.Body);
+        var (revisions, errors) = ParseCsv(await reader.ReadToEndAsync(cancellation), kind ?? RevisionKind.Monthly, reference);
+        if (!errors.IsEmpty) return Results.Problem(errors.ToProblemDetails());
+
+        var stream = await session.Events.FetchForWriting<OperationalRates>(OperationalRates.StreamId, cancellation);
+        var events = revisions.Select(x => PublishRatesEndpoint.Decide(x, "csv")).ToList();
+        stream.AppendMany(events);
+        return Results.Ok(new RatesLoaded(events.Select(x => new LoadedRevision(x.EffectiveOn, x.Kind, x.Rates.Count)).ToList()));
+    }
+
+    public static (IReadOnlyList<PublishRates> Revisions, ValidationErrors Errors) ParseCsv(string csv, RevisionKind kind, string? reference)
+    {
+        var errors = new ValidationErrors();
+        if (string.IsNullOrWhiteSpace(reference)) errors.Add("reference", "Give the revision's reference as ?reference=...");
+        var rows = new List<(int Line, LocalDate Date, QuotedRateInput Rate)>();
+        using var parser = CsvReader.FromText(csv, new CsvReaderOptions { HasHeader = true, TrimWhitespace = true, TrackLineNumbers = true });
+        parser.ReadHeader();
+        if (parser.Headers.Count == 0)
+        {
+            errors.Add("csv", "The file is empty: expected a header row effective_date,currency,units_per_usd.");
+            return ([], errors);
+        }
+
+        var headers = parser.Headers.ToList();
+        foreach (var column in new[] { "effective_date", "currency", "units_per_usd" })
+        {
+            if (!headers.Contains(column)) errors.Add("csv", $"The header has no {column} column.");
+        }
+
+        if (!errors.IsEmpty) return ([], errors);
+        while (parser.Read())
+        {
+            var line = (int)parser.LineNumber;
+            var date = LocalDatePattern.Iso.Parse(parser.GetString("effective_date"));
+            var currency = parser.GetString("currency");
+            var rateText = parser.GetString("units_per_usd");
+            if (!date.Success) errors.Add($"line {line}: effective_date", "Not a date (yyyy-MM-dd).");
+            if (!decimal.TryParse(rateText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var rate))
+                errors.Add($"line {line}: units_per_usd", $"'{rateText}' is not a number like 0.935.");
+            if (date.Success) rows.Add((line, date.Value, new QuotedRateInput(currency, rate)));
+        }
+
+        var revisions = rows.GroupBy(x => x.Date).OrderBy(x => x.Key)
+            .Select(g => new PublishRates(g.Key, kind, reference, g.Select(x => x.Rate).ToList()))
+            .ToList();
+        foreach (var (revision, rowsOfRevision) in revisions.Zip(rows.GroupBy(x => x.Date).OrderBy(x => x.Key)))
+        {
+            var lines = rowsOfRevision.Select(x => x.Line).ToList();
+            foreach (var (field, messages) in PublishRatesEndpoint.CheckRevision(revision).ToDictionary())
+            {
+                // Map "rates[i].x" back to the file's line numbers.
+                var name = field.StartsWith("rates[", StringComparison.Ordinal)
+                    ? $"line {lines[int.Parse(field[6..field.IndexOf(']')])]}: {(field.EndsWith("currency") ? "currency" : "units_per_usd")}"
+                    : field;
+                foreach (var message in messages) errors.Add(name, message);
+            }
+        }
+
+        return (revisions, errors);
+    }
+}
+
+public sealed record LoadedRevision(LocalDate EffectiveOn, RevisionKind Kind, int Currencies);
+
+public sealed record RatesLoaded(IReadOnlyList<LoadedRevision> Revisions);
