@@ -10,6 +10,7 @@ public enum ContributionMovementKind
     Signed,
     AgreementReduced,
     Received,
+    Revalued,
 }
 
 /// <summary>
@@ -45,6 +46,8 @@ public sealed record Contribution(Guid Id, string Reference, Guid FundId, string
     public decimal ReceivableSettled { get; set; }
     public decimal ReceivableSettledUsd { get; set; }
     public decimal ExchangeDifferences { get; set; }
+    public decimal Revaluations { get; set; }
+    public LocalDate? LastRevaluedAt { get; set; }
 
     public List<ContributionMovement> Movements { get; set; } = [];
 
@@ -56,8 +59,8 @@ public sealed record Contribution(Guid Id, string Reference, Guid FundId, string
     /// <summary>Signed and not yet paid, in the contribution's currency.</summary>
     public decimal Receivable => Signed - AgreementReductions - ReceivableSettled;
 
-    /// <summary>The receivable at its booked USD value.</summary>
-    public decimal ReceivableUsd => SignedUsd - AgreementReductionsUsd - ReceivableSettledUsd;
+    /// <summary>The receivable at its carrying USD value: as booked, restated by month-end revaluations.</summary>
+    public decimal ReceivableUsd => SignedUsd - AgreementReductionsUsd - ReceivableSettledUsd + Revaluations;
 
     public static Contribution Create(PledgeRecorded e) => new Contribution(e.ContributionId, e.Reference, e.FundId, e.Donor, e.Amount.Currency)
     {
@@ -89,6 +92,13 @@ public sealed record Contribution(Guid Id, string Reference, Guid FundId, string
     }
 
     public Contribution Apply(DepositReceived e) => Receiving(e);
+
+    public void Apply(ReceivableRevalued e)
+    {
+        Revaluations += e.UnrealisedDifference.Amount;
+        LastRevaluedAt = e.MonthEnd;
+        Movements.Add(new(ContributionMovementKind.Revalued, e.MonthEnd, new Money(0m, Currency), e.UnrealisedDifference, e.UnrealisedDifference.Amount));
+    }
 
     Contribution Signing(AgreementSigned e)
     {

@@ -35,3 +35,11 @@ public sealed record AgreementReduced(
 public sealed record DepositReceived(
     Guid ContributionId, string Reference, Guid FundId, string Donor, Money Amount, decimal Rate, Money UsdEquivalent,
     LocalDate ValueDate, Money ReceivableSettled, Money ExchangeDifference, Money RevenueRecognised, string? RateOverrideReason = null) : IFundEvent;
+
+/// <summary>
+/// Month-end revaluation (IPSAS 4): the open receivable restated at the closing rate. The difference is an
+/// unrealised exchange gain (positive) or loss (negative); the contribution's recorded revenue does not change.
+/// </summary>
+public sealed record ReceivableRevalued(
+    Guid ContributionId, Guid FundId, LocalDate MonthEnd, decimal ClosingRate, Money Receivable, Money CarryingBefore,
+    Money CarryingAfter, Money UnrealisedDifference) : IFundEvent;

@@ -30,6 +30,9 @@ public enum Account
     /// <summary>4300 Realised exchange gains (credit) and losses (debit) on settling receivables.</summary>
     ExchangeGainsAndLosses = 4300,
 
+    /// <summary>4310 Unrealised exchange gains (credit) and losses (debit) from revaluing open receivables.</summary>
+    UnrealisedExchangeGainsAndLosses = 4310,
+
     /// <summary>5000 Expenditure reported by implementing organisations.</summary>
     Expenditure = 5000,
 

@@ -28,6 +28,9 @@ public static class Postings
             PostingLine.Credit(Account.ReceivablesFromDonors, e.ReceivableSettled),
             PostingLine.Credit(Account.ExchangeGainsAndLosses, e.ExchangeDifference),
             PostingLine.Credit(Account.ContributionRevenue, e.RevenueRecognised)),
+        ReceivableRevalued e => Lines(
+            PostingLine.Debit(Account.ReceivablesFromDonors, e.UnrealisedDifference),
+            PostingLine.Credit(Account.UnrealisedExchangeGainsAndLosses, e.UnrealisedDifference)),
         AdministrativeAgentFeeCharged e =>
         [
             PostingLine.Debit(Account.AdministrativeAgentFees, e.Amount),

@@ -40,6 +40,7 @@ public sealed class FundStatement
     public decimal ReceivablesBooked { get; set; }
     public decimal ReceivablesSettled { get; set; }
     public decimal RealisedExchangeGainsAndLosses { get; set; }
+    public decimal UnrealisedExchangeGainsAndLosses { get; set; }
     public Dictionary<Guid, OpenPledge> Pledges { get; set; } = new();
 
     public decimal TotalSources => Contributions + Interest + OtherIncome;
@@ -108,6 +109,10 @@ public sealed class FundStatementProjection : MultiStreamProjection<FundStatemen
             case AgreementSigned x:
                 snapshot.ReceivablesBooked += x.UsdEquivalent.Amount;
                 if (snapshot.Pledges.TryGetValue(x.ContributionId, out var pledge)) pledge.Signed += x.Amount.Amount;
+                break;
+            case ReceivableRevalued x:
+                snapshot.ReceivablesBooked += x.UnrealisedDifference.Amount;
+                snapshot.UnrealisedExchangeGainsAndLosses += x.UnrealisedDifference.Amount;
                 break;
             case AgreementReduced x:
                 snapshot.ReceivablesBooked -= x.UsdReduction.Amount;

@@ -27,14 +27,15 @@ public sealed record FundStatementReport(
     decimal TransferredToImplementingOrganisations, decimal Refunds, decimal NetFundedAmount, decimal AdministrativeAgentFees,
     decimal TotalUses, decimal BalanceWithAdministrativeAgent, decimal? BalanceWithAdministrativeAgentPercentOfDeposits,
     decimal Expenditure, decimal BalanceWithImplementingOrganisations, decimal? DeliveryRatePercent, decimal TotalBalance,
-    decimal AllocatedNotYetTransferred, decimal ReceivablesOutstanding, decimal OutstandingPledges, decimal RealisedExchangeGainsAndLosses)
+    decimal AllocatedNotYetTransferred, decimal ReceivablesOutstanding, decimal OutstandingPledges, decimal RealisedExchangeGainsAndLosses,
+    decimal UnrealisedExchangeGainsAndLosses)
 {
     public static FundStatementReport From(FundStatement s) => new(
         s.Id, s.Code, s.Name, s.Contributions, s.Interest, s.OtherIncome, s.TotalSources,
         s.TransferredToImplementingOrganisations, s.Refunds, s.NetFundedAmount, s.AdministrativeAgentFees, s.TotalUses,
         s.BalanceWithAdministrativeAgent, s.BalanceWithAdministrativeAgentPercentOfDeposits, s.Expenditure,
         s.BalanceWithImplementingOrganisations, s.DeliveryRatePercent, s.TotalBalance, s.AllocatedNotYetTransferred,
-        s.ReceivablesOutstanding, s.OutstandingPledges, s.RealisedExchangeGainsAndLosses);
+        s.ReceivablesOutstanding, s.OutstandingPledges, s.RealisedExchangeGainsAndLosses, s.UnrealisedExchangeGainsAndLosses);
 }
 
 public sealed record PhaseStatusReport(

@@ -110,7 +110,7 @@ public class ScenarioATests(FundingApp app) : IClassFixture<FundingApp>
             BalanceWithAdministrativeAgentPercentOfDeposits: 32.68m, Expenditure: 1_284_000.00m,
             BalanceWithImplementingOrganisations: 856_000.00m, DeliveryRatePercent: 60.0m, TotalBalance: 1_904_470.59m,
             AllocatedNotYetTransferred: 0m, ReceivablesOutstanding: 0m, OutstandingPledges: 0m,
-            RealisedExchangeGainsAndLosses: -52_313.42m));
+            RealisedExchangeGainsAndLosses: -52_313.42m, UnrealisedExchangeGainsAndLosses: 0m));
 
         var trialBalance = await api.TrialBalanceShouldBeZero(fundId);
         trialBalance.Lines.ShouldBe([
