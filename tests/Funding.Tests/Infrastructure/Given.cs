@@ -23,12 +23,12 @@ public static class Given
 
     public static Fund Fund(params object[] events) => Fund(Established(), events);
 
-    public static Fund Fund(FundEstablished established, params object[] events)
-    {
-        var fund = Funding.Funds.Fund.Create(established);
-        foreach (var e in events)
-        {
-            fund = e switch
+    public static Fund Fund(FundEstablished established, params object[] events) =>
+        events.Aggregate(Funding.Funds.Fund.Create(established), Fund);
+
+    /// <summary>One event folded into a fund, as Marten applies it.</summary>
+    public static Fund Fund(Fund fund, object e) =>
+            e switch
             {
                 InterestEarned x => Mutate(fund, f => f.Apply(x)),
                 AdministrativeAgentFeeCharged x => Mutate(fund, f => f.Apply(x)),
@@ -41,10 +41,6 @@ public static class Given
                 FundFinanciallyClosed x => fund.Apply(x),
                 _ => throw new ArgumentException($"Not a fund event: {e.GetType().Name}"),
             };
-        }
-
-        return fund;
-    }
 
     public static PackageRequested Requested(PackageOrigin origin = PackageOrigin.MemberStateRequest, string country = "CF") =>
         new(PackageId, "CF-TEST", country, "Test elections", D(2024, 12, 15), origin,
