@@ -90,7 +90,8 @@ catch (EmbeddedPostgresException e)
 }
 
 app.UseExceptionHandler();
-app.MapWolverineEndpoints();
+// A query value that does not parse is a 400, never a silent default.
+app.MapWolverineEndpoints(opts => opts.RejectUnparseableQueryValues = true);
 app.MapHealthChecks(LedgerHealthCheck.Path, new HealthCheckOptions { ResponseWriter = LedgerHealthCheck.WriteReport });
 
 return await app.RunJasperFxCommands(args);

@@ -62,22 +62,35 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     static ProcessStartInfo StartInfo(string[] arguments, string dataDirectory, (string Name, string Value)[] environment)
     {
-        var serviceDll = Path.Combine(AppContext.BaseDirectory, "Funding.dll");
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = ServiceDirectory,
         };
         info.ArgumentList.Add("exec");
-        info.ArgumentList.Add(serviceDll);
+        info.ArgumentList.Add(Path.Combine(ServiceDirectory, "Funding.dll"));
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
 
         info.Environment.Remove("ConnectionStrings__Funding");
         info.Environment["Funding__Postgres__DataDirectory"] = dataDirectory;
         foreach (var (name, value) in environment) info.Environment[name] = value;
         return info;
+    }
+
+    /// <summary>
+    /// The service's own build output (built with the tests, same configuration): the test directory also holds the
+    /// test libraries, which the service must not see.
+    /// </summary>
+    static string ServiceDirectory
+    {
+        get
+        {
+            var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var configuration = framework.Parent!.Name;
+            return Path.Combine(Repository.Root, "src", "Funding", "bin", configuration, framework.Name);
+        }
     }
 
     /// <summary>Polls GET /health until it answers 200; returns how long that took.</summary>
