@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine.Marten;
 
 namespace Funding.Shared;
 
@@ -39,4 +40,9 @@ public readonly record struct Decision(IReadOnlyList<object> Events, Rejection? 
     public static Decision Accept(params object[] events) => new(events, null);
     public static implicit operator Decision(Rejection rejection) => new([], rejection);
     public bool IsRejected => Rejection is not null;
+
+    /// <summary>For a [WriteAggregate] endpoint: the HTTP answer, and the events Wolverine appends (none if refused).</summary>
+    public (IResult, Events) ToResponse(Guid streamId) => Rejection is { } rejection
+        ? (rejection.ToResult(), new Events())
+        : (Results.Ok(Recorded.From(streamId, Events)), new Events(Events));
 }

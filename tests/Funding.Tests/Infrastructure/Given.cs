@@ -82,26 +82,21 @@ public static class Given
         return status!;
     }
 
-    public static Contribution? Contribution(params object[] events)
-    {
-        Contribution? contribution = null;
-        foreach (var e in events)
-        {
-            contribution = (e, contribution) switch
-            {
-                (PledgeRecorded x, null) => Funding.Contributions.Contribution.Create(x),
-                (AgreementSigned x, null) => Funding.Contributions.Contribution.Create(x),
-                (DepositReceived x, null) => Funding.Contributions.Contribution.Create(x),
-                (AgreementSigned x, { } c) => c.Apply(x),
-                (DepositReceived x, { } c) => c.Apply(x),
-                (PledgeReduced x, { } c) => Mutate(c, y => y.Apply(x)),
-                (AgreementReduced x, { } c) => Mutate(c, y => y.Apply(x)),
-                _ => throw new ArgumentException($"Cannot fold {e.GetType().Name} here"),
-            };
-        }
+    public static Contribution? Contribution(params object[] events) => events.Aggregate((Contribution?)null, Contribution);
 
-        return contribution;
-    }
+    /// <summary>One event folded into a contribution (null before its first event), as Marten applies it.</summary>
+    public static Contribution Contribution(Contribution? contribution, object e) => (e, contribution) switch
+    {
+        (PledgeRecorded x, null) => Funding.Contributions.Contribution.Create(x),
+        (AgreementSigned x, null) => Funding.Contributions.Contribution.Create(x),
+        (DepositReceived x, null) => Funding.Contributions.Contribution.Create(x),
+        (AgreementSigned x, { } c) => c.Apply(x),
+        (DepositReceived x, { } c) => c.Apply(x),
+        (PledgeReduced x, { } c) => Mutate(c, y => y.Apply(x)),
+        (AgreementReduced x, { } c) => Mutate(c, y => y.Apply(x)),
+        (ReceivableRevalued x, { } c) => Mutate(c, y => y.Apply(x)),
+        _ => throw new ArgumentException($"Cannot fold {e.GetType().Name} here"),
+    };
 
     static T Mutate<T>(T value, Action<T> apply)
     {

@@ -108,23 +108,9 @@ public sealed class LedgerModel
         var wrapped = Wrap(e);
         switch (e)
         {
-            case PledgeRecorded x:
-                contributions[x.ContributionId] = Fold(null, e);
-                break;
-            case AgreementSigned x:
-                contributions[x.ContributionId] = Fold(contributions.GetValueOrDefault(x.ContributionId), e);
-                break;
-            case DepositReceived x:
-                contributions[x.ContributionId] = Fold(contributions.GetValueOrDefault(x.ContributionId), e);
-                break;
-            case PledgeReduced x:
-                Fold(contributions[x.ContributionId], e);
-                break;
-            case AgreementReduced x:
-                Fold(contributions[x.ContributionId], e);
-                break;
-            case ReceivableRevalued x:
-                Fold(contributions[x.ContributionId], e);
+            case PledgeRecorded or AgreementSigned or DepositReceived or PledgeReduced or AgreementReduced or ReceivableRevalued:
+                var id = ContributionIdOf(e);
+                contributions[id] = Funding.Tests.Infrastructure.Given.Contribution(contributions.GetValueOrDefault(id), e);
                 break;
             default:
                 fund = Funding.Tests.Infrastructure.Given.Fund(fund, e);
@@ -136,24 +122,16 @@ public sealed class LedgerModel
         if (e is IPackageEvent) status = new PackageFundingStatusProjection().Evolve(status, PackageId, wrapped)!;
     }
 
-    static Contribution Fold(Contribution? contribution, object e) => (e, contribution) switch
+    static Guid ContributionIdOf(object e) => e switch
     {
-        (PledgeRecorded x, null) => Funding.Contributions.Contribution.Create(x),
-        (AgreementSigned x, null) => Funding.Contributions.Contribution.Create(x),
-        (DepositReceived x, null) => Funding.Contributions.Contribution.Create(x),
-        (AgreementSigned x, { } c) => c.Apply(x),
-        (DepositReceived x, { } c) => c.Apply(x),
-        (PledgeReduced x, { } c) => Mutate(c, y => y.Apply(x)),
-        (AgreementReduced x, { } c) => Mutate(c, y => y.Apply(x)),
-        (ReceivableRevalued x, { } c) => Mutate(c, y => y.Apply(x)),
-        _ => throw new InvalidOperationException($"Cannot fold {e.GetType().Name}"),
+        PledgeRecorded x => x.ContributionId,
+        AgreementSigned x => x.ContributionId,
+        DepositReceived x => x.ContributionId,
+        PledgeReduced x => x.ContributionId,
+        AgreementReduced x => x.ContributionId,
+        ReceivableRevalued x => x.ContributionId,
+        _ => throw new ArgumentException(e.GetType().Name),
     };
-
-    static T Mutate<T>(T value, Action<T> apply)
-    {
-        apply(value);
-        return value;
-    }
 
     /// <summary>Everything the model knows, as JSON: equal JSON means equal state.</summary>
     public string Snapshot() => JsonSerializer.Serialize(new

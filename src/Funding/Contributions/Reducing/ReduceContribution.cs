@@ -57,15 +57,12 @@ public static class ReduceContributionEndpoints
     [Tags("Contributions")]
     [EndpointSummary("Reduce or cancel a pledge")]
     public static (IResult, Events) Post(ReducePledge command, [WriteAggregate(Required = true)] Contribution contribution) =>
-        Respond(contribution.Id, Decide(contribution, command));
+        Decide(contribution, command).ToResponse(contribution.Id);
 
     [WolverinePost("/api/contributions/{contributionId}/agreement-reductions")]
     [Tags("Contributions")]
     [EndpointSummary("Reduce or cancel the unpaid part of a signed agreement")]
     public static (IResult, Events) Post(ReduceAgreement command, [WriteAggregate(Required = true)] Contribution contribution) =>
-        Respond(contribution.Id, Decide(contribution, command));
+        Decide(contribution, command).ToResponse(contribution.Id);
 
-    static (IResult, Events) Respond(Guid id, Decision decision) => decision.Rejection is { } rejection
-        ? (rejection.ToResult(), new Events())
-        : (Results.Ok(Recorded.From(id, decision.Events)), new Events(decision.Events));
 }

@@ -36,5 +36,5 @@ public static class AppropriateRegularBudgetEndpoint
     [Tags("Funds")]
     [EndpointSummary("Record a regular-budget appropriation for a year")]
     public static (IResult, Events) Post(AppropriateRegularBudget command, [WriteAggregate(Required = true)] Fund fund) =>
-        FundDecisions.Respond(fund.Id, Decide(fund, command));
+        Decide(fund, command).ToResponse(fund.Id);
 }

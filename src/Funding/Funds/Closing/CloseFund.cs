@@ -62,6 +62,6 @@ public static class CloseFundEndpoint
         CloseFund command, [WriteAggregate(Required = true)] Fund fund, IDocumentSession session, CancellationToken cancellation)
     {
         var statement = await session.LoadAsync<FundStatement>(fund.Id, cancellation);
-        return FundDecisions.Respond(fund.Id, Decide(fund, statement!, command));
+        return Decide(fund, statement!, command).ToResponse(fund.Id);
     }
 }

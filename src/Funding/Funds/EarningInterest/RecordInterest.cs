@@ -33,5 +33,5 @@ public static class RecordInterestEndpoint
     [Tags("Funds")]
     [EndpointSummary("Record interest earned by the fund")]
     public static (IResult, Events) Post(RecordInterest command, [WriteAggregate(Required = true)] Fund fund) =>
-        FundDecisions.Respond(fund.Id, Decide(fund, command));
+        Decide(fund, command).ToResponse(fund.Id);
 }

@@ -63,5 +63,5 @@ public static class ApprovePackageEndpoint
     [Tags("Packages")]
     [EndpointSummary("Approve the package: its requirement by phase (focal point)")]
     public static (IResult, Events) Post(ApprovePackage command, [WriteAggregate(Required = true)] Package package) =>
-        PackageDecisions.Respond(package.Id, Decide(package, command));
+        Decide(package, command).ToResponse(package.Id);
 }

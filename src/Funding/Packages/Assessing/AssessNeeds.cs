@@ -45,5 +45,5 @@ public static class AssessNeedsEndpoint
     [Tags("Packages")]
     [EndpointSummary("Record the needs assessment: recommended budget by phase")]
     public static (IResult, Events) Post(AssessNeeds command, [WriteAggregate(Required = true)] Package package) =>
-        PackageDecisions.Respond(package.Id, Decide(package, command));
+        Decide(package, command).ToResponse(package.Id);
 }

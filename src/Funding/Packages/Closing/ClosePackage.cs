@@ -36,6 +36,6 @@ public static class ClosePackageEndpoint
         ClosePackage command, [WriteAggregate(Required = true)] Package package, IDocumentSession session, CancellationToken cancellation)
     {
         var status = await session.LoadAsync<PackageFundingStatus>(package.Id, cancellation);
-        return PackageDecisions.Respond(package.Id, Decide(package, status, command));
+        return Decide(package, status, command).ToResponse(package.Id);
     }
 }
