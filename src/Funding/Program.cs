@@ -66,7 +66,13 @@ builder.Host.UseWolverine(opts =>
 });
 
 builder.Services.AddWolverineHttp();
-builder.Services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o => JsonForFunding.Configure(o.SerializerOptions));
+builder.Services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o =>
+{
+    JsonForFunding.Configure(o.SerializerOptions);
+    // Requests may only set what a command declares: nobody sets "status" or "approvedBy" through a body.
+    o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+    o.SerializerOptions.MaxDepth = 16;
+});
 builder.Services.AddProblemDetails();
 builder.Services.AddSingleton<IClock>(SystemClock.Instance);
 builder.Services.Configure<FlagOptions>(builder.Configuration.GetSection("Funding:Flags"));
@@ -90,6 +96,7 @@ catch (EmbeddedPostgresException e)
 }
 
 app.UseExceptionHandler();
+app.UseMiddleware<RequestBodyGuard>();
 // A query value that does not parse is a 400, never a silent default.
 app.MapWolverineEndpoints(opts => opts.RejectUnparseableQueryValues = true);
 app.MapHealthChecks(LedgerHealthCheck.Path, new HealthCheckOptions { ResponseWriter = LedgerHealthCheck.WriteReport });

@@ -35,6 +35,7 @@ public sealed class LedgerModel
     public static readonly ElectoralPhase[] Phases = [ElectoralPhase.VoterRegistration, ElectoralPhase.Polling];
 
     static readonly JsonSerializerOptions Json = CreateJson();
+    static readonly IClock Clock = new NodaTime.Testing.FakeClock(Instant.FromUtc(2025, 1, 1, 0, 0));
     static readonly OperationalRates RateTable = BuildRates();
 
     readonly List<object> history = [];
@@ -71,7 +72,7 @@ public sealed class LedgerModel
                 RecordPledgeEndpoint.Decide(Existing(c.Reference), fund, c.ToCommand(), RateTable)),
             ModelCommand.Sign c => Run(SignAgreementEndpoint.Validate(c.ToCommand()), () =>
                 SignAgreementEndpoint.Decide(Existing(c.Reference), fund, c.ToCommand(), RateTable)),
-            ModelCommand.Deposit c => Run(RecordDepositEndpoint.Validate(c.ToCommand()), () =>
+            ModelCommand.Deposit c => Run(RecordDepositEndpoint.Validate(c.ToCommand(), Clock), () =>
             {
                 var (outcome, rejection) = RecordDepositEndpoint.Decide(Existing(c.Reference), fund, c.ToCommand(), RateTable);
                 return rejection is not null ? rejection : Decision.Accept(outcome!.Fee is null ? [outcome.Deposit] : [outcome.Deposit, outcome.Fee]);

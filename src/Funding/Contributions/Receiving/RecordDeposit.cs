@@ -18,13 +18,15 @@ public sealed record RecordDeposit(string? Reference, Guid? FundId, string? Dono
 
 public static class RecordDepositEndpoint
 {
-    public static ProblemDetails Validate(RecordDeposit command)
+    public static ProblemDetails Validate(RecordDeposit command, IClock clock)
     {
         var errors = new ValidationErrors();
         ContributionIds.CheckParties(errors, command.Reference, command.FundId, command.Donor);
         var amount = MoneyInput.Check(errors, "amount", command.Amount);
         MoneyInput.CheckRateOverride(errors, command.Rate, command.RateOverrideReason, amount);
         if (command.ValueDate is null) errors.Add("valueDate", "The value date the cash arrived is required (yyyy-MM-dd).");
+        else if (command.ValueDate > clock.GetCurrentInstant().InUtc().Date)
+            errors.Add("valueDate", "Cash cannot be recorded as received on a future date.");
         return errors.ToProblemDetails();
     }
 
