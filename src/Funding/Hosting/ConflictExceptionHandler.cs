@@ -32,6 +32,8 @@ public sealed class ConflictExceptionHandler(IProblemDetailsService problemDetai
     {
         JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException =>
             "It already exists: this record was created before, so nothing new was written.",
+        JasperFx.DocumentAlreadyExistsException { DocType: var type } when type == typeof(Funding.Shared.IdempotencyRecord) =>
+            "Another request with this Idempotency-Key was being recorded at the same moment; nothing was written twice. Send it again to get its answer.",
         JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException =>
             "Someone else changed it since you read it. Reload and try again; nothing was written.",
         _ => exception.InnerException is { } inner ? Describe(inner) : null,

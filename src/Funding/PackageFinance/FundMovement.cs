@@ -34,10 +34,10 @@ public sealed record FundMovementContext(
         return (new FundMovementContext(fundStream, package, status!, statement!), null);
     }
 
-    public IResult Respond(Decision decision)
+    public IResult Respond(Decision decision, IDocumentSession session, IdempotentRequest? request)
     {
-        if (decision.Rejection is { } rejection) return rejection.ToResult();
-        FundStream.AppendMany(decision.Events);
-        return Results.Ok(Recorded.From(Fund.Id, decision.Events));
+        var answer = decision.Rejection is { } rejection ? rejection.ToResult() : Results.Ok(Recorded.From(Fund.Id, decision.Events));
+        if (!decision.IsRejected) FundStream.AppendMany(decision.Events);
+        return request?.Remember(session, answer) ?? answer;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Marten;
 using Wolverine.Marten;
 
 namespace Funding.Shared;
@@ -42,7 +43,11 @@ public readonly record struct Decision(IReadOnlyList<object> Events, Rejection? 
     public bool IsRejected => Rejection is not null;
 
     /// <summary>For a [WriteAggregate] endpoint: the HTTP answer, and the events Wolverine appends (none if refused).</summary>
-    public (IResult, Events) ToResponse(Guid streamId) => Rejection is { } rejection
-        ? (rejection.ToResult(), new Events())
-        : (Results.Ok(Recorded.From(streamId, Events)), new Events(Events));
+    public (IResult, Events) ToResponse(Guid streamId, IDocumentSession session, IdempotentRequest? request)
+    {
+        var (answer, events) = Rejection is { } rejection
+            ? (rejection.ToResult(), new Events())
+            : (Results.Ok(Recorded.From(streamId, Events)), new Events(Events));
+        return (request?.Remember(session, answer) ?? answer, events);
+    }
 }

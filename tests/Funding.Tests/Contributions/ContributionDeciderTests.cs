@@ -124,9 +124,9 @@ public class ContributionDeciderTests
     {
         var contribution = Contribution(Signed(15_000_000m, "NOK", 10.50m))!;
 
-        ReduceContributionEndpoints.Decide(contribution, new ReduceAgreement(contribution.Id, In(15_000_001m, "NOK"), "letter", D(2024, 6, 1)))
+        ReduceAgreementEndpoint.Decide(contribution, new ReduceAgreement(contribution.Id, In(15_000_001m, "NOK"), "letter", D(2024, 6, 1)))
             .Rejection!.Rule.ShouldBe("reduction-exceeds-receivable");
-        var reduced = (AgreementReduced)ReduceContributionEndpoints.Decide(contribution,
+        var reduced = (AgreementReduced)ReduceAgreementEndpoint.Decide(contribution,
             new ReduceAgreement(contribution.Id, In(3_000_000m, "NOK"), "NOK 15m recorded; the agreement says 12m", D(2024, 6, 1))).Events.Single();
         reduced.UsdReduction.ShouldBe(Usd(285_714.29m));
     }
@@ -137,9 +137,9 @@ public class ContributionDeciderTests
         var pledge = new PledgeRecorded(ContributionId, "NOR-1", FundId, "Norway", new Money(20_000_000m, "NOK"), 10.50m, Usd(1_904_761.90m), D(2024, 5, 2), null);
         var contribution = Contribution(pledge, Signed(15_000_000m, "NOK", 10.50m))!;
 
-        ReduceContributionEndpoints.Decide(contribution, new ReducePledge(ContributionId, In(5_000_001m, "NOK"), "x", D(2024, 6, 1)))
+        ReducePledgeEndpoint.Decide(contribution, new ReducePledge(ContributionId, In(5_000_001m, "NOK"), "x", D(2024, 6, 1)))
             .Rejection!.Rule.ShouldBe("reduction-exceeds-outstanding-pledge");
-        ReduceContributionEndpoints.Decide(contribution, new ReducePledge(ContributionId, In(5_000_000m, "NOK"), "cancelled", D(2024, 6, 1)))
+        ReducePledgeEndpoint.Decide(contribution, new ReducePledge(ContributionId, In(5_000_000m, "NOK"), "cancelled", D(2024, 6, 1)))
             .IsRejected.ShouldBeFalse();
     }
 

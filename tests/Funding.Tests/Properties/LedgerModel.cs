@@ -78,7 +78,7 @@ public sealed class LedgerModel
                 return rejection is not null ? rejection : Decision.Accept(outcome!.Fee is null ? [outcome.Deposit] : [outcome.Deposit, outcome.Fee]);
             }),
             ModelCommand.ReduceAgreement c => Existing(c.Reference) is { } existing
-                ? Run(ReduceContributionEndpoints.Validate(c.ToCommand(existing)), () => ReduceContributionEndpoints.Decide(existing, c.ToCommand(existing)))
+                ? Run(ReduceAgreementEndpoint.Validate(c.ToCommand(existing)), () => ReduceAgreementEndpoint.Decide(existing, c.ToCommand(existing)))
                 : (null, (Decision?)null),
             ModelCommand.Interest c => Run(RecordInterestEndpoint.Validate(c.ToCommand()), () => RecordInterestEndpoint.Decide(fund, c.ToCommand())),
             ModelCommand.Allocate c => Run(AllocateFundsEndpoint.Validate(c.ToCommand()), () =>

@@ -72,8 +72,11 @@ public static class RecordDepositEndpoint
     [WolverinePost("/api/contributions/deposits")]
     [Tags("Contributions")]
     [EndpointSummary("Record cash received (a deposit), with its value date and rate")]
-    public static async Task<IResult> Post(RecordDeposit command, IDocumentSession session, CancellationToken cancellation)
+    public static async Task<IResult> Post(RecordDeposit command, IDocumentSession session, HttpContext http, CancellationToken cancellation)
     {
+        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        if (answered is not null) return answered;
+
         var fundStream = await session.Events.FetchForWriting<Fund>(command.FundId!.Value, cancellation);
         if (fundStream.Aggregate is null) return Rejection.NotFound("fundId", "fund");
 
@@ -81,11 +84,13 @@ public static class RecordDepositEndpoint
         var stream = await session.Events.FetchForWriting<Contribution>(id, cancellation);
         var rates = await session.LoadAsync<OperationalRates>(OperationalRates.StreamId, cancellation);
         var (outcome, rejection) = Decide(stream.Aggregate, fundStream.Aggregate, command, rates);
-        if (rejection is not null) return rejection.ToResult();
+        if (rejection is not null) return Answer(rejection.ToResult());
 
         stream.AppendOne(outcome!.Deposit);
         if (outcome.Fee is not null) fundStream.AppendOne(outcome.Fee);
         object[] recorded = outcome.Fee is null ? [outcome.Deposit] : [outcome.Deposit, outcome.Fee];
-        return Results.Created($"/api/contributions/{id}", Recorded.From(id, recorded));
+        return Answer(Results.Created($"/api/contributions/{id}", Recorded.From(id, recorded)));
+
+        IResult Answer(IResult answer) => request?.Remember(session, answer) ?? answer;
     }
 }

@@ -1,5 +1,6 @@
 using Funding.Ledger;
 using Funding.Shared;
+using Marten;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using Wolverine.Http;
@@ -13,9 +14,10 @@ public sealed record ReducePledge(Guid ContributionId, MoneyInput? Reduction, st
 /// <summary>Lower (or cancel) the unpaid part of a signed agreement; the receivable shrinks at its booked value.</summary>
 public sealed record ReduceAgreement(Guid ContributionId, MoneyInput? Reduction, string? Reason, LocalDate? ReducedOn);
 
-public static class ReduceContributionEndpoints
+/// <summary>What every reduction must say: how much, why, and when.</summary>
+internal static class Reductions
 {
-    static ProblemDetails Check(MoneyInput? reduction, string? reason, LocalDate? reducedOn)
+    public static ProblemDetails Check(MoneyInput? reduction, string? reason, LocalDate? reducedOn)
     {
         var errors = new ValidationErrors();
         MoneyInput.Check(errors, "reduction", reduction);
@@ -23,9 +25,11 @@ public static class ReduceContributionEndpoints
         if (reducedOn is null) errors.Add("reducedOn", "The date of the reduction is required.");
         return errors.ToProblemDetails();
     }
+}
 
-    public static ProblemDetails Validate(ReducePledge command) => Check(command.Reduction, command.Reason, command.ReducedOn);
-    public static ProblemDetails Validate(ReduceAgreement command) => Check(command.Reduction, command.Reason, command.ReducedOn);
+public static class ReducePledgeEndpoint
+{
+    public static ProblemDetails Validate(ReducePledge command) => Reductions.Check(command.Reduction, command.Reason, command.ReducedOn);
 
     public static Decision Decide(Contribution contribution, ReducePledge command)
     {
@@ -37,6 +41,21 @@ public static class ReduceContributionEndpoints
                 $"Only {new Money(contribution.OutstandingPledge, contribution.Currency)} of the pledge is outstanding.", "reduction.amount");
         return Decision.Accept(new PledgeReduced(contribution.Id, contribution.FundId, reduction, command.Reason!.Trim(), command.ReducedOn!.Value));
     }
+
+    [WolverinePost("/api/contributions/{contributionId}/pledge-reductions")]
+    [Tags("Contributions")]
+    [EndpointSummary("Reduce or cancel a pledge")]
+    public static async Task<(IResult, Events)> Post(
+        ReducePledge command, [WriteAggregate(Required = true)] Contribution contribution, IDocumentSession session, HttpContext http, CancellationToken cancellation)
+    {
+        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        return answered is not null ? (answered, new Events()) : Decide(contribution, command).ToResponse(contribution.Id, session, request);
+    }
+}
+
+public static class ReduceAgreementEndpoint
+{
+    public static ProblemDetails Validate(ReduceAgreement command) => Reductions.Check(command.Reduction, command.Reason, command.ReducedOn);
 
     public static Decision Decide(Contribution contribution, ReduceAgreement command)
     {
@@ -53,16 +72,13 @@ public static class ReduceContributionEndpoints
         return Decision.Accept(new AgreementReduced(contribution.Id, contribution.FundId, reduction, usd, command.Reason!.Trim(), command.ReducedOn!.Value));
     }
 
-    [WolverinePost("/api/contributions/{contributionId}/pledge-reductions")]
-    [Tags("Contributions")]
-    [EndpointSummary("Reduce or cancel a pledge")]
-    public static (IResult, Events) Post(ReducePledge command, [WriteAggregate(Required = true)] Contribution contribution) =>
-        Decide(contribution, command).ToResponse(contribution.Id);
-
     [WolverinePost("/api/contributions/{contributionId}/agreement-reductions")]
     [Tags("Contributions")]
     [EndpointSummary("Reduce or cancel the unpaid part of a signed agreement")]
-    public static (IResult, Events) Post(ReduceAgreement command, [WriteAggregate(Required = true)] Contribution contribution) =>
-        Decide(contribution, command).ToResponse(contribution.Id);
-
+    public static async Task<(IResult, Events)> Post(
+        ReduceAgreement command, [WriteAggregate(Required = true)] Contribution contribution, IDocumentSession session, HttpContext http, CancellationToken cancellation)
+    {
+        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        return answered is not null ? (answered, new Events()) : Decide(contribution, command).ToResponse(contribution.Id, session, request);
+    }
 }

@@ -54,8 +54,11 @@ public static class RevalueReceivablesEndpoint
     [WolverinePost("/api/funds/{fundId}/revaluations")]
     [Tags("Contributions")]
     [EndpointSummary("Revalue open foreign-currency receivables at a month-end closing rate (idempotent per month)")]
-    public static async Task<IResult> Post(Guid fundId, RevalueReceivables command, IDocumentSession session, CancellationToken cancellation)
+    public static async Task<IResult> Post(Guid fundId, RevalueReceivables command, IDocumentSession session, HttpContext http, CancellationToken cancellation)
     {
+        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        if (answered is not null) return answered;
+
         var fund = await session.LoadAsync<Fund>(fundId, cancellation);
         if (fund is null) return Rejection.NotFound("fundId", "fund");
 
@@ -69,10 +72,12 @@ public static class RevalueReceivablesEndpoint
 
         var rates = await session.LoadAsync<OperationalRates>(OperationalRates.StreamId, cancellation);
         var decision = Decide(fund, streams.Values.Select(x => x.Aggregate!), rates, command);
-        if (decision.Rejection is { } rejection) return rejection.ToResult();
+        if (decision.Rejection is { } rejection) return Answer(rejection.ToResult());
 
         foreach (var revalued in decision.Events.Cast<ReceivableRevalued>()) streams[revalued.ContributionId].AppendOne(revalued);
 
-        return Results.Ok(Recorded.From(fundId, decision.Events));
+        return Answer(Results.Ok(Recorded.From(fundId, decision.Events)));
+
+        IResult Answer(IResult answer) => request?.Remember(session, answer) ?? answer;
     }
 }

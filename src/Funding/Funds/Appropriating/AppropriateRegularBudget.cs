@@ -1,5 +1,6 @@
 using Funding.Ledger;
 using Funding.Shared;
+using Marten;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using Wolverine.Http;
@@ -35,6 +36,10 @@ public static class AppropriateRegularBudgetEndpoint
     [WolverinePost("/api/funds/{fundId}/appropriations")]
     [Tags("Funds")]
     [EndpointSummary("Record a regular-budget appropriation for a year")]
-    public static (IResult, Events) Post(AppropriateRegularBudget command, [WriteAggregate(Required = true)] Fund fund) =>
-        Decide(fund, command).ToResponse(fund.Id);
+    public static async Task<(IResult, Events)> Post(
+        AppropriateRegularBudget command, [WriteAggregate(Required = true)] Fund fund, IDocumentSession session, HttpContext http, CancellationToken cancellation)
+    {
+        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        return answered is not null ? (answered, new Events()) : Decide(fund, command).ToResponse(fund.Id, session, request);
+    }
 }

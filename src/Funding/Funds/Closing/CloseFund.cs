@@ -59,9 +59,11 @@ public static class CloseFundEndpoint
     [Tags("Funds")]
     [EndpointSummary("Close a fund, operationally then financially")]
     public static async Task<(IResult, Events)> Post(
-        CloseFund command, [WriteAggregate(Required = true)] Fund fund, IDocumentSession session, CancellationToken cancellation)
+        CloseFund command, [WriteAggregate(Required = true)] Fund fund, IDocumentSession session, HttpContext http, CancellationToken cancellation)
     {
+        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        if (answered is not null) return (answered, new Events());
         var statement = await session.LoadAsync<FundStatement>(fund.Id, cancellation);
-        return Decide(fund, statement!, command).ToResponse(fund.Id);
+        return Decide(fund, statement!, command).ToResponse(fund.Id, session, request);
     }
 }

@@ -1,5 +1,6 @@
 using Funding.Ledger;
 using Funding.Shared;
+using Marten;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using Wolverine.Http;
@@ -32,6 +33,10 @@ public static class RecordInterestEndpoint
     [WolverinePost("/api/funds/{fundId}/interest")]
     [Tags("Funds")]
     [EndpointSummary("Record interest earned by the fund")]
-    public static (IResult, Events) Post(RecordInterest command, [WriteAggregate(Required = true)] Fund fund) =>
-        Decide(fund, command).ToResponse(fund.Id);
+    public static async Task<(IResult, Events)> Post(
+        RecordInterest command, [WriteAggregate(Required = true)] Fund fund, IDocumentSession session, HttpContext http, CancellationToken cancellation)
+    {
+        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        return answered is not null ? (answered, new Events()) : Decide(fund, command).ToResponse(fund.Id, session, request);
+    }
 }

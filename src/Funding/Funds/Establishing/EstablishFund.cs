@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Funding.ReferenceData;
 using Funding.Shared;
+using Marten;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using Wolverine.Http;
@@ -93,10 +94,14 @@ public static partial class EstablishFundEndpoint
     [WolverinePost("/api/funds")]
     [Tags("Funds")]
     [EndpointSummary("Establish a fund")]
-    public static (FundCreated, IStartStream) Post(EstablishFund command)
+    public static async Task<(IResult, IMartenOp)> Post(EstablishFund command, IDocumentSession session, HttpContext http, CancellationToken cancellation)
     {
+        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        if (answered is not null) return (answered, MartenOps.Nothing());
+
         var established = Decide(command);
-        return (new FundCreated(established.FundId, established.Code),
-            MartenOps.StartStream<Fund>(established.FundId, established));
+        var created = new FundCreated(established.FundId, established.Code);
+        var answer = Results.Created(created.Url, created);
+        return (request?.Remember(session, answer) ?? answer, MartenOps.StartStream<Fund>(established.FundId, established));
     }
 }

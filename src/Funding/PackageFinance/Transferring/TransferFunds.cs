@@ -69,10 +69,13 @@ public static class TransferFundsEndpoint
     [WolverinePost("/api/packages/{packageId}/transfers")]
     [Tags("Package finance")]
     [EndpointSummary("Transfer allocated money to an implementing organisation, with indirect cost")]
-    public static async Task<IResult> Post(Guid packageId, TransferFunds command, IDocumentSession session, CancellationToken cancellation)
+    public static async Task<IResult> Post(Guid packageId, TransferFunds command, IDocumentSession session, HttpContext http, CancellationToken cancellation)
     {
+        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        if (answered is not null) return answered;
+
         var (context, notFound) = await FundMovementContext.Load(session, command.FundId!.Value, packageId, lockPackage: false, cancellation);
         if (context is null) return notFound!;
-        return context.Respond(Decide(context.Fund, context.Package, context.Statement.Contributions, command));
+        return context.Respond(Decide(context.Fund, context.Package, context.Statement.Contributions, command), session, request);
     }
 }

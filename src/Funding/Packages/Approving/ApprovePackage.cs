@@ -1,5 +1,6 @@
 using Funding.Ledger;
 using Funding.Shared;
+using Marten;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using Wolverine.Http;
@@ -62,6 +63,10 @@ public static class ApprovePackageEndpoint
     [WolverinePost("/api/packages/{packageId}/approval")]
     [Tags("Packages")]
     [EndpointSummary("Approve the package: its requirement by phase (focal point)")]
-    public static (IResult, Events) Post(ApprovePackage command, [WriteAggregate(Required = true)] Package package) =>
-        Decide(package, command).ToResponse(package.Id);
+    public static async Task<(IResult, Events)> Post(
+        ApprovePackage command, [WriteAggregate(Required = true)] Package package, IDocumentSession session, HttpContext http, CancellationToken cancellation)
+    {
+        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        return answered is not null ? (answered, new Events()) : Decide(package, command).ToResponse(package.Id, session, request);
+    }
 }

@@ -1,4 +1,5 @@
 using Funding.Shared;
+using Marten;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using Wolverine.Http;
@@ -44,6 +45,10 @@ public static class AssessNeedsEndpoint
     [WolverinePost("/api/packages/{packageId}/needs-assessment")]
     [Tags("Packages")]
     [EndpointSummary("Record the needs assessment: recommended budget by phase")]
-    public static (IResult, Events) Post(AssessNeeds command, [WriteAggregate(Required = true)] Package package) =>
-        Decide(package, command).ToResponse(package.Id);
+    public static async Task<(IResult, Events)> Post(
+        AssessNeeds command, [WriteAggregate(Required = true)] Package package, IDocumentSession session, HttpContext http, CancellationToken cancellation)
+    {
+        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        return answered is not null ? (answered, new Events()) : Decide(package, command).ToResponse(package.Id, session, request);
+    }
 }

@@ -33,9 +33,11 @@ public static class ClosePackageEndpoint
     [Tags("Packages")]
     [EndpointSummary("Close the package")]
     public static async Task<(IResult, Events)> Post(
-        ClosePackage command, [WriteAggregate(Required = true)] Package package, IDocumentSession session, CancellationToken cancellation)
+        ClosePackage command, [WriteAggregate(Required = true)] Package package, IDocumentSession session, HttpContext http, CancellationToken cancellation)
     {
+        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        if (answered is not null) return (answered, new Events());
         var status = await session.LoadAsync<PackageFundingStatus>(package.Id, cancellation);
-        return Decide(package, status, command).ToResponse(package.Id);
+        return Decide(package, status, command).ToResponse(package.Id, session, request);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Funding.ReferenceData;
 using Funding.Shared;
+using Marten;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using Wolverine.Http;
@@ -63,9 +64,14 @@ public static partial class RequestPackageEndpoint
     [WolverinePost("/api/packages")]
     [Tags("Packages")]
     [EndpointSummary("Open an assistance package (requested or mandated)")]
-    public static (PackageCreated, IStartStream) Post(RequestPackage command)
+    public static async Task<(IResult, IMartenOp)> Post(RequestPackage command, IDocumentSession session, HttpContext http, CancellationToken cancellation)
     {
+        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        if (answered is not null) return (answered, MartenOps.Nothing());
+
         var requested = Decide(command);
-        return (new PackageCreated(requested.PackageId, requested.Code), MartenOps.StartStream<Package>(requested.PackageId, requested));
+        var created = new PackageCreated(requested.PackageId, requested.Code);
+        var answer = Results.Created(created.Url, created);
+        return (request?.Remember(session, answer) ?? answer, MartenOps.StartStream<Package>(requested.PackageId, requested));
     }
 }

@@ -51,12 +51,16 @@ public static class PublishRatesEndpoint
     [WolverinePost("/api/rates")]
     [Tags("Rates")]
     [EndpointSummary("Load a revision of the UN operational rates of exchange")]
-    public static async Task<IResult> Post(PublishRates command, IDocumentSession session, CancellationToken cancellation)
+    public static async Task<IResult> Post(PublishRates command, IDocumentSession session, HttpContext http, CancellationToken cancellation)
     {
+        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        if (answered is not null) return answered;
+
         var published = Decide(command, "api");
         var stream = await session.Events.FetchForWriting<OperationalRates>(OperationalRates.StreamId, cancellation);
         stream.AppendOne(published);
-        return Results.Ok(new RatesLoaded([new LoadedRevision(published.EffectiveOn, published.Kind, published.Rates.Count)]));
+        var answer = Results.Ok(new RatesLoaded([new LoadedRevision(published.EffectiveOn, published.Kind, published.Rates.Count)]));
+        return request?.Remember(session, answer) ?? answer;
     }
 
     internal static ValidationErrors CheckRevision(PublishRates command) => Check(command, "");
@@ -75,13 +79,19 @@ public static class PublishRatesCsvEndpoint
     public static async Task<IResult> PostCsv(HttpRequest request, RevisionKind? kind, string? reference, IDocumentSession session, CancellationToken cancellation)
     {
         using var reader = new StreamReader(request.Body);
-        var (revisions, errors) = ParseCsv(await reader.ReadToEndAsync(cancellation), kind ?? RevisionKind.Monthly, reference);
-        if (!errors.IsEmpty) return Results.Problem(errors.ToProblemDetails());
+        var csv = await reader.ReadToEndAsync(cancellation);
+        var (answered, keyed) = await Idempotency.Check(session, request.HttpContext, new { kind, reference, csv }, cancellation);
+        if (answered is not null) return answered;
+
+        var (revisions, errors) = ParseCsv(csv, kind ?? RevisionKind.Monthly, reference);
+        if (!errors.IsEmpty) return Answer(Results.Problem(errors.ToProblemDetails()));
 
         var stream = await session.Events.FetchForWriting<OperationalRates>(OperationalRates.StreamId, cancellation);
         var events = revisions.Select(x => PublishRatesEndpoint.Decide(x, "csv")).ToList();
         stream.AppendMany(events);
-        return Results.Ok(new RatesLoaded(events.Select(x => new LoadedRevision(x.EffectiveOn, x.Kind, x.Rates.Count)).ToList()));
+        return Answer(Results.Ok(new RatesLoaded(events.Select(x => new LoadedRevision(x.EffectiveOn, x.Kind, x.Rates.Count)).ToList())));
+
+        IResult Answer(IResult answer) => keyed?.Remember(session, answer) ?? answer;
     }
 
     public static (IReadOnlyList<PublishRates> Revisions, ValidationErrors Errors) ParseCsv(string csv, RevisionKind kind, string? reference)
