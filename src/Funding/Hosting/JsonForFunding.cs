@@ -13,7 +13,8 @@ public static class JsonForFunding
         options.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
         if (!options.Converters.OfType<JsonStringEnumConverter>().Any())
         {
-            options.Converters.Add(new JsonStringEnumConverter());
+            // Names only: a number would slip in values no enum has.
+            options.Converters.Add(new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false));
         }
     }
 }

@@ -22,6 +22,7 @@ internal static class Reductions
         var errors = new ValidationErrors();
         MoneyInput.Check(errors, "reduction", reduction);
         if (string.IsNullOrWhiteSpace(reason)) errors.Add("reason", "Say why (e.g. the donor's letter of 3 May).");
+        else if (reason.Length > 500) errors.Add("reason", "Keep the reason to 500 characters.");
         if (reducedOn is null) errors.Add("reducedOn", "The date of the reduction is required.");
         return errors.ToProblemDetails();
     }

@@ -19,6 +19,7 @@ public static class AppropriateRegularBudgetEndpoint
         if (command.Year is null or < 1945 or > 2200) errors.Add("year", "The budget year is required (e.g. 2025).");
         MoneyInput.Check(errors, "amount", command.Amount, usdOnly: true);
         if (string.IsNullOrWhiteSpace(command.Reference)) errors.Add("reference", "The General Assembly resolution or budget section is required.");
+        else if (command.Reference.Length > 100) errors.Add("reference", "Keep the reference to 100 characters.");
         if (command.AppropriatedOn is null) errors.Add("appropriatedOn", "The appropriation date is required.");
         return errors.ToProblemDetails();
     }

@@ -38,6 +38,7 @@ public static partial class RequestPackageEndpoint
         if (command.Country is null || !Countries.IsKnown(command.Country))
             errors.Add("country", "The member state as an ISO 3166-1 alpha-2 code (e.g. CF) is required.");
         if (string.IsNullOrWhiteSpace(command.ElectoralProcess)) errors.Add("electoralProcess", "Name the electoral process, e.g. \"2015-16 presidential and legislative elections\".");
+        else if (command.ElectoralProcess.Length > 200) errors.Add("electoralProcess", "Keep it to 200 characters.");
         if (command.Origin is null) errors.Add("origin", $"Required: one of {string.Join(", ", Enum.GetNames<PackageOrigin>())}.");
         if (command.RequestedOn is null) errors.Add("requestedOn", "The date of the request or mandate is required.");
 

@@ -25,6 +25,7 @@ public static class PublishRatesEndpoint
         if (command.EffectiveOn is null) errors.Add($"{prefix}effectiveOn", "The date the rates take effect is required.");
         if (command.Kind is null) errors.Add($"{prefix}kind", "Say whether this is the Monthly revision or a MidMonth one.");
         if (string.IsNullOrWhiteSpace(command.Reference)) errors.Add($"{prefix}reference", "The revision's reference is required (e.g. \"UNORE 2024-04\").");
+        else if (command.Reference.Length > 100) errors.Add($"{prefix}reference", "Keep the reference to 100 characters.");
         var rates = command.Rates ?? [];
         if (rates.Count == 0) errors.Add($"{prefix}rates", "At least one rate is required.");
         for (var i = 0; i < rates.Count; i++)
