@@ -1,17 +1,20 @@
 using System.Text.Json.Serialization;
+using Funding.Contributions;
+using Funding.Funds;
 using Funding.Hosting;
 using Funding.Hosting.EmbeddedPostgres;
 using Funding.Hosting.Health;
+using Funding.Packages;
+using Funding.Rates;
 using Funding.Statements;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using JasperFx;
 using JasperFx.Events.Projections;
 using Marten;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using NodaTime;
-using NodaTime.Serialization.SystemTextJson;
+using Weasel.Core;
 using Wolverine;
 using Wolverine.Http;
-using Weasel.Core;
 using Wolverine.Marten;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -30,10 +33,10 @@ builder.Services.AddMarten(services =>
         // Production schema changes come from db-apply or migrations/, never from the running service.
         opts.AutoCreateSchemaObjects = database.AppliesSchemaChanges ? AutoCreate.CreateOrUpdate : AutoCreate.None;
 
-        opts.Projections.Snapshot<Funding.Funds.Fund>(SnapshotLifecycle.Inline);
-        opts.Projections.Snapshot<Funding.Packages.Package>(SnapshotLifecycle.Inline);
-        opts.Projections.Snapshot<Funding.Contributions.Contribution>(SnapshotLifecycle.Inline);
-        opts.Projections.Snapshot<Funding.Rates.OperationalRates>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<Fund>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<Package>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<Contribution>(SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<OperationalRates>(SnapshotLifecycle.Inline);
         // Money read models are inline: they change in the same transaction as the events, so a finance officer
         // reads what was just recorded and the allocation rules read consistent balances.
         opts.Projections.Add<TrialBalanceProjection>(ProjectionLifecycle.Inline);
@@ -70,7 +73,7 @@ builder.Services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o =>
 {
     JsonForFunding.Configure(o.SerializerOptions);
     // Requests may only set what a command declares: nobody sets "status" or "approvedBy" through a body.
-    o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+    o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
     o.SerializerOptions.MaxDepth = 16;
 });
 builder.Services.AddProblemDetails();

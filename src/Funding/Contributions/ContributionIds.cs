@@ -9,9 +9,13 @@ public static class ContributionIds
 
     /// <summary>A contribution is known by its agreement reference; the same reference is always the same stream.</summary>
     public static Guid For(string reference) => DeterministicGuid.Create(Namespace, reference.Trim());
+}
 
+/// <summary>Who gives to which fund, in which currency: the parts every step of a contribution must agree on.</summary>
+public static class ContributionParties
+{
     /// <summary>Checks the parts every contribution command shares.</summary>
-    public static void CheckParties(ValidationErrors errors, string? reference, Guid? fundId, string? donor)
+    public static void Check(ValidationErrors errors, string? reference, Guid? fundId, string? donor)
     {
         if (string.IsNullOrWhiteSpace(reference)) errors.Add("reference", "The contribution's reference (e.g. the agreement number) is required.");
         else if (reference.Length > 80) errors.Add("reference", "Keep the reference to 80 characters.");

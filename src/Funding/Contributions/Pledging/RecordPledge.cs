@@ -18,7 +18,7 @@ public static class RecordPledgeEndpoint
     public static ProblemDetails Validate(RecordPledge command)
     {
         var errors = new ValidationErrors();
-        ContributionIds.CheckParties(errors, command.Reference, command.FundId, command.Donor);
+        ContributionParties.Check(errors, command.Reference, command.FundId, command.Donor);
         var amount = MoneyInput.Check(errors, "amount", command.Amount);
         MoneyInput.CheckRateOverride(errors, command.Rate, command.RateOverrideReason, amount);
         if (command.PledgedOn is null) errors.Add("pledgedOn", "The date of the pledge is required (yyyy-MM-dd).");
@@ -30,7 +30,7 @@ public static class RecordPledgeEndpoint
         var amount = new Money(command.Amount!.Amount!.Value, command.Amount.Currency!);
         if (fund.Status != FundStatus.Open)
             return new Rejection("fund-closed", $"{fund.Code} is closed to new contributions.", "fundId");
-        if (ContributionIds.Mismatch(existing, fund.Id, command.Donor!, amount.Currency) is { } mismatch) return mismatch;
+        if (ContributionParties.Mismatch(existing, fund.Id, command.Donor!, amount.Currency) is { } mismatch) return mismatch;
         if (existing is not null)
             return new Rejection("pledge-already-recorded", "This contribution already has a pledge or an agreement; reduce it or sign instead.", "reference");
 

@@ -21,7 +21,7 @@ public static class RecordDepositEndpoint
     public static ProblemDetails Validate(RecordDeposit command, IClock clock)
     {
         var errors = new ValidationErrors();
-        ContributionIds.CheckParties(errors, command.Reference, command.FundId, command.Donor);
+        ContributionParties.Check(errors, command.Reference, command.FundId, command.Donor);
         var amount = MoneyInput.Check(errors, "amount", command.Amount);
         MoneyInput.CheckRateOverride(errors, command.Rate, command.RateOverrideReason, amount);
         if (command.ValueDate is null) errors.Add("valueDate", "The value date the cash arrived is required (yyyy-MM-dd).");
@@ -38,7 +38,7 @@ public static class RecordDepositEndpoint
         var amount = new Money(command.Amount!.Amount!.Value, command.Amount.Currency!);
         if (fund.Status != FundStatus.Open)
             return (null, new Rejection("fund-closed", $"{fund.Code} is closed to new contributions.", "fundId"));
-        if (ContributionIds.Mismatch(existing, fund.Id, command.Donor!, amount.Currency) is { } mismatch) return (null, mismatch);
+        if (ContributionParties.Mismatch(existing, fund.Id, command.Donor!, amount.Currency) is { } mismatch) return (null, mismatch);
 
         var (inForce, noRate) = RateInForce.Resolve(rates, amount, command.ValueDate!.Value, command.Rate, command.RateOverrideReason, "valueDate");
         if (noRate is not null) return (null, noRate);

@@ -24,7 +24,7 @@ public static class SignAgreementEndpoint
     public static ProblemDetails Validate(SignAgreement command)
     {
         var errors = new ValidationErrors();
-        ContributionIds.CheckParties(errors, command.Reference, command.FundId, command.Donor);
+        ContributionParties.Check(errors, command.Reference, command.FundId, command.Donor);
         var amount = MoneyInput.Check(errors, "amount", command.Amount);
         MoneyInput.CheckRateOverride(errors, command.Rate, command.RateOverrideReason, amount);
         if (command.SignedOn is null) errors.Add("signedOn", "The signing date is required (yyyy-MM-dd).");
@@ -52,7 +52,7 @@ public static class SignAgreementEndpoint
         var amount = new Money(command.Amount!.Amount!.Value, command.Amount.Currency!);
         if (fund.Status != FundStatus.Open)
             return new Rejection("fund-closed", $"{fund.Code} is closed to new contributions.", "fundId");
-        if (ContributionIds.Mismatch(existing, fund.Id, command.Donor!, amount.Currency) is { } mismatch) return mismatch;
+        if (ContributionParties.Mismatch(existing, fund.Id, command.Donor!, amount.Currency) is { } mismatch) return mismatch;
         if (existing is { HasAgreement: true })
             return new Rejection("agreement-already-signed", "This contribution already has a signed agreement; reduce it, or sign a new one under its own reference.", "reference");
         if (existing is { Received: > 0m })
