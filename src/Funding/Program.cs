@@ -75,6 +75,7 @@ builder.Services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o =>
     // Requests may only set what a command declares: nobody sets "status" or "approvedBy" through a body.
     o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
     o.SerializerOptions.MaxDepth = 16;
+    o.SerializerOptions.Converters.Insert(0, new BusinessDateConverter());
 });
 builder.Services.AddProblemDetails();
 builder.Services.AddSingleton<IClock>(SystemClock.Instance);

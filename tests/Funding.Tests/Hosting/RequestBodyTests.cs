@@ -60,11 +60,24 @@ public class RequestBodyTests(FundingApp app) : IClassFixture<FundingApp>
         {
             s.Post.Json(new
             {
-                reference = "FUT-1", fundId = Guid.NewGuid(), donor = "Donor", amount = new { amount = 10m, currency = "USD" }, valueDate = "2999-01-01",
+                reference = "FUT-1", fundId = Guid.NewGuid(), donor = "Donor", amount = new { amount = 10m, currency = "USD" }, valueDate = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd"),
             }).ToUrl("/api/contributions/deposits");
             s.StatusCodeShouldBe(400);
         });
         result.ReadAsText().ShouldContain("Cash cannot be recorded as received on a future date.");
+    }
+
+    [Theory]
+    [InlineData("1899-12-31")]
+    [InlineData("2150-01-01")]
+    [InlineData("2024-02-30")]
+    [InlineData("01/02/2024")]
+    public async Task a_date_out_of_range_or_not_a_date_is_refused_with_its_path(string date)
+    {
+        var result = await PostRaw("/api/funds",
+            $$"""{"code":"D-1","name":"D","kind":"TrustFund","administrativeAgentFeePercent":1,"defaultIndirectCostPercent":7,"establishedOn":"{{date}}"}""", 400);
+        result.ReadAsText().ShouldContain("establishedOn");
+        await NothingWritten();
     }
 
     async Task NothingWritten()
