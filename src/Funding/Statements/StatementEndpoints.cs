@@ -1,6 +1,7 @@
 using Funding.Contributions;
 using Funding.Ledger;
 using Funding.Packages;
+using Funding.Shared;
 using Marten;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -101,10 +102,12 @@ public static class StatementEndpoints
     [Tags("Statements")]
     [EndpointSummary("Funding status of all packages, filtered by status, flag, country and mandate")]
     public static async Task<IResult> PackageStatuses(
-        FundingStatus? status, FundingFlag? flag, string? country, bool? mandated, string? asOf, int? horizonDays,
-        IQuerySession session, IClock clock, IOptions<FlagOptions> flags, CancellationToken cancellation)
+        FundingStatus? status, FundingFlag? flag, string? country, bool? mandated, string? asOf, int? horizonDays, int? page, int? pageSize,
+        IQuerySession session, IClock clock, IOptions<FlagOptions> flags, HttpContext http, CancellationToken cancellation)
     {
         if (!TryAsOf(asOf, clock, out var day, out var problem)) return problem!;
+        var (paging, pagingProblem) = Page.From(page, pageSize);
+        if (pagingProblem is not null) return pagingProblem;
         var query = session.Query<PackageFundingStatus>().AsQueryable();
         if (country is not null) query = query.Where(x => x.Country == country);
         var horizon = horizonDays ?? flags.Value.AtRiskHorizonDays;
@@ -117,18 +120,21 @@ public static class StatementEndpoints
             .ThenByDescending(x => x.Flags.Count)
             .ThenBy(x => x.Code, StringComparer.Ordinal)
             .ToList();
-        return Results.Ok(reports);
+        return paging!.Of(reports, http);
     }
 
     [WolverineGet("/api/donors/statement")]
     [Tags("Statements")]
     [EndpointSummary("Donor statement: pledged, signed, received and outstanding, per fund and year (USD)")]
-    public static async Task<IReadOnlyList<DonorStatementLine>> DonorStatement(string? donor, IQuerySession session, CancellationToken cancellation)
+    public static async Task<IResult> DonorStatement(
+        string? donor, int? page, int? pageSize, IQuerySession session, HttpContext http, CancellationToken cancellation)
     {
+        var (paging, problem) = Page.From(page, pageSize);
+        if (problem is not null) return problem;
         var query = session.Query<Contribution>().AsQueryable();
         if (donor is not null) query = query.Where(x => x.Donor == donor);
         var contributions = await query.ToListAsync(cancellation);
-        return DonorStatementLines(contributions);
+        return paging!.Of(DonorStatementLines(contributions), http);
     }
 
     /// <summary>Movements grouped by donor, fund and year; outstanding amounts are as at the end of each year.</summary>

@@ -1,3 +1,4 @@
+using Funding.Shared;
 using Marten;
 using Wolverine.Http;
 using Wolverine.Http.Marten;
@@ -14,11 +15,14 @@ public static class ContributionEndpoints
     [WolverineGet("/api/contributions")]
     [Tags("Contributions")]
     [EndpointSummary("Contributions, by fund and donor")]
-    public static async Task<IReadOnlyList<Contribution>> List(Guid? fundId, string? donor, IQuerySession session, CancellationToken cancellation)
+    public static async Task<IResult> List(
+        Guid? fundId, string? donor, int? page, int? pageSize, IQuerySession session, HttpContext http, CancellationToken cancellation)
     {
+        var (paging, problem) = Page.From(page, pageSize);
+        if (problem is not null) return problem;
         var query = session.Query<Contribution>().AsQueryable();
         if (fundId is not null) query = query.Where(x => x.FundId == fundId);
         if (donor is not null) query = query.Where(x => x.Donor == donor);
-        return (await query.ToListAsync(cancellation)).OrderBy(x => x.Reference, StringComparer.Ordinal).ToList();
+        return await paging!.Of(query.OrderBy(x => x.Reference), http, cancellation);
     }
 }

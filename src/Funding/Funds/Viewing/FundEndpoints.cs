@@ -1,3 +1,4 @@
+using Funding.Shared;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Wolverine.Http;
@@ -15,6 +16,9 @@ public static class FundEndpoints
     [WolverineGet("/api/funds")]
     [Tags("Funds")]
     [EndpointSummary("Every fund, by code")]
-    public static Task<IReadOnlyList<Fund>> List(IQuerySession session, CancellationToken cancellation) =>
-        session.Query<Fund>().OrderBy(x => x.Code).ToListAsync(cancellation);
+    public static async Task<IResult> List(int? page, int? pageSize, IQuerySession session, HttpContext http, CancellationToken cancellation)
+    {
+        var (paging, problem) = Page.From(page, pageSize);
+        return problem ?? await paging!.Of(session.Query<Fund>().OrderBy(x => x.Code), http, cancellation);
+    }
 }

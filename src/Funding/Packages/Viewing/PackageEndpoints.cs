@@ -1,3 +1,4 @@
+using Funding.Shared;
 using Marten;
 using Wolverine.Http;
 using Wolverine.Http.Marten;
@@ -14,6 +15,9 @@ public static class PackageEndpoints
     [WolverineGet("/api/packages")]
     [Tags("Packages")]
     [EndpointSummary("Every package, by code")]
-    public static async Task<IReadOnlyList<Package>> List(IQuerySession session, CancellationToken cancellation) =>
-        (await session.Query<Package>().ToListAsync(cancellation)).OrderBy(x => x.Code, StringComparer.Ordinal).ToList();
+    public static async Task<IResult> List(int? page, int? pageSize, IQuerySession session, HttpContext http, CancellationToken cancellation)
+    {
+        var (paging, problem) = Page.From(page, pageSize);
+        return problem ?? await paging!.Of(session.Query<Package>().OrderBy(x => x.Code), http, cancellation);
+    }
 }
