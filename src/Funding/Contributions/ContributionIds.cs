@@ -1,4 +1,7 @@
+using Funding.Funds;
+using Funding.Rates;
 using Funding.Shared;
+using Marten;
 
 namespace Funding.Contributions;
 
@@ -35,5 +38,34 @@ public static class ContributionParties
         if (existing.Currency != currency)
             return new Rejection("contribution-currency-mismatch", $"This contribution is in {existing.Currency}; record every step of it in that currency.", "amount.currency");
         return null;
+    }
+}
+
+/// <summary>How a step of a contribution that writes only its own stream is recorded.</summary>
+public static class ContributionStep
+{
+    /// <summary>
+    /// Answers a repeated Idempotency-Key, loads the fund, the contribution's stream and the rate table, decides,
+    /// appends, and answers with what was recorded.
+    /// </summary>
+    public static async Task<IResult> Record(
+        object command, Guid fundId, string reference, Func<Contribution?, Fund, OperationalRates?, Decision> decide,
+        IDocumentSession session, HttpContext http, CancellationToken cancellation)
+    {
+        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        if (answered is not null) return answered;
+
+        var fund = await session.LoadAsync<Fund>(fundId, cancellation);
+        if (fund is null) return Rejection.NotFound("fundId", "fund");
+
+        var id = ContributionIds.For(reference);
+        var stream = await session.Events.FetchForWriting<Contribution>(id, cancellation);
+        var rates = await session.LoadAsync<OperationalRates>(OperationalRates.StreamId, cancellation);
+        var decision = decide(stream.Aggregate, fund, rates);
+        if (!decision.IsRejected) stream.AppendMany(decision.Events);
+        var answer = decision.Rejection is { } rejection
+            ? rejection.ToResult()
+            : Results.Created($"/api/contributions/{id}", Recorded.From(id, decision.Events));
+        return request?.Remember(session, answer) ?? answer;
     }
 }

@@ -14,30 +14,32 @@ public sealed record FundMovementContext(
     public Fund Fund => FundStream.Aggregate!;
 
     /// <summary>
-    /// Loads everything for a command on the fund's stream. The fund's own events are checked by optimistic
+    /// Runs a command on the fund's stream: answers a repeated Idempotency-Key, loads the fund (for writing), the
+    /// package and their read models, decides, appends, and answers. The fund's own events are checked by optimistic
     /// concurrency; deposits arrive on other streams, and reading them a moment stale only understates the cash.
     /// </summary>
-    public static async Task<(FundMovementContext? Context, IResult? NotFound)> Load(
-        IDocumentSession session, Guid fundId, Guid packageId, bool lockPackage, CancellationToken cancellation)
+    public static async Task<IResult> Handle(
+        object command, Guid fundId, Guid packageId, bool lockPackage, Func<FundMovementContext, Decision> decide,
+        IDocumentSession session, HttpContext http, CancellationToken cancellation)
     {
+        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        if (answered is not null) return answered;
+
         var fundStream = await session.Events.FetchForWriting<Fund>(fundId, cancellation);
-        if (fundStream.Aggregate is null) return (null, Rejection.NotFound("fundId", "fund"));
+        if (fundStream.Aggregate is null) return Rejection.NotFound("fundId", "fund");
 
         // Allocations from different funds to one phase must not overshoot its requirement together.
         var package = lockPackage
             ? (await session.Events.FetchForExclusiveWriting<Package>(packageId, cancellation)).Aggregate
             : await session.LoadAsync<Package>(packageId, cancellation);
-        if (package is null) return (null, Rejection.NotFound("packageId", "package"));
+        if (package is null) return Rejection.NotFound("packageId", "package");
 
         var status = await session.LoadAsync<PackageFundingStatus>(packageId, cancellation);
         var statement = await session.LoadAsync<FundStatement>(fundId, cancellation);
-        return (new FundMovementContext(fundStream, package, status!, statement!), null);
-    }
+        var decision = decide(new FundMovementContext(fundStream, package, status!, statement!));
 
-    public IResult Respond(Decision decision, IDocumentSession session, IdempotentRequest? request)
-    {
-        var answer = decision.Rejection is { } rejection ? rejection.ToResult() : Results.Ok(Recorded.From(Fund.Id, decision.Events));
-        if (!decision.IsRejected) FundStream.AppendMany(decision.Events);
+        var answer = decision.Rejection is { } rejection ? rejection.ToResult() : Results.Ok(Recorded.From(fundId, decision.Events));
+        if (!decision.IsRejected) fundStream.AppendMany(decision.Events);
         return request?.Remember(session, answer) ?? answer;
     }
 }

@@ -45,23 +45,7 @@ public static class RecordPledgeEndpoint
     [WolverinePost("/api/contributions/pledges")]
     [Tags("Contributions")]
     [EndpointSummary("Record a pledge (indicative; never funding)")]
-    public static async Task<IResult> Post(RecordPledge command, IDocumentSession session, HttpContext http, CancellationToken cancellation)
-    {
-        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
-        if (answered is not null) return answered;
-
-        var fund = await session.LoadAsync<Fund>(command.FundId!.Value, cancellation);
-        if (fund is null) return Rejection.NotFound("fundId", "fund");
-
-        var id = ContributionIds.For(command.Reference!);
-        var stream = await session.Events.FetchForWriting<Contribution>(id, cancellation);
-        var rates = await session.LoadAsync<OperationalRates>(OperationalRates.StreamId, cancellation);
-        var decision = Decide(stream.Aggregate, fund, command, rates);
-        if (decision.Rejection is { } rejection) return Answer(rejection.ToResult());
-
-        stream.AppendMany(decision.Events);
-        return Answer(Results.Created($"/api/contributions/{id}", Recorded.From(id, decision.Events)));
-
-        IResult Answer(IResult answer) => request?.Remember(session, answer) ?? answer;
-    }
+    public static Task<IResult> Post(RecordPledge command, IDocumentSession session, HttpContext http, CancellationToken cancellation) =>
+        ContributionStep.Record(command, command.FundId!.Value, command.Reference!, (existing, fund, rates) => Decide(existing, fund, command, rates),
+            session, http, cancellation);
 }

@@ -58,13 +58,6 @@ public static class AllocateFundsEndpoint
     [WolverinePost("/api/packages/{packageId}/allocations")]
     [Tags("Package finance")]
     [EndpointSummary("Allocate money of a fund to a phase of an approved package")]
-    public static async Task<IResult> Post(Guid packageId, AllocateFunds command, IDocumentSession session, HttpContext http, CancellationToken cancellation)
-    {
-        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
-        if (answered is not null) return answered;
-
-        var (context, notFound) = await FundMovementContext.Load(session, command.FundId!.Value, packageId, lockPackage: true, cancellation);
-        if (context is null) return notFound!;
-        return context.Respond(Decide(context.Fund, context.Package, context.Status, context.Statement.Contributions, command), session, request);
-    }
+    public static Task<IResult> Post(Guid packageId, AllocateFunds command, IDocumentSession session, HttpContext http, CancellationToken cancellation) =>
+        FundMovementContext.Handle(command, command.FundId!.Value, packageId, lockPackage: true, c => Decide(c.Fund, c.Package, c.Status, c.Statement.Contributions, command), session, http, cancellation);
 }

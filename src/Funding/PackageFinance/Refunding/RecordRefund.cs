@@ -43,13 +43,6 @@ public static class RecordRefundEndpoint
     [WolverinePost("/api/packages/{packageId}/refunds")]
     [Tags("Package finance")]
     [EndpointSummary("Record a refund of unspent money from an implementing organisation")]
-    public static async Task<IResult> Post(Guid packageId, RecordRefund command, IDocumentSession session, HttpContext http, CancellationToken cancellation)
-    {
-        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
-        if (answered is not null) return answered;
-
-        var (context, notFound) = await FundMovementContext.Load(session, command.FundId!.Value, packageId, lockPackage: false, cancellation);
-        if (context is null) return notFound!;
-        return context.Respond(Decide(context.Fund, context.Package, command), session, request);
-    }
+    public static Task<IResult> Post(Guid packageId, RecordRefund command, IDocumentSession session, HttpContext http, CancellationToken cancellation) =>
+        FundMovementContext.Handle(command, command.FundId!.Value, packageId, lockPackage: false, c => Decide(c.Fund, c.Package, command), session, http, cancellation);
 }

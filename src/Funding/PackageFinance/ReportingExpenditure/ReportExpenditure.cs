@@ -55,13 +55,6 @@ public static class ReportExpenditureEndpoint
     [WolverinePost("/api/packages/{packageId}/expenditure")]
     [Tags("Package finance")]
     [EndpointSummary("Record expenditure to date reported by an implementing organisation (interim or certified)")]
-    public static async Task<IResult> Post(Guid packageId, ReportExpenditure command, IDocumentSession session, HttpContext http, CancellationToken cancellation)
-    {
-        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
-        if (answered is not null) return answered;
-
-        var (context, notFound) = await FundMovementContext.Load(session, command.FundId!.Value, packageId, lockPackage: false, cancellation);
-        if (context is null) return notFound!;
-        return context.Respond(Decide(context.Fund, context.Package, command), session, request);
-    }
+    public static Task<IResult> Post(Guid packageId, ReportExpenditure command, IDocumentSession session, HttpContext http, CancellationToken cancellation) =>
+        FundMovementContext.Handle(command, command.FundId!.Value, packageId, lockPackage: false, c => Decide(c.Fund, c.Package, command), session, http, cancellation);
 }

@@ -70,13 +70,6 @@ public static class TransferFundsEndpoint
     [WolverinePost("/api/packages/{packageId}/transfers")]
     [Tags("Package finance")]
     [EndpointSummary("Transfer allocated money to an implementing organisation, with indirect cost")]
-    public static async Task<IResult> Post(Guid packageId, TransferFunds command, IDocumentSession session, HttpContext http, CancellationToken cancellation)
-    {
-        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
-        if (answered is not null) return answered;
-
-        var (context, notFound) = await FundMovementContext.Load(session, command.FundId!.Value, packageId, lockPackage: false, cancellation);
-        if (context is null) return notFound!;
-        return context.Respond(Decide(context.Fund, context.Package, context.Statement.Contributions, command), session, request);
-    }
+    public static Task<IResult> Post(Guid packageId, TransferFunds command, IDocumentSession session, HttpContext http, CancellationToken cancellation) =>
+        FundMovementContext.Handle(command, command.FundId!.Value, packageId, lockPackage: false, c => Decide(c.Fund, c.Package, c.Statement.Contributions, command), session, http, cancellation);
 }
