@@ -34,6 +34,6 @@ DROP TABLE IF EXISTS funding.mt_event_progression CASCADE;
 DROP TABLE IF EXISTS funding.mt_event_projection_floors CASCADE;
 drop function if exists funding.mt_mark_event_progression(varchar, bigint);
 drop function if exists funding.mt_archive_stream(uuid);
-drop function if exists funding.mt_quick_append_events(uuid, varchar, varchar, uuid[], varchar[], varchar[], jsonb[], bytea[], timestamp with time zone[], bigint DEFAULT NULL::bigint);
+drop function if exists funding.mt_quick_append_events(uuid, varchar, varchar, uuid[], varchar[], varchar[], jsonb[], bytea[], jsonb[], varchar[], timestamp with time zone[], bigint DEFAULT NULL::bigint);
 DROP TABLE IF EXISTS funding.mt_high_water_skips CASCADE;
 drop function if exists funding.mt_mark_progression_with_skip(varchar, bigint, bigint);

@@ -553,6 +553,8 @@ CREATE TABLE IF NOT EXISTS funding.mt_events (
     timestamp         timestamp with time zone    NOT NULL DEFAULT '(now())',
     tenant_id         varchar                     NULL DEFAULT '*DEFAULT*',
     mt_dotnet_type    varchar                     NULL,
+    headers           jsonb                       NULL,
+    user_name         varchar                     NULL,
     is_archived       bool                        NULL DEFAULT FALSE,
 CONSTRAINT pkey_mt_events_seq_id PRIMARY KEY (seq_id)
 );
@@ -622,7 +624,7 @@ END;
 $function$;
 
 
-CREATE OR REPLACE FUNCTION funding.mt_quick_append_events(stream uuid, stream_type varchar, tenantid varchar, event_ids uuid[], event_types varchar[], dotnet_types varchar[], bodies jsonb[], bdatas bytea[], timestamps timestamp with time zone[], expected_version bigint DEFAULT NULL::bigint) RETURNS bigint[] AS $$
+CREATE OR REPLACE FUNCTION funding.mt_quick_append_events(stream uuid, stream_type varchar, tenantid varchar, event_ids uuid[], event_types varchar[], dotnet_types varchar[], bodies jsonb[], bdatas bytea[], headers jsonb[], user_names varchar[], timestamps timestamp with time zone[], expected_version bigint DEFAULT NULL::bigint) RETURNS bigint[] AS $$
 DECLARE
 	event_version bigint;
 	stream_is_archived boolean;
@@ -692,9 +694,9 @@ BEGIN
 		-- bodies[index] is the {} JSON placeholder for those events so the
 		-- existing data jsonb NOT NULL constraint stays intact.
 		insert into funding.mt_events
-			(seq_id, id, stream_id, version, data, bdata, type, tenant_id, timestamp, mt_dotnet_type, is_archived)
+			(seq_id, id, stream_id, version, data, bdata, type, tenant_id, timestamp, mt_dotnet_type, is_archived, headers, user_name)
 		values
-			(seq, event_id, stream, event_version, body, bdatas[index], event_type, tenantid, timestamps[index], dotnet_types[index], FALSE);
+			(seq, event_id, stream, event_version, body, bdatas[index], event_type, tenantid, timestamps[index], dotnet_types[index], FALSE, headers[index], user_names[index]);
 
 		index := index + 1;
 	end loop;

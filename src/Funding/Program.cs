@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Funding.Access;
 using Funding.Contributions;
 using Funding.Funds;
 using Funding.Hosting;
@@ -10,7 +11,10 @@ using Funding.Statements;
 using JasperFx;
 using JasperFx.Events.Projections;
 using Marten;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.IdentityModel.Tokens;
 using NodaTime;
 using Weasel.Core;
 using Wolverine;
@@ -46,6 +50,9 @@ builder.Services.AddMarten(services =>
         opts.Projections.Errors.SkipApplyErrors = false;
         opts.Projections.Errors.SkipSerializationErrors = false;
         opts.Projections.Errors.SkipUnknownEvents = false;
+        // Who did it: the user on every event, their roles in its headers.
+        opts.Events.MetadataConfig.UserNameEnabled = true;
+        opts.Events.MetadataConfig.HeadersEnabled = true;
         return opts;
     })
     .UseLightweightSessions()
@@ -83,17 +90,36 @@ builder.Services.Configure<FlagOptions>(builder.Configuration.GetSection("Fundin
 builder.Services.AddExceptionHandler<ConflictExceptionHandler>();
 builder.Services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger");
 
+builder.Services.AddSingleton(services => SigningKey.From(services.GetRequiredService<IConfiguration>()));
+builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKey>((options, key) =>
+{
+    options.MapInboundClaims = false;
+    options.TokenValidationParameters = new TokenValidationParameters
+    {
+        ValidIssuer = SigningKey.Issuer,
+        ValidAudience = SigningKey.Audience,
+        IssuerSigningKey = key.Key,
+        NameClaimType = "sub",
+        RoleClaimType = "role",
+    };
+});
+// Everything needs a signed-in user unless it says otherwise; writes also name their roles.
+builder.Services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
 var app = builder.Build();
 
-// Listing the verbs needs no database.
-if (IsHelpRequest(args)) return await app.RunJasperFxCommands(args);
+// Listing the verbs and issuing demo tokens need no database.
+if (NeedsNoDatabase(args)) return await app.RunJasperFxCommands(args);
 
 // Start (or reach) the database before anything else touches it, so a missing PostgreSQL is a message, not a stack trace.
 try
 {
     app.Services.GetRequiredService<FundingDatabase>();
+    // Serving HTTP needs the token signing key; schema and projection verbs do not.
+    if (ServesHttp(args)) app.Services.GetRequiredService<SigningKey>();
 }
-catch (EmbeddedPostgresException e)
+catch (Exception e) when (e is EmbeddedPostgresException or AccessConfigurationException)
 {
     Console.Error.WriteLine($"Funding cannot start: {e.Message}");
     return 2;
@@ -101,13 +127,21 @@ catch (EmbeddedPostgresException e)
 
 app.UseExceptionHandler();
 app.UseMiddleware<RequestBodyGuard>();
-// A query value that does not parse is a 400, never a silent default.
-app.MapWolverineEndpoints(opts => opts.RejectUnparseableQueryValues = true);
-app.MapHealthChecks(LedgerHealthCheck.Path, new HealthCheckOptions { ResponseWriter = LedgerHealthCheck.WriteReport });
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapWolverineEndpoints(opts =>
+{
+    // A query value that does not parse is a 400, never a silent default.
+    opts.RejectUnparseableQueryValues = true;
+    opts.AddMiddleware(typeof(ActorStamp));
+});
+app.MapHealthChecks(LedgerHealthCheck.Path, new HealthCheckOptions { ResponseWriter = LedgerHealthCheck.WriteReport }).AllowAnonymous();
 
 return await app.RunJasperFxCommands(args);
 
-static bool IsHelpRequest(string[] args) => args is [var verb, ..] && verb is "help" or "?" or "-h" or "--help";
+static bool ServesHttp(string[] args) => args is [] or ["run", ..] || args[0].StartsWith('-');
+
+static bool NeedsNoDatabase(string[] args) => args is [var verb, ..] && verb is "help" or "?" or "-h" or "--help" or "token";
 
 /// <summary>The service's entry point; public so that tests can host it.</summary>
 public partial class Program;

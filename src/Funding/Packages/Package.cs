@@ -25,6 +25,7 @@ public sealed record Package(
     public int Version { get; set; }
 
     public LocalDate? AssessedOn { get; init; }
+    public string? AssessedBy { get; init; }
     public IReadOnlyList<PhaseBudget> RecommendedPhases { get; init; } = [];
     public IReadOnlyList<string> ImplementingOrganisations { get; init; } = [];
     public LocalDate? ApprovedOn { get; init; }
@@ -42,6 +43,7 @@ public sealed record Package(
     {
         Status = PackageStatus.NeedsAssessed,
         AssessedOn = e.AssessedOn,
+        AssessedBy = e.AssessedBy,
         RecommendedPhases = e.RecommendedPhases,
         ImplementingOrganisations = e.ImplementingOrganisations,
     };

@@ -37,7 +37,8 @@ public sealed record PackageRequested(
 
 /// <summary>The Electoral Assistance Division assessed the needs and recommended a budget by phase.</summary>
 public sealed record NeedsAssessed(
-    Guid PackageId, LocalDate AssessedOn, IReadOnlyList<PhaseBudget> RecommendedPhases, IReadOnlyList<string> ImplementingOrganisations) : IPackageEvent;
+    Guid PackageId, LocalDate AssessedOn, IReadOnlyList<PhaseBudget> RecommendedPhases, IReadOnlyList<string> ImplementingOrganisations,
+    string? AssessedBy = null) : IPackageEvent;
 
 /// <summary>The focal point approved the package: this is its requirement, by phase.</summary>
 public sealed record PackageApproved(Guid PackageId, LocalDate ApprovedOn, IReadOnlyList<PhaseBudget> ApprovedPhases) : IPackageEvent;

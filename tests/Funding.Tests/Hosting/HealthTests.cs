@@ -43,6 +43,7 @@ public class HealthTests(FundingApp app) : IClassFixture<FundingApp>
         JasperFxEnvironment.AutoStartHost = true;
         await using var host = await AlbaHost.For<Program>(web =>
         {
+            TestAuth.Configure(web);
             web.UseSetting("ConnectionStrings:Funding", cluster.ConnectionStringFor("funding"));
             web.UseSetting("Funding:Database:ApplySchemaChanges", "true");
             web.ConfigureServices(services =>

@@ -106,7 +106,7 @@ public class IdempotencyTests(FundingApp app) : IClassFixture<FundingApp>
     public async Task a_concurrent_double_submit_with_one_key_records_one_deposit()
     {
         var fundId = await Fund("IDEM-5");
-        using var client = app.Host.Server.CreateClient();
+        using var client = app.Host.Server.CreateClient().Authorised("finance", Funding.Access.Roles.FinanceOfficer);
         var statuses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(async () =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/contributions/deposits")

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Funding.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 
 namespace Funding.Tests.Hosting;
 
@@ -17,14 +18,28 @@ public partial class ReadmeWalkthroughTests
         var script = WalkthroughBlock().Match(readme).Groups["script"].Value;
         script.ShouldContain("curl");
 
-        await using var service = ServiceProcess.Start(TestCluster.NewScratchDirectory("readme"));
+        var dataDirectory = TestCluster.NewScratchDirectory("readme");
+        await using var service = ServiceProcess.Start(dataDirectory);
         await service.WaitUntilHealthy(TimeSpan.FromSeconds(60));
+
+        // The tokens the block would get from the token verb, signed with the same development key.
+        var key = Funding.Access.SigningKey.From(new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Funding:Postgres:DataDirectory"] = dataDirectory }).Build());
+        string Token(string user, string role) => Funding.Access.TokenCommand.Issue(key, user, [role], TimeSpan.FromHours(1));
 
         var bash = new ProcessStartInfo("bash", ["-euo", "pipefail", "-c", script])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            Environment = { ["API"] = service.BaseAddress.ToString().TrimEnd('/') },
+            Environment =
+            {
+                ["API"] = service.BaseAddress.ToString().TrimEnd('/'),
+                ["ADMIN"] = Token("ada", "Administrator"),
+                ["FINANCE"] = Token("fin", "FinanceOfficer"),
+                ["EAD"] = Token("ead", "FocalPoint"),
+                ["FOCAL"] = Token("usg", "FocalPoint"),
+                ["AUDITOR"] = Token("aud", "Auditor"),
+            },
         };
         using var run = Process.Start(bash)!;
         var output = await run.StandardOutput.ReadToEndAsync();

@@ -30,6 +30,17 @@ public class ServiceProcessTests
         await using (var first = ServiceProcess.Start(dataDirectory))
         {
             (await first.WaitUntilHealthy(TimeSpan.FromSeconds(60))).ShouldBeLessThan(TimeSpan.FromSeconds(60));
+
+            // The token verb signs with the development key the embedded default created on first start.
+            var (exitCode, output) = await ServiceProcess.RunVerb(["token", "--user", "ada", "--role", "Administrator"], dataDirectory);
+            exitCode.ShouldBe(0, output);
+            var token = output.Trim().Split('\n').Last().Trim();
+            first.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            using (var anonymous = await new HttpClient().PostAsJsonAsync(new Uri(first.BaseAddress, "/api/funds"), Fund))
+            {
+                anonymous.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+            }
+
             using var created = await first.Http.PostAsJsonAsync(new Uri(first.BaseAddress, "/api/funds"), Fund);
             created.StatusCode.ShouldBe(HttpStatusCode.Created);
 
@@ -42,6 +53,8 @@ public class ServiceProcessTests
 
         await using var second = ServiceProcess.Start(dataDirectory);
         await second.WaitUntilHealthy(TimeSpan.FromSeconds(60));
+        var (_, reader) = await ServiceProcess.RunVerb(["token", "--user", "aud", "--role", "Auditor"], dataDirectory);
+        second.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", reader.Trim().Split('\n').Last().Trim());
 
         var fund = await second.Http.GetFromJsonAsync<Fund>(new Uri(second.BaseAddress, $"/api/funds/{fundId}"), JsonOptions);
         fund.ShouldNotBeNull().Code.ShouldBe("NP-ELECTIONS");

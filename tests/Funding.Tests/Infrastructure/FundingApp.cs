@@ -23,13 +23,14 @@ public class FundingApp : IAsyncLifetime
         JasperFxEnvironment.AutoStartHost = true;
         Host = await AlbaHost.For<Program>(web =>
         {
+            TestAuth.Configure(web);
             web.UseSetting("ConnectionStrings:Funding", ConnectionString);
             web.UseSetting("Funding:Database:ApplySchemaChanges", "true");
             web.ConfigureServices(services =>
             {
                 services.RunWolverineInSoloMode();
             });
-        });
+        }, TestAuth.AllRoles());
     }
 
     public async Task DisposeAsync() => await Host.DisposeAsync();

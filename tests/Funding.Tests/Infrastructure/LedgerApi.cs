@@ -7,11 +7,20 @@ namespace Funding.Tests.Infrastructure;
 /// <summary>The HTTP API as a finance officer's client uses it; every write is checked against the trial balance.</summary>
 public sealed class LedgerApi(IAlbaHost host)
 {
+    /// <summary>Who approves packages: never the tester who recorded the needs assessment (four eyes).</summary>
+    public const string FocalPoint = "focal-point";
+
     public async Task<T> Post<T>(string url, object body, int expectedStatus = 200)
     {
         var result = await host.Scenario(s =>
         {
             s.Post.Json(body).ToUrl(url);
+            if (url.EndsWith("/approval", StringComparison.Ordinal))
+            {
+                s.RemoveClaim("sub");
+                s.WithClaim(new System.Security.Claims.Claim("sub", FocalPoint));
+            }
+
             s.StatusCodeShouldBe(expectedStatus);
         });
         return result.ReadAsJson<T>()!;

@@ -43,6 +43,7 @@ public class MigrationDriftTests
         JasperFxEnvironment.AutoStartHost = true;
         return AlbaHost.For<Program>(web =>
         {
+            TestAuth.Configure(web);
             web.UseSetting("ConnectionStrings:Funding", connectionString);
             web.ConfigureServices(services =>
             {

@@ -31,7 +31,7 @@ public class ConcurrentAllocationTests(FundingApp app) : IClassFixture<FundingAp
         });
         await api.Record($"/api/packages/{package.PackageId}/approval", new { approvedOn = "2024-01-20", phases = new[] { new { phase = "Polling", budget = Usd(1_000_000m) } } });
 
-        using var client = app.Host.Server.CreateClient();
+        using var client = app.Host.Server.CreateClient().Authorised("finance", Funding.Access.Roles.FinanceOfficer);
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Task.Run(async () =>
         {
             // A client retries a conflict (someone else wrote first); a refusal is final.

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Funding.Access;
 using Funding.Funds;
 using Funding.Ledger;
 using Funding.Rates;
@@ -43,6 +45,7 @@ public static class RecordPledgeEndpoint
     }
 
     [WolverinePost("/api/contributions/pledges")]
+    [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Contributions")]
     [EndpointSummary("Record a pledge (indicative; never funding)")]
     public static Task<IResult> Post(RecordPledge command, IDocumentSession session, HttpContext http, CancellationToken cancellation) =>

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Funding.Access;
 using Funding.Funds;
 using Funding.Ledger;
 using Funding.Rates;
@@ -70,6 +72,7 @@ public static class RecordDepositEndpoint
     }
 
     [WolverinePost("/api/contributions/deposits")]
+    [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Contributions")]
     [EndpointSummary("Record cash received (a deposit), with its value date and rate")]
     public static async Task<IResult> Post(RecordDeposit command, IDocumentSession session, HttpContext http, CancellationToken cancellation)

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Funding.Access;
 using Funding.Ledger;
 using Funding.Shared;
 using Marten;
@@ -44,6 +46,7 @@ public static class ReducePledgeEndpoint
     }
 
     [WolverinePost("/api/contributions/{contributionId}/pledge-reductions")]
+    [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Contributions")]
     [EndpointSummary("Reduce or cancel a pledge")]
     public static async Task<(IResult, Events)> Post(
@@ -74,6 +77,7 @@ public static class ReduceAgreementEndpoint
     }
 
     [WolverinePost("/api/contributions/{contributionId}/agreement-reductions")]
+    [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Contributions")]
     [EndpointSummary("Reduce or cancel the unpaid part of a signed agreement")]
     public static async Task<(IResult, Events)> Post(

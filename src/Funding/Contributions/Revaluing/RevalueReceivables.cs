@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Funding.Access;
 using Funding.Funds;
 using Funding.Ledger;
 using Funding.Rates;
@@ -52,6 +54,7 @@ public static class RevalueReceivablesEndpoint
     }
 
     [WolverinePost("/api/funds/{fundId}/revaluations")]
+    [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Contributions")]
     [EndpointSummary("Revalue open foreign-currency receivables at a month-end closing rate (idempotent per month)")]
     public static async Task<IResult> Post(Guid fundId, RevalueReceivables command, IDocumentSession session, HttpContext http, CancellationToken cancellation)

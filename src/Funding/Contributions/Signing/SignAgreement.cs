@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Funding.Access;
 using Funding.Funds;
 using Funding.Ledger;
 using Funding.Rates;
@@ -72,6 +74,7 @@ public static class SignAgreementEndpoint
     }
 
     [WolverinePost("/api/contributions/agreements")]
+    [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Contributions")]
     [EndpointSummary("Record a signed contribution agreement (creates a receivable)")]
     public static Task<IResult> Post(SignAgreement command, IDocumentSession session, HttpContext http, CancellationToken cancellation) =>

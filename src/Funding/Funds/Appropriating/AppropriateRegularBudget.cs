@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Funding.Access;
 using Funding.Ledger;
 using Funding.Shared;
 using Marten;
@@ -35,6 +37,7 @@ public static class AppropriateRegularBudgetEndpoint
     }
 
     [WolverinePost("/api/funds/{fundId}/appropriations")]
+    [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Funds")]
     [EndpointSummary("Record a regular-budget appropriation for a year")]
     public static async Task<(IResult, Events)> Post(

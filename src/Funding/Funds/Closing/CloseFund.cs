@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Funding.Access;
 using Funding.Shared;
 using Funding.Statements;
 using Marten;
@@ -56,6 +58,7 @@ public static class CloseFundEndpoint
     }
 
     [WolverinePost("/api/funds/{fundId}/closure")]
+    [Authorize(Roles = Roles.Administrator)]
     [Tags("Funds")]
     [EndpointSummary("Close a fund, operationally then financially")]
     public static async Task<(IResult, Events)> Post(

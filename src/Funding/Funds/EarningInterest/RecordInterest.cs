@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Funding.Access;
 using Funding.Ledger;
 using Funding.Shared;
 using Marten;
@@ -31,6 +33,7 @@ public static class RecordInterestEndpoint
     }
 
     [WolverinePost("/api/funds/{fundId}/interest")]
+    [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Funds")]
     [EndpointSummary("Record interest earned by the fund")]
     public static async Task<(IResult, Events)> Post(

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Funding.Access;
 using System.Text.RegularExpressions;
 using Funding.ReferenceData;
 using Funding.Shared;
@@ -92,6 +94,7 @@ public static partial class EstablishFundEndpoint
     public static ProblemDetails Validate(EstablishFund command) => Check(command).ToProblemDetails();
 
     [WolverinePost("/api/funds")]
+    [Authorize(Roles = Roles.Administrator)]
     [Tags("Funds")]
     [EndpointSummary("Establish a fund")]
     public static async Task<(IResult, IMartenOp)> Post(EstablishFund command, IDocumentSession session, HttpContext http, CancellationToken cancellation)

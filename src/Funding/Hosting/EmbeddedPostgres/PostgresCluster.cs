@@ -61,12 +61,18 @@ public sealed class PostgresCluster : IDisposable
         Database = database,
     }.ConnectionString;
 
+    /// <summary>Where the embedded data lives, without starting anything.</summary>
+    public static string DataDirectoryFor(EmbeddedPostgresSettings settings)
+    {
+        var runAsUser = IsRoot() ? settings.OsUser : null;
+        return Path.GetFullPath(settings.DataDirectory ?? DefaultDataDirectory(runAsUser is null ? null : HomeOf(runAsUser)));
+    }
+
     public static PostgresCluster Start(EmbeddedPostgresSettings settings, ILogger logger)
     {
         var binaries = PostgresBinaries.Locate();
         var runAsUser = IsRoot() ? settings.OsUser : null;
-        var home = runAsUser is null ? null : HomeOf(runAsUser);
-        var dataDirectory = Path.GetFullPath(settings.DataDirectory ?? DefaultDataDirectory(home));
+        var dataDirectory = DataDirectoryFor(settings);
 
         CreateDirectoryOwnedBy(dataDirectory, runAsUser);
         var passwordFile = Path.Combine(dataDirectory, "postgres.password");

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Funding.Access;
 using Funding.Funds;
 using Funding.Ledger;
 using Funding.Packages;
@@ -56,6 +58,7 @@ public static class AllocateFundsEndpoint
     }
 
     [WolverinePost("/api/packages/{packageId}/allocations")]
+    [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Package finance")]
     [EndpointSummary("Allocate money of a fund to a phase of an approved package")]
     public static Task<IResult> Post(Guid packageId, AllocateFunds command, IDocumentSession session, HttpContext http, CancellationToken cancellation) =>

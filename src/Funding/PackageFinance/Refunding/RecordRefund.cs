@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Funding.Access;
 using Funding.Funds;
 using Funding.Ledger;
 using Funding.Packages;
@@ -41,6 +43,7 @@ public static class RecordRefundEndpoint
     }
 
     [WolverinePost("/api/packages/{packageId}/refunds")]
+    [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Package finance")]
     [EndpointSummary("Record a refund of unspent money from an implementing organisation")]
     public static Task<IResult> Post(Guid packageId, RecordRefund command, IDocumentSession session, HttpContext http, CancellationToken cancellation) =>

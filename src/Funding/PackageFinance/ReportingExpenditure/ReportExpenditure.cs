@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Funding.Access;
 using Funding.Funds;
 using Funding.Ledger;
 using Funding.Packages;
@@ -53,6 +55,7 @@ public static class ReportExpenditureEndpoint
     }
 
     [WolverinePost("/api/packages/{packageId}/expenditure")]
+    [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Package finance")]
     [EndpointSummary("Record expenditure to date reported by an implementing organisation (interim or certified)")]
     public static Task<IResult> Post(Guid packageId, ReportExpenditure command, IDocumentSession session, HttpContext http, CancellationToken cancellation) =>

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Funding.Access;
 using Funding.Funds;
 using Funding.Ledger;
 using Funding.Packages;
@@ -68,6 +70,7 @@ public static class TransferFundsEndpoint
     }
 
     [WolverinePost("/api/packages/{packageId}/transfers")]
+    [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Package finance")]
     [EndpointSummary("Transfer allocated money to an implementing organisation, with indirect cost")]
     public static Task<IResult> Post(Guid packageId, TransferFunds command, IDocumentSession session, HttpContext http, CancellationToken cancellation) =>

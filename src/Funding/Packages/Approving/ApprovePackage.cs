@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Funding.Access;
 using Funding.Ledger;
 using Funding.Shared;
 using Marten;
@@ -34,12 +36,15 @@ public static class ApprovePackageEndpoint
         return errors.ToProblemDetails();
     }
 
-    public static Decision Decide(Package package, ApprovePackage command)
+    public static Decision Decide(Package package, ApprovePackage command, string? approvedBy = null)
     {
         if (package.Status == PackageStatus.Requested)
             return new Rejection("needs-assessment-required", "A package is approved only after its needs have been assessed.");
         if (package.Status != PackageStatus.NeedsAssessed)
             return new Rejection("package-already-decided", $"The package is already {package.Status}.");
+        // Four eyes: whoever recorded the needs assessment does not also approve it.
+        if (package.AssessedBy is { Length: > 0 } assessor && assessor == approvedBy)
+            return new Rejection("four-eyes", $"{assessor} recorded the needs assessment, so someone else must approve the package.");
         if (command.ApprovedOn < package.AssessedOn)
             return new Rejection("approval-before-assessment", "The approval cannot predate the needs assessment.", "approvedOn");
 
@@ -61,12 +66,14 @@ public static class ApprovePackageEndpoint
     }
 
     [WolverinePost("/api/packages/{packageId}/approval")]
+    [Authorize(Roles = Roles.FocalPoint)]
     [Tags("Packages")]
     [EndpointSummary("Approve the package: its requirement by phase (focal point)")]
     public static async Task<(IResult, Events)> Post(
-        ApprovePackage command, [WriteAggregate(Required = true)] Package package, IDocumentSession session, HttpContext http, CancellationToken cancellation)
+        ApprovePackage command, [WriteAggregate(Required = true)] Package package, IDocumentSession session, HttpContext http,
+        System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellation)
     {
         var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
-        return answered is not null ? (answered, new Events()) : Decide(package, command).ToResponse(package.Id, session, request);
+        return answered is not null ? (answered, new Events()) : Decide(package, command, ActorStamp.NameOf(user)).ToResponse(package.Id, session, request);
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Funding.Access;
 using Funding.Shared;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -29,7 +31,7 @@ public static class AssessNeedsEndpoint
         return errors.ToProblemDetails();
     }
 
-    public static Decision Decide(Package package, AssessNeeds command)
+    public static Decision Decide(Package package, AssessNeeds command, string? assessedBy = null)
     {
         if (package.Status is PackageStatus.Approved or PackageStatus.Closed)
             return new Rejection("package-already-decided", $"The package is {package.Status}; its needs can no longer be reassessed.");
@@ -39,16 +41,18 @@ public static class AssessNeedsEndpoint
         var phases = PhaseBudgetInput.Check(new ValidationErrors(), "phases", command.Phases);
         return Decision.Accept(new NeedsAssessed(
             package.Id, command.AssessedOn!.Value, phases,
-            command.ImplementingOrganisations!.Select(x => x.Trim()).Distinct(StringComparer.Ordinal).ToList()));
+            command.ImplementingOrganisations!.Select(x => x.Trim()).Distinct(StringComparer.Ordinal).ToList(), assessedBy));
     }
 
     [WolverinePost("/api/packages/{packageId}/needs-assessment")]
+    [Authorize(Roles = Roles.FocalPoint)]
     [Tags("Packages")]
     [EndpointSummary("Record the needs assessment: recommended budget by phase")]
     public static async Task<(IResult, Events)> Post(
-        AssessNeeds command, [WriteAggregate(Required = true)] Package package, IDocumentSession session, HttpContext http, CancellationToken cancellation)
+        AssessNeeds command, [WriteAggregate(Required = true)] Package package, IDocumentSession session, HttpContext http,
+        System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellation)
     {
         var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
-        return answered is not null ? (answered, new Events()) : Decide(package, command).ToResponse(package.Id, session, request);
+        return answered is not null ? (answered, new Events()) : Decide(package, command, ActorStamp.NameOf(user)).ToResponse(package.Id, session, request);
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Funding.Access;
 using Funding.Shared;
 using Funding.Statements;
 using Marten;
@@ -30,6 +32,7 @@ public static class ClosePackageEndpoint
     }
 
     [WolverinePost("/api/packages/{packageId}/closure")]
+    [Authorize(Roles = Roles.FocalPoint)]
     [Tags("Packages")]
     [EndpointSummary("Close the package")]
     public static async Task<(IResult, Events)> Post(

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Funding.Access;
 using System.Text.RegularExpressions;
 using Funding.ReferenceData;
 using Funding.Shared;
@@ -63,6 +65,7 @@ public static partial class RequestPackageEndpoint
         command.Origin!.Value, command.Mandate, command.RequestedOn!.Value);
 
     [WolverinePost("/api/packages")]
+    [Authorize(Roles = Roles.FocalPoint)]
     [Tags("Packages")]
     [EndpointSummary("Open an assistance package (requested or mandated)")]
     public static async Task<(IResult, IMartenOp)> Post(RequestPackage command, IDocumentSession session, HttpContext http, CancellationToken cancellation)

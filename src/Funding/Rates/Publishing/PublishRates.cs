@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+using Funding.Access;
 using System.Globalization;
 using CsvHelper;
 using Funding.Ledger;
@@ -50,6 +52,7 @@ public static class PublishRatesEndpoint
         source);
 
     [WolverinePost("/api/rates")]
+    [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Rates")]
     [EndpointSummary("Load a revision of the UN operational rates of exchange")]
     public static async Task<IResult> Post(PublishRates command, IDocumentSession session, HttpContext http, CancellationToken cancellation)
@@ -75,6 +78,7 @@ public static class PublishRatesCsvEndpoint
     /// with its line and column, and nothing is loaded unless the whole file is good.
     /// </summary>
     [WolverinePost("/api/rates/csv")]
+    [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Rates")]
     [EndpointSummary("Load UN operational rates from CSV: effective_date,currency,units_per_usd")]
     public static async Task<IResult> PostCsv(HttpRequest request, RevisionKind? kind, string? reference, IDocumentSession session, CancellationToken cancellation)
