@@ -93,6 +93,17 @@ public class ServiceProcessTests
     }
 
     [Fact]
+    public async Task production_refuses_to_start_without_a_signing_key()
+    {
+        var (exitCode, output) = await ServiceProcess.RunVerb([], TestCluster.NewScratchDirectory("nokey"),
+            ("ConnectionStrings__Funding", TestCluster.CreateDatabase("nokey")));
+
+        exitCode.ShouldBe(2);
+        output.ShouldContain("Funding__Auth__SigningKey must be set");
+        output.ShouldNotContain("   at ");
+    }
+
+    [Fact]
     public async Task without_postgresql_binaries_it_exits_with_a_message_not_a_stack_trace()
     {
         var (exitCode, output) = await ServiceProcess.RunVerb([], TestCluster.NewScratchDirectory("nopg"),

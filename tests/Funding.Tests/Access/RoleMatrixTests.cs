@@ -1,0 +1,148 @@
+using System.Security.Claims;
+using Alba;
+using Funding.Access;
+using Funding.Contributions;
+
+using Funding.Tests.Infrastructure;
+using Funding.Tests.Scenarios;
+using Marten;
+using static Funding.Tests.Infrastructure.LedgerApi;
+
+namespace Funding.Tests.Access;
+
+/// <summary>Every endpoint against every role: who may do what, and 401 without a valid token.</summary>
+public class RoleMatrixTests(WalkthroughApp app) : IClassFixture<WalkthroughApp>
+{
+    /// <summary>Write endpoints, the role allowed, and a body. A refused role must get 403 whatever the body.</summary>
+    public static TheoryData<string, string, string> Writes()
+    {
+        var data = new TheoryData<string, string, string>();
+        var contribution = ContributionIds.For("RM-NOR");
+        var fund = Guid.Empty; // substituted at run time
+        foreach (var (url, role) in new (string, string)[]
+                 {
+                     ("/api/funds", Roles.Administrator),
+                     ("/api/funds/{fund}/closure", Roles.Administrator),
+                     ("/api/funds/{fund}/interest", Roles.FinanceOfficer),
+                     ("/api/funds/{fund}/appropriations", Roles.FinanceOfficer),
+                     ("/api/funds/{fund}/revaluations", Roles.FinanceOfficer),
+                     ("/api/contributions/pledges", Roles.FinanceOfficer),
+                     ("/api/contributions/agreements", Roles.FinanceOfficer),
+                     ("/api/contributions/deposits", Roles.FinanceOfficer),
+                     ($"/api/contributions/{contribution}/pledge-reductions", Roles.FinanceOfficer),
+                     ($"/api/contributions/{contribution}/agreement-reductions", Roles.FinanceOfficer),
+                     ("/api/packages/{package}/allocations", Roles.FinanceOfficer),
+                     ("/api/packages/{package}/transfers", Roles.FinanceOfficer),
+                     ("/api/packages/{package}/expenditure", Roles.FinanceOfficer),
+                     ("/api/packages/{package}/refunds", Roles.FinanceOfficer),
+                     ("/api/rates", Roles.FinanceOfficer),
+                     ("/api/packages", Roles.FocalPoint),
+                     ("/api/packages/{package}/needs-assessment", Roles.FocalPoint),
+                     ("/api/packages/{package}/approval", Roles.FocalPoint),
+                     ("/api/packages/{package}/closure", Roles.FocalPoint),
+                 })
+        {
+            foreach (var candidate in Roles.All) data.Add(url, role, candidate);
+        }
+
+        _ = fund;
+        return data;
+    }
+
+    string Url(string template) => template.Replace("{fund}", app.Ids.FundId.ToString()).Replace("{package}", app.Ids.PackageId.ToString());
+
+    [Theory]
+    [MemberData(nameof(Writes))]
+    public async Task a_write_is_forbidden_to_every_role_but_its_own(string template, string allowed, string role)
+    {
+        await using var session = app.Store.QuerySession();
+        var events = await session.Events.QueryAllRawEvents().CountAsync();
+
+        // An empty body: the allowed role gets past authorization to validation (400); the others stop at 403.
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Post.Json(new { }).ToUrl(Url(template));
+            s.RemoveClaim("role");
+            s.WithClaim(new Claim("role", role));
+            s.IgnoreStatusCode();
+        });
+
+        result.Context.Response.StatusCode.ShouldBe(role == allowed ? 400 : 403, $"{role} on {template}");
+        await using var after = app.Store.QuerySession();
+        (await after.Events.QueryAllRawEvents().CountAsync()).ShouldBe(events);
+    }
+
+    [Theory]
+    [InlineData("/api/funds")]
+    [InlineData("/api/funds/{fund}/statement")]
+    [InlineData("/api/funds/{fund}/trial-balance")]
+    [InlineData("/api/packages")]
+    [InlineData("/api/packages/status")]
+    [InlineData("/api/packages/{package}/status")]
+    [InlineData("/api/contributions")]
+    [InlineData("/api/donors/statement")]
+    [InlineData("/api/rates/NOK")]
+    public async Task every_role_reads_and_auditors_only_read(string template)
+    {
+        foreach (var role in Roles.All)
+        {
+            await app.Host.Scenario(s =>
+            {
+                s.Get.Url(Url(template));
+                s.RemoveClaim("role");
+                s.WithClaim(new Claim("role", role));
+                s.StatusCodeShouldBe(200);
+            });
+        }
+    }
+
+    [Fact]
+    public async Task without_a_valid_token_it_is_401_and_health_stays_open()
+    {
+        using var anonymous = app.Host.Server.CreateClient();
+        (await anonymous.GetAsync("/api/funds")).StatusCode.ShouldBe(System.Net.HttpStatusCode.Unauthorized);
+        (await anonymous.PostAsync("/api/funds", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"))).StatusCode
+            .ShouldBe(System.Net.HttpStatusCode.Unauthorized);
+
+        anonymous.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "not.a.token");
+        (await anonymous.GetAsync("/api/funds")).StatusCode.ShouldBe(System.Net.HttpStatusCode.Unauthorized);
+
+        (await app.Host.Server.CreateClient().GetAsync("/health")).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task every_event_records_who_did_it_and_in_which_roles()
+    {
+        await using var session = app.Store.QuerySession();
+        var approval = (await session.Events.FetchStreamAsync(app.Ids.PackageId)).Single(x => x.Data is Funding.Packages.PackageApproved);
+
+        approval.UserName.ShouldBe(FocalPoint);
+        approval.Headers!["roles"].ToString().ShouldBe(string.Join(",", Roles.All.Order(StringComparer.Ordinal)));
+    }
+
+    [Fact]
+    public async Task whoever_recorded_the_needs_assessment_cannot_approve()
+    {
+        var api = new LedgerApi(app.Host);
+        var package = await api.Post<Funding.Packages.Requesting.PackageCreated>("/api/packages", new
+        {
+            code = "FOUR-EYES", country = "NP", electoralProcess = "E", origin = "MemberStateRequest", requestedOn = "2024-01-02",
+        }, 201);
+        await api.Record($"/api/packages/{package.PackageId}/needs-assessment", new
+        {
+            assessedOn = "2024-01-10", implementingOrganisations = new[] { "UNDP" },
+            phases = new[] { new { phase = "Polling", startsOn = "2024-06-01", endsOn = "2024-06-30", budget = Usd(1_000m) } },
+        });
+
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Post.Json(new { approvedOn = "2024-01-20", phases = new[] { new { phase = "Polling", budget = Usd(1_000m) } } })
+                .ToUrl($"/api/packages/{package.PackageId}/approval");
+            s.StatusCodeShouldBe(422);
+        });
+        result.ReadAsText().ShouldContain("\"rule\":\"four-eyes\"");
+
+        // Someone else approves.
+        await api.Record($"/api/packages/{package.PackageId}/approval", new { approvedOn = "2024-01-20", phases = new[] { new { phase = "Polling", budget = Usd(1_000m) } } });
+    }
+}
