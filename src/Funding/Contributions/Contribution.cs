@@ -38,6 +38,9 @@ public sealed record Contribution(Guid Id, string Reference, Guid FundId, string
     public decimal SigningRate { get; set; }
     public IReadOnlyList<Instalment> Instalments { get; set; } = [];
 
+    /// <summary>A reduction asked for and not yet confirmed by a second finance officer.</summary>
+    public AgreementReductionRequested? PendingReduction { get; set; }
+
     public decimal AgreementReductions { get; set; }
     public decimal AgreementReductionsUsd { get; set; }
 
@@ -84,8 +87,11 @@ public sealed record Contribution(Guid Id, string Reference, Guid FundId, string
 
     public Contribution Apply(AgreementSigned e) => Signing(e);
 
+    public void Apply(AgreementReductionRequested e) => PendingReduction = e;
+
     public void Apply(AgreementReduced e)
     {
+        PendingReduction = null;
         AgreementReductions += e.Reduction.Amount;
         AgreementReductionsUsd += e.UsdReduction.Amount;
         Movements.Add(new(ContributionMovementKind.AgreementReduced, e.ReducedOn, e.Reduction, e.UsdReduction, -e.UsdReduction.Amount));

@@ -23,9 +23,17 @@ public sealed record AgreementSigned(
     Guid ContributionId, string Reference, Guid FundId, string Donor, Money Amount, decimal Rate, Money UsdEquivalent,
     LocalDate SignedOn, IReadOnlyList<Instalment> Instalments, Guid? EarmarkedPackageId, string? RateOverrideReason = null) : IFundEvent;
 
+/// <summary>
+/// A finance officer asked to lower (or cancel) the unpaid part of an agreement. Nothing changes until a second
+/// finance officer confirms it (four eyes).
+/// </summary>
+public sealed record AgreementReductionRequested(
+    Guid ContributionId, Guid FundId, Money Reduction, string Reason, LocalDate ReducedOn, string RequestedBy) : IFundEvent;
+
 /// <summary>The unpaid part of the agreement was lowered (or cancelled): the receivable shrinks at its booked value.</summary>
 public sealed record AgreementReduced(
-    Guid ContributionId, Guid FundId, Money Reduction, Money UsdReduction, string Reason, LocalDate ReducedOn) : IFundEvent;
+    Guid ContributionId, Guid FundId, Money Reduction, Money UsdReduction, string Reason, LocalDate ReducedOn,
+    string? RequestedBy = null, string? ConfirmedBy = null) : IFundEvent;
 
 /// <summary>
 /// Cash from the donor arrived in the fund on its value date. It settles the receivable at its booked value;

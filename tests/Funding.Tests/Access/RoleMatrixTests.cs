@@ -31,6 +31,7 @@ public class RoleMatrixTests(WalkthroughApp app) : IClassFixture<WalkthroughApp>
                      ("/api/contributions/deposits", Roles.FinanceOfficer),
                      ($"/api/contributions/{contribution}/pledge-reductions", Roles.FinanceOfficer),
                      ($"/api/contributions/{contribution}/agreement-reductions", Roles.FinanceOfficer),
+                     ($"/api/contributions/{contribution}/agreement-reductions/confirmation", Roles.FinanceOfficer),
                      ("/api/packages/{package}/allocations", Roles.FinanceOfficer),
                      ("/api/packages/{package}/transfers", Roles.FinanceOfficer),
                      ("/api/packages/{package}/expenditure", Roles.FinanceOfficer),
@@ -58,7 +59,7 @@ public class RoleMatrixTests(WalkthroughApp app) : IClassFixture<WalkthroughApp>
         await using var session = app.Store.QuerySession();
         var events = await session.Events.QueryAllRawEvents().CountAsync();
 
-        // An empty body: the allowed role gets past authorization to validation (400); the others stop at 403.
+        // An empty body: the allowed role gets past authorization to validation or a rule (400, 422); the others stop at 403.
         var result = await app.Host.Scenario(s =>
         {
             s.Post.Json(new { }).ToUrl(Url(template));
@@ -67,7 +68,9 @@ public class RoleMatrixTests(WalkthroughApp app) : IClassFixture<WalkthroughApp>
             s.IgnoreStatusCode();
         });
 
-        result.Context.Response.StatusCode.ShouldBe(role == allowed ? 400 : 403, $"{role} on {template}");
+        var status = result.Context.Response.StatusCode;
+        if (role == allowed) status.ShouldBeOneOf([400, 422], $"{role} on {template}");
+        else status.ShouldBe(403, $"{role} on {template}");
         await using var after = app.Store.QuerySession();
         (await after.Events.QueryAllRawEvents().CountAsync()).ShouldBe(events);
     }
@@ -118,6 +121,37 @@ public class RoleMatrixTests(WalkthroughApp app) : IClassFixture<WalkthroughApp>
 
         approval.UserName.ShouldBe(FocalPoint);
         approval.Headers!["roles"].ToString().ShouldBe(string.Join(",", Roles.All.Order(StringComparer.Ordinal)));
+    }
+
+    [Fact]
+    public async Task an_agreement_reduction_takes_effect_only_when_a_second_finance_officer_confirms_it()
+    {
+        var api = new LedgerApi(app.Host);
+        var contribution = ContributionIds.For("RM-NOR");
+        var url = $"/api/contributions/{contribution}/agreement-reductions";
+        await api.Record(url, new { reduction = Money(1_000_000m, "NOK"), reason = "Agreement amended to NOK 14m", reducedOn = "2024-10-01" });
+        (await api.Get<Contribution>($"/api/contributions/{contribution}")).Receivable.ShouldBe(5_000_000m);
+
+        var same = await app.Host.Scenario(s =>
+        {
+            s.Post.Json(new { }).ToUrl(url + "/confirmation");
+            s.StatusCodeShouldBe(422);
+        });
+        same.ReadAsText().ShouldContain("\"rule\":\"four-eyes\"");
+
+        var confirmed = await app.Host.Scenario(s =>
+        {
+            s.Post.Json(new { }).ToUrl(url + "/confirmation");
+            s.RemoveClaim("sub");
+            s.WithClaim(new Claim("sub", "second-officer"));
+            s.StatusCodeShouldBe(200);
+        });
+        confirmed.ReadAsJson<Funding.Shared.Recorded>()!.Postings.Select(x => (x.Account, x.Debit, x.Credit)).ShouldBe([
+            (Funding.Ledger.Account.ContributionRevenue, 95_238.10m, 0m),
+            (Funding.Ledger.Account.ReceivablesFromDonors, 0m, 95_238.10m),
+        ]);
+        (await api.Get<Contribution>($"/api/contributions/{contribution}")).Receivable.ShouldBe(4_000_000m);
+        await api.TrialBalanceShouldBeZero(app.Ids.FundId);
     }
 
     [Fact]

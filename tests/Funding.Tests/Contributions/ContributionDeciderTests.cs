@@ -124,11 +124,23 @@ public class ContributionDeciderTests
     {
         var contribution = Contribution(Signed(15_000_000m, "NOK", 10.50m))!;
 
-        ReduceAgreementEndpoint.Decide(contribution, new ReduceAgreement(contribution.Id, In(15_000_001m, "NOK"), "letter", D(2024, 6, 1)))
+        ReduceAgreementEndpoint.Decide(contribution, new ReduceAgreement(contribution.Id, In(15_000_001m, "NOK"), "letter", D(2024, 6, 1)), "fin-1")
             .Rejection!.Rule.ShouldBe("reduction-exceeds-receivable");
-        var reduced = (AgreementReduced)ReduceAgreementEndpoint.Decide(contribution,
-            new ReduceAgreement(contribution.Id, In(3_000_000m, "NOK"), "NOK 15m recorded; the agreement says 12m", D(2024, 6, 1))).Events.Single();
-        reduced.UsdReduction.ShouldBe(Usd(285_714.29m));
+        var requested = ReduceAgreementEndpoint.Decide(contribution,
+            new ReduceAgreement(contribution.Id, In(3_000_000m, "NOK"), "NOK 15m recorded; the agreement says 12m", D(2024, 6, 1)), "fin-1").Events.Single();
+
+        // Four eyes: nothing changes until a second finance officer confirms.
+        var pending = Contribution(Signed(15_000_000m, "NOK", 10.50m), requested)!;
+        (pending.Receivable, pending.ReceivableUsd).ShouldBe((15_000_000m, 1_428_571.43m));
+        ReduceAgreementEndpoint.Confirm(pending, "fin-1").Rejection!.Rule.ShouldBe("four-eyes");
+        ReduceAgreementEndpoint.Decide(pending, new ReduceAgreement(contribution.Id, In(1m, "NOK"), "again", D(2024, 6, 2)), "fin-2")
+            .Rejection!.Rule.ShouldBe("reduction-pending");
+
+        var reduced = (AgreementReduced)ReduceAgreementEndpoint.Confirm(pending, "fin-2").Events.Single();
+        (reduced.Reduction, reduced.UsdReduction, reduced.RequestedBy, reduced.ConfirmedBy)
+            .ShouldBe((new Money(3_000_000m, "NOK"), Usd(285_714.29m), "fin-1", "fin-2"));
+        var after = Contribution(Signed(15_000_000m, "NOK", 10.50m), requested, reduced)!;
+        (after.Receivable, after.PendingReduction).ShouldBe((12_000_000m, (AgreementReductionRequested?)null));
     }
 
     [Fact]

@@ -93,6 +93,7 @@ public static class Given
         (AgreementSigned x, { } c) => c.Apply(x),
         (DepositReceived x, { } c) => c.Apply(x),
         (PledgeReduced x, { } c) => Mutate(c, y => y.Apply(x)),
+        (AgreementReductionRequested x, { } c) => Mutate(c, y => y.Apply(x)),
         (AgreementReduced x, { } c) => Mutate(c, y => y.Apply(x)),
         (ReceivableRevalued x, { } c) => Mutate(c, y => y.Apply(x)),
         _ => throw new ArgumentException($"Cannot fold {e.GetType().Name} here"),

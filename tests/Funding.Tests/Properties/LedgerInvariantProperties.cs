@@ -101,7 +101,7 @@ public class LedgerGeneratorCoverage
         }
 
         accepted.Keys.Order().ShouldBe([
-            "AdministrativeAgentFeeCharged", "AgreementReduced", "AgreementSigned", "DepositReceived", "ExpenditureReported", "FundsAllocated",
+            "AdministrativeAgentFeeCharged", "AgreementReduced", "AgreementReductionRequested", "AgreementSigned", "DepositReceived", "ExpenditureReported", "FundsAllocated",
             "FundsTransferred", "InterestEarned", "PledgeRecorded", "ReceivableRevalued", "RefundReceived",
         ]);
         refused.ShouldBeGreaterThan(0);

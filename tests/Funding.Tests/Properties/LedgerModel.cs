@@ -78,7 +78,10 @@ public sealed class LedgerModel
                 return rejection is not null ? rejection : Decision.Accept(outcome!.Fee is null ? [outcome.Deposit] : [outcome.Deposit, outcome.Fee]);
             }),
             ModelCommand.ReduceAgreement c => Existing(c.Reference) is { } existing
-                ? Run(ReduceAgreementEndpoint.Validate(c.ToCommand(existing)), () => ReduceAgreementEndpoint.Decide(existing, c.ToCommand(existing)))
+                ? Run(ReduceAgreementEndpoint.Validate(c.ToCommand(existing)), () => ReduceAgreementEndpoint.Decide(existing, c.ToCommand(existing), "requester"))
+                : (null, (Decision?)null),
+            ModelCommand.ConfirmReduction c => Existing(c.Reference) is { } pending
+                ? (null, ReduceAgreementEndpoint.Confirm(pending, c.SamePerson ? "requester" : "confirmer"))
                 : (null, (Decision?)null),
             ModelCommand.Interest c => Run(RecordInterestEndpoint.Validate(c.ToCommand()), () => RecordInterestEndpoint.Decide(fund, c.ToCommand())),
             ModelCommand.Allocate c => Run(AllocateFundsEndpoint.Validate(c.ToCommand()), () =>
@@ -109,7 +112,7 @@ public sealed class LedgerModel
         var wrapped = Wrap(e);
         switch (e)
         {
-            case PledgeRecorded or AgreementSigned or DepositReceived or PledgeReduced or AgreementReduced or ReceivableRevalued:
+            case PledgeRecorded or AgreementSigned or DepositReceived or PledgeReduced or AgreementReductionRequested or AgreementReduced or ReceivableRevalued:
                 var id = ContributionIdOf(e);
                 contributions[id] = Funding.Tests.Infrastructure.Given.Contribution(contributions.GetValueOrDefault(id), e);
                 break;
@@ -129,6 +132,7 @@ public sealed class LedgerModel
         AgreementSigned x => x.ContributionId,
         DepositReceived x => x.ContributionId,
         PledgeReduced x => x.ContributionId,
+        AgreementReductionRequested x => x.ContributionId,
         AgreementReduced x => x.ContributionId,
         ReceivableRevalued x => x.ContributionId,
         _ => throw new ArgumentException(e.GetType().Name),

@@ -44,6 +44,9 @@ public abstract record ModelCommand
             new(existing.Id, In(Amount, existing.Currency), "donor's letter", Day(DayOfYear));
     }
 
+    /// <summary>A second finance officer confirms the pending reduction; sometimes the requester tries to, which four eyes refuses.</summary>
+    public sealed record ConfirmReduction(string Reference, bool SamePerson) : ModelCommand;
+
     public sealed record Interest(decimal Amount, int DayOfYear) : ModelCommand
     {
         public RecordInterest ToCommand() => new(FundId, In(Amount, "USD"), Day(DayOfYear));
