@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Marten;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Funding.Hosting;
@@ -7,26 +8,34 @@ namespace Funding.Hosting;
 /// Optimistic-concurrency failures and duplicate stream ids are the caller's conflict, not a server fault:
 /// they answer 409 with ProblemDetails, and nothing was written.
 /// </summary>
-public sealed class ConflictExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+public sealed class ConflictExceptionHandler(IProblemDetailsService problemDetails, IDocumentStore store) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         var detail = Describe(exception);
         if (detail is null) return false;
 
-        context.Response.StatusCode = StatusCodes.Status409Conflict;
-        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = detail };
+        // A lost race on a stream: say where the stream is now, so the client can reload and decide again.
+        if (Find<JasperFx.ConcurrencyException>(exception) is { Id: Guid streamId })
         {
-            HttpContext = context,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status409Conflict,
-                Title = "Conflict",
-                Detail = detail,
-            },
-        });
+            await using var session = store.QuerySession();
+            var state = await session.Events.FetchStreamStateAsync(streamId, cancellationToken);
+            problem.Extensions["streamId"] = streamId;
+            problem.Extensions["currentVersion"] = state?.Version;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status409Conflict;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, Exception = exception, ProblemDetails = problem });
     }
+
+    static T? Find<T>(Exception? exception) where T : Exception =>
+        exception switch
+        {
+            null => null,
+            T found => found,
+            _ => Find<T>(exception.InnerException),
+        };
 
     static string? Describe(Exception exception) => exception switch
     {

@@ -32,6 +32,7 @@ public class ConcurrentAllocationTests(FundingApp app) : IClassFixture<FundingAp
         await api.Record($"/api/packages/{package.PackageId}/approval", new { approvedOn = "2024-01-20", phases = new[] { new { phase = "Polling", budget = Usd(1_000_000m) } } });
 
         using var client = app.Host.Server.CreateClient().Authorised("finance", Funding.Access.Roles.FinanceOfficer);
+        var conflicts = new System.Collections.Concurrent.ConcurrentBag<string>();
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Task.Run(async () =>
         {
             // A client retries a conflict (someone else wrote first); a refusal is final.
@@ -40,10 +41,14 @@ public class ConcurrentAllocationTests(FundingApp app) : IClassFixture<FundingAp
                 using var response = await client.PostAsJsonAsync($"/api/packages/{package.PackageId}/allocations",
                     new { fundId = fund.FundId, phase = "Polling", amount = Usd(10_000m), allocatedOn = "2024-03-01" });
                 if (response.StatusCode != HttpStatusCode.Conflict) return response.StatusCode;
+                conflicts.Add(await response.Content.ReadAsStringAsync());
             }
         })));
 
         outcomes.Count(x => x == HttpStatusCode.OK).ShouldBe(10);
+        // A lost race answers 409 with where the fund's stream stands now.
+        conflicts.ShouldNotBeEmpty();
+        conflicts.ShouldAllBe(body => body.Contains($"\"streamId\":\"{fund.FundId}\"") && body.Contains("\"currentVersion\":"));
         outcomes.Count(x => x == HttpStatusCode.UnprocessableEntity).ShouldBe(90);
         var statement = await api.Get<FundStatementReport>($"/api/funds/{fund.FundId}/statement");
         (statement.AllocatedNotYetTransferred, statement.BalanceWithAdministrativeAgent).ShouldBe((100_000m, 100_000m));
