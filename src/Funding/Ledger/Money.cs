@@ -26,7 +26,6 @@ public readonly record struct Money
     public string Currency { get; }
 
     public static Money Usd(decimal amount) => new(amount, Ledger.Currency.UsdCode);
-    public static Money Zero(string currency) => new(0m, currency);
 
     public bool IsUsd => Currency == Ledger.Currency.UsdCode;
     public bool IsPositive => Amount > 0m;
@@ -50,8 +49,6 @@ public readonly record struct Money
     public static bool operator >(Money left, Money right) => left.Amount > ComparableAmount(left, right);
     public static bool operator <=(Money left, Money right) => left.Amount <= ComparableAmount(left, right);
     public static bool operator >=(Money left, Money right) => left.Amount >= ComparableAmount(left, right);
-
-    public static Money Min(Money left, Money right) => left <= right ? left : right;
 
     /// <summary>Splits off the given share, rounded to the currency's minor unit; the rest keeps every remaining unit.</summary>
     public Money Share(decimal numerator, decimal denominator)

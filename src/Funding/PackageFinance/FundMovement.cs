@@ -13,6 +13,13 @@ public sealed record FundMovementContext(
 {
     public Fund Fund => FundStream.Aggregate!;
 
+    /// <summary>The implementing organisation a movement is with: named, and no longer than a name.</summary>
+    public static void CheckOrganisation(ValidationErrors errors, string? organisation, string role)
+    {
+        if (string.IsNullOrWhiteSpace(organisation)) errors.Add("implementingOrganisation", $"The {role} implementing organisation is required.");
+        else if (organisation.Length > 100) errors.Add("implementingOrganisation", "Keep it to 100 characters.");
+    }
+
     /// <summary>
     /// Runs a command on the fund's stream: answers a repeated Idempotency-Key, loads the fund (for writing), the
     /// package and their read models, decides, appends, and answers. The fund's own events are checked by optimistic

@@ -22,13 +22,8 @@ public sealed record IdempotentRequest(string Key, string Path, string RequestHa
     {
         var status = (answer as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
         var value = (answer as IValueHttpResult)?.Value;
-        var location = answer switch
-        {
-            Created<Recorded> created => created.Location,
-            Created<Funding.Funds.Establishing.FundCreated> created => created.Location,
-            Created<Funding.Packages.Requesting.PackageCreated> created => created.Location,
-            _ => null,
-        };
+        // Every Created<T> has a Location; they share no interface that exposes it.
+        var location = answer.GetType().GetProperty(nameof(Created.Location))?.GetValue(answer) as string;
         session.Insert(new IdempotencyRecord(Key, Path, RequestHash, status, location,
             value is null ? "" : JsonSerializer.Serialize(value, value.GetType(), Idempotency.Json), DateTimeOffset.UtcNow));
         return answer;

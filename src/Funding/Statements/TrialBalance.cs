@@ -9,7 +9,6 @@ public sealed class TrialBalance
 {
     public Guid Id { get; set; }
     public SortedDictionary<Account, decimal> Balances { get; set; } = new();
-    public long PostedEvents { get; set; }
 
     /// <summary>Double entry holds when this is zero.</summary>
     public decimal Difference => Balances.Values.Sum();
@@ -24,15 +23,11 @@ public sealed class TrialBalanceProjection : MultiStreamProjection<TrialBalance,
     public override TrialBalance Evolve(TrialBalance? snapshot, Guid id, IEvent e)
     {
         snapshot ??= new TrialBalance { Id = id };
-        var lines = Postings.For(e.Data);
-        if (lines.Count == 0) return snapshot;
-
-        foreach (var line in lines)
+        foreach (var line in Postings.For(e.Data))
         {
             snapshot.Balances[line.Account] = snapshot.Balances.GetValueOrDefault(line.Account) + line.Amount;
         }
 
-        snapshot.PostedEvents++;
         return snapshot;
     }
 }

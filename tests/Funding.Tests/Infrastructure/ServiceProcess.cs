@@ -29,8 +29,6 @@ public sealed class ServiceProcess : IAsyncDisposable
         get { lock (output) return output.ToString(); }
     }
 
-    public int Pid => process.Id;
-
     void Append(string? line)
     {
         if (line is null) return;

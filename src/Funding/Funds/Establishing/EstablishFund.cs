@@ -97,14 +97,10 @@ public static partial class EstablishFundEndpoint
     [Authorize(Roles = Roles.Administrator)]
     [Tags("Funds")]
     [EndpointSummary("Establish a fund")]
-    public static async Task<(IResult, IMartenOp)> Post(EstablishFund command, IDocumentSession session, HttpContext http, CancellationToken cancellation)
+    public static Task<(IResult, IMartenOp)> Post(EstablishFund command, IDocumentSession session, HttpContext http, CancellationToken cancellation)
     {
-        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
-        if (answered is not null) return (answered, MartenOps.Nothing());
-
         var established = Decide(command);
-        var created = new FundCreated(established.FundId, established.Code);
-        var answer = Results.Created(created.Url, created);
-        return (request?.Remember(session, answer) ?? answer, MartenOps.StartStream<Fund>(established.FundId, established));
+        return StreamCreation.Start<Fund>(command, established.FundId, established, new FundCreated(established.FundId, established.Code),
+            session, http, cancellation);
     }
 }

@@ -21,8 +21,7 @@ public static class RecordRefundEndpoint
         var errors = new ValidationErrors();
         if (command.FundId is null || command.FundId == Guid.Empty) errors.Add("fundId", "The fund receiving the refund is required.");
         if (command.Phase is null) errors.Add("phase", "The phase is required.");
-        if (string.IsNullOrWhiteSpace(command.ImplementingOrganisation)) errors.Add("implementingOrganisation", "The refunding implementing organisation is required.");
-        else if (command.ImplementingOrganisation.Length > 100) errors.Add("implementingOrganisation", "Keep it to 100 characters.");
+        FundMovementContext.CheckOrganisation(errors, command.ImplementingOrganisation, "refunding");
         MoneyInput.Check(errors, "amount", command.Amount, usdOnly: true);
         if (command.ReceivedOn is null) errors.Add("receivedOn", "The date the refund was received is required.");
         return errors.ToProblemDetails();

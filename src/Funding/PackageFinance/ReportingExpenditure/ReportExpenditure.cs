@@ -25,8 +25,7 @@ public static class ReportExpenditureEndpoint
         var errors = new ValidationErrors();
         if (command.FundId is null || command.FundId == Guid.Empty) errors.Add("fundId", "The fund whose transfers were spent is required.");
         if (command.Phase is null) errors.Add("phase", "The phase is required.");
-        if (string.IsNullOrWhiteSpace(command.ImplementingOrganisation)) errors.Add("implementingOrganisation", "The reporting implementing organisation is required.");
-        else if (command.ImplementingOrganisation.Length > 100) errors.Add("implementingOrganisation", "Keep it to 100 characters.");
+        FundMovementContext.CheckOrganisation(errors, command.ImplementingOrganisation, "reporting");
         if (command.Basis is null) errors.Add("basis", "Say whether the figure is Interim or Certified.");
         MoneyInput.Check(errors, "cumulativeToDate", command.CumulativeToDate, usdOnly: true);
         if (command.AsOf is null) errors.Add("asOf", "The date the expenditure is reported to is required.");

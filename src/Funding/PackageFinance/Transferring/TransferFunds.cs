@@ -25,8 +25,7 @@ public static class TransferFundsEndpoint
         var errors = new ValidationErrors();
         if (command.FundId is null || command.FundId == Guid.Empty) errors.Add("fundId", "The fund transferring the money is required.");
         if (command.Phase is null) errors.Add("phase", "The phase the transfer is for is required.");
-        if (string.IsNullOrWhiteSpace(command.ImplementingOrganisation)) errors.Add("implementingOrganisation", "The receiving implementing organisation is required.");
-        else if (command.ImplementingOrganisation.Length > 100) errors.Add("implementingOrganisation", "Keep it to 100 characters.");
+        FundMovementContext.CheckOrganisation(errors, command.ImplementingOrganisation, "receiving");
         MoneyInput.Check(errors, "programmable", command.Programmable, usdOnly: true);
         if (command.IndirectCostPercent is < 0m or > 100m) errors.Add("indirectCostPercent", "Must be between 0 and 100.");
         if (command.TransferredOn is null) errors.Add("transferredOn", "The transfer date is required.");

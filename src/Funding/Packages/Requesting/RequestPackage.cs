@@ -68,14 +68,10 @@ public static partial class RequestPackageEndpoint
     [Authorize(Roles = Roles.FocalPoint)]
     [Tags("Packages")]
     [EndpointSummary("Open an assistance package (requested or mandated)")]
-    public static async Task<(IResult, IMartenOp)> Post(RequestPackage command, IDocumentSession session, HttpContext http, CancellationToken cancellation)
+    public static Task<(IResult, IMartenOp)> Post(RequestPackage command, IDocumentSession session, HttpContext http, CancellationToken cancellation)
     {
-        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
-        if (answered is not null) return (answered, MartenOps.Nothing());
-
         var requested = Decide(command);
-        var created = new PackageCreated(requested.PackageId, requested.Code);
-        var answer = Results.Created(created.Url, created);
-        return (request?.Remember(session, answer) ?? answer, MartenOps.StartStream<Package>(requested.PackageId, requested));
+        return StreamCreation.Start<Package>(command, requested.PackageId, requested, new PackageCreated(requested.PackageId, requested.Code),
+            session, http, cancellation);
     }
 }
