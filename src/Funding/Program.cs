@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using Funding.Access;
+using Funding.Audit;
+using Funding.Audit.Chain;
 using Funding.Contributions;
 using Funding.Funds;
 using Funding.Hosting;
@@ -31,6 +33,8 @@ builder.Services.AddMarten(services =>
     {
         var database = services.GetRequiredService<FundingDatabase>();
         var opts = new StoreOptions();
+        // Events are stamped with the service's clock, which the hash chain then fixes for good.
+        opts.Events.TimeProvider = services.GetRequiredService<TimeProvider>();
         opts.Connection(database.ConnectionString);
         opts.DatabaseSchemaName = "funding";
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, JsonForFunding.Configure);
@@ -50,9 +54,15 @@ builder.Services.AddMarten(services =>
         opts.Projections.Errors.SkipApplyErrors = false;
         opts.Projections.Errors.SkipSerializationErrors = false;
         opts.Projections.Errors.SkipUnknownEvents = false;
-        // Who did it: the user on every event, their roles in its headers.
+        // Who did it and why: the user on every event; roles, idempotency key, business date and chain hash in its
+        // headers; the request's correlation and causation ids.
         opts.Events.MetadataConfig.UserNameEnabled = true;
         opts.Events.MetadataConfig.HeadersEnabled = true;
+        opts.Events.MetadataConfig.CorrelationIdEnabled = true;
+        opts.Events.MetadataConfig.CausationIdEnabled = true;
+        opts.Listeners.Add(new BusinessDateStamp());
+        // After Marten's own tables: the event table is append-only and every event is hash-chained as it is inserted.
+        opts.Storage.Add(new EventChainSchema(opts.DatabaseSchemaName));
         return opts;
     })
     .UseLightweightSessions()
@@ -85,7 +95,8 @@ builder.Services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o =>
     o.SerializerOptions.Converters.Insert(0, new BusinessDateConverter());
 });
 builder.Services.AddProblemDetails();
-builder.Services.AddSingleton<IClock>(SystemClock.Instance);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<IClock>(services => new TimeProviderClock(services.GetRequiredService<TimeProvider>()));
 builder.Services.Configure<FlagOptions>(builder.Configuration.GetSection("Funding:Flags"));
 builder.Services.AddExceptionHandler<ConflictExceptionHandler>();
 builder.Services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger");

@@ -8,6 +8,7 @@ public enum ContributionMovementKind
     Pledged,
     PledgeReduced,
     Signed,
+    SigningReversed,
     AgreementReduced,
     Received,
     Revalued,
@@ -36,10 +37,14 @@ public sealed record Contribution(Guid Id, string Reference, Guid FundId, string
     public decimal Signed { get; set; }
     public decimal SignedUsd { get; set; }
     public decimal SigningRate { get; set; }
+    public LocalDate? SignedOn { get; set; }
     public IReadOnlyList<Instalment> Instalments { get; set; } = [];
 
     /// <summary>A reduction asked for and not yet confirmed by a second finance officer.</summary>
     public AgreementReductionRequested? PendingReduction { get; set; }
+
+    /// <summary>A correction asked for and not yet confirmed by a second finance officer.</summary>
+    public AgreementCorrectionRequested? PendingCorrection { get; set; }
 
     public decimal AgreementReductions { get; set; }
     public decimal AgreementReductionsUsd { get; set; }
@@ -89,6 +94,16 @@ public sealed record Contribution(Guid Id, string Reference, Guid FundId, string
 
     public void Apply(AgreementReductionRequested e) => PendingReduction = e;
 
+    public void Apply(AgreementCorrectionRequested e) => PendingCorrection = e;
+
+    public void Apply(AgreementReversed e)
+    {
+        PendingCorrection = null;
+        Signed -= e.Amount.Amount;
+        SignedUsd -= e.UsdEquivalent.Amount;
+        Movements.Add(new(ContributionMovementKind.SigningReversed, e.SignedOn, e.Amount, e.UsdEquivalent, -e.UsdEquivalent.Amount));
+    }
+
     public void Apply(AgreementReduced e)
     {
         PendingReduction = null;
@@ -112,6 +127,7 @@ public sealed record Contribution(Guid Id, string Reference, Guid FundId, string
         Signed += e.Amount.Amount;
         SignedUsd += e.UsdEquivalent.Amount;
         SigningRate = e.Rate;
+        SignedOn = e.SignedOn;
         Instalments = e.Instalments;
         Movements.Add(new(ContributionMovementKind.Signed, e.SignedOn, e.Amount, e.UsdEquivalent, e.UsdEquivalent.Amount));
         return this;

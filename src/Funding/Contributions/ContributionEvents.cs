@@ -21,7 +21,26 @@ public sealed record PledgeReduced(Guid ContributionId, Guid FundId, Money Reduc
 /// </summary>
 public sealed record AgreementSigned(
     Guid ContributionId, string Reference, Guid FundId, string Donor, Money Amount, decimal Rate, Money UsdEquivalent,
-    LocalDate SignedOn, IReadOnlyList<Instalment> Instalments, Guid? EarmarkedPackageId, string? RateOverrideReason = null) : IFundEvent;
+    LocalDate SignedOn, IReadOnlyList<Instalment> Instalments, Guid? EarmarkedPackageId, string? RateOverrideReason = null,
+    Guid? CorrectsEventId = null) : IFundEvent;
+
+/// <summary>
+/// A finance officer found that the signed agreement was recorded wrongly (e.g. NOK 15,000,000 instead of
+/// 12,000,000) and asked for it to be corrected. Nothing changes until a second finance officer confirms it.
+/// </summary>
+/// <param name="CorrectsEventId">The AgreementSigned event being corrected.</param>
+public sealed record AgreementCorrectionRequested(
+    Guid ContributionId, Guid FundId, Guid CorrectsEventId, long CorrectsSequence, Money CorrectAmount,
+    IReadOnlyList<Instalment> Instalments, LocalDate SignedOn, string Reason, string RequestedBy) : IFundEvent;
+
+/// <summary>
+/// The first half of a correction: the agreement as recorded is taken back in full, on its own signing date and at
+/// its own rate, so reports as at any date see it gone. The second half, in the same transaction, is an
+/// AgreementSigned with the right figures and <c>CorrectsEventId</c> set. Nothing recorded is ever edited.
+/// </summary>
+public sealed record AgreementReversed(
+    Guid ContributionId, Guid FundId, Guid ReversesEventId, long ReversesSequence, Money Amount, decimal Rate, Money UsdEquivalent,
+    LocalDate SignedOn, string Reason, string RequestedBy, string ConfirmedBy) : IFundEvent;
 
 /// <summary>
 /// A finance officer asked to lower (or cancel) the unpaid part of an agreement. Nothing changes until a second

@@ -18,6 +18,12 @@ public static class Postings
             PostingLine.Debit(Account.ReceivablesFromDonors, e.UsdEquivalent),
             PostingLine.Credit(Account.ContributionRevenue, e.UsdEquivalent),
         ],
+        // A reversal takes back exactly what the agreement booked.
+        AgreementReversed e =>
+        [
+            PostingLine.Debit(Account.ContributionRevenue, e.UsdEquivalent),
+            PostingLine.Credit(Account.ReceivablesFromDonors, e.UsdEquivalent),
+        ],
         AgreementReduced e =>
         [
             PostingLine.Debit(Account.ContributionRevenue, e.UsdReduction),

@@ -110,6 +110,10 @@ public sealed class FundStatementProjection : MultiStreamProjection<FundStatemen
                 snapshot.ReceivablesBooked += x.UsdEquivalent.Amount;
                 if (snapshot.Pledges.TryGetValue(x.ContributionId, out var pledge)) pledge.Signed += x.Amount.Amount;
                 break;
+            case AgreementReversed x:
+                snapshot.ReceivablesBooked -= x.UsdEquivalent.Amount;
+                if (snapshot.Pledges.TryGetValue(x.ContributionId, out var unsigned)) unsigned.Signed -= x.Amount.Amount;
+                break;
             case ReceivableRevalued x:
                 snapshot.ReceivablesBooked += x.UnrealisedDifference.Amount;
                 snapshot.UnrealisedExchangeGainsAndLosses += x.UnrealisedDifference.Amount;

@@ -1,3 +1,4 @@
+using Funding.Audit.Replay;
 using Funding.Contributions;
 using Funding.Ledger;
 using Funding.Packages;
@@ -19,7 +20,19 @@ public sealed class FlagOptions
 
 public sealed record TrialBalanceLine(int Code, Account Account, decimal Debit, decimal Credit);
 
-public sealed record TrialBalanceReport(Guid FundId, IReadOnlyList<TrialBalanceLine> Lines, decimal TotalDebits, decimal TotalCredits, bool Balanced);
+public sealed record TrialBalanceReport(Guid FundId, IReadOnlyList<TrialBalanceLine> Lines, decimal TotalDebits, decimal TotalCredits, bool Balanced)
+{
+    public static TrialBalanceReport From(Guid fundId, TrialBalance? balance)
+    {
+        var lines = (balance?.Balances ?? [])
+            .Where(x => x.Value != 0m)
+            .Select(x => new TrialBalanceLine((int)x.Key, x.Key, Math.Max(x.Value, 0m), Math.Max(-x.Value, 0m)))
+            .ToList();
+        var debits = lines.Sum(x => x.Debit);
+        var credits = lines.Sum(x => x.Credit);
+        return new TrialBalanceReport(fundId, lines, debits, credits, debits == credits);
+    }
+}
 
 /// <summary>The fund statement in the layout pooled funds publish (USD).</summary>
 public sealed record FundStatementReport(
@@ -67,51 +80,77 @@ public sealed record DonorStatementLine(
 
 public static class StatementEndpoints
 {
+    // Every statement can be asked for as at a business date (asAt) and as known on a day (knownOn, UTC): it is then
+    // folded again from the events recorded by the end of that day and dated on or before asAt.
+
     [WolverineGet("/api/funds/{fundId}/statement")]
     [Tags("Statements")]
-    [EndpointSummary("Fund statement: sources, uses, balances, receivables and pledges (USD)")]
-    public static FundStatementReport FundStatement([Document("fundId", Required = true)] FundStatement statement) => FundStatementReport.From(statement);
+    [EndpointSummary("Fund statement: sources, uses, balances, receivables and pledges (USD), optionally as at a date and as known on a day")]
+    public static async Task<IResult> FundStatement(Guid fundId, string? asAt, string? knownOn, IQuerySession session, CancellationToken cancellation)
+    {
+        if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
+        var statement = cut.IsLive
+            ? await session.LoadAsync<FundStatement>(fundId, cancellation)
+            : (await HistoricalStatements.ForFund(session, fundId, cut, cancellation)).FundStatements.GetValueOrDefault(fundId);
+        return statement is null ? NotFound("fundId", "fund", cut) : Results.Ok(FundStatementReport.From(statement));
+    }
 
     [WolverineGet("/api/funds/{fundId}/trial-balance")]
     [Tags("Statements")]
-    [EndpointSummary("Trial balance of a fund (USD)")]
-    public static async Task<TrialBalanceReport> TrialBalance(Guid fundId, IQuerySession session, CancellationToken cancellation)
+    [EndpointSummary("Trial balance of a fund (USD), optionally as at a date and as known on a day")]
+    public static async Task<IResult> TrialBalance(Guid fundId, string? asAt, string? knownOn, IQuerySession session, CancellationToken cancellation)
     {
-        var balance = await session.LoadAsync<TrialBalance>(fundId, cancellation) ?? new TrialBalance { Id = fundId };
-        var lines = balance.Balances
-            .Where(x => x.Value != 0m)
-            .Select(x => new TrialBalanceLine((int)x.Key, x.Key, Math.Max(x.Value, 0m), Math.Max(-x.Value, 0m)))
-            .ToList();
-        var debits = lines.Sum(x => x.Debit);
-        var credits = lines.Sum(x => x.Credit);
-        return new TrialBalanceReport(fundId, lines, debits, credits, debits == credits);
+        if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
+        var balance = cut.IsLive
+            ? await session.LoadAsync<TrialBalance>(fundId, cancellation)
+            : (await HistoricalStatements.ForFund(session, fundId, cut, cancellation)).TrialBalances.GetValueOrDefault(fundId);
+        return Results.Ok(TrialBalanceReport.From(fundId, balance));
     }
 
     [WolverineGet("/api/packages/{packageId}/status")]
     [Tags("Statements")]
-    [EndpointSummary("A package's funding status and flags, as on a date (default today)")]
-    public static IResult PackageStatus(
-        [Document("packageId", Required = true)] PackageFundingStatus status, string? asOf, int? horizonDays, IClock clock, IOptions<FlagOptions> flags)
+    [EndpointSummary("A package's funding status and flags, as on a date (default today, or asAt), optionally as known on a day")]
+    public static async Task<IResult> PackageStatus(
+        Guid packageId, string? asOf, string? asAt, string? knownOn, int? horizonDays, IQuerySession session, IClock clock,
+        IOptions<FlagOptions> flags, CancellationToken cancellation)
     {
-        if (!TryAsOf(asOf, clock, out var day, out var problem)) return problem!;
-        return Results.Ok(PackageStatusReport.From(status, day, horizonDays ?? flags.Value.AtRiskHorizonDays));
+        if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
+        if (!TryAsOf(asOf ?? asAt, clock, out var day, out problem)) return problem!;
+        var status = cut.IsLive
+            ? await session.LoadAsync<PackageFundingStatus>(packageId, cancellation)
+            : (await HistoricalStatements.ForPackage(session, packageId, cut, cancellation)).PackageStatuses.GetValueOrDefault(packageId);
+        return status is null
+            ? NotFound("packageId", "package", cut)
+            : Results.Ok(PackageStatusReport.From(status, day, horizonDays ?? flags.Value.AtRiskHorizonDays));
     }
 
     /// <summary>Every package's status; filters combine. Mandated and unfunded packages come first.</summary>
     [WolverineGet("/api/packages/status")]
     [Tags("Statements")]
-    [EndpointSummary("Funding status of all packages, filtered by status, flag, country and mandate")]
+    [EndpointSummary("Funding status of all packages, filtered by status, flag, country and mandate; optionally as at a date and as known on a day")]
     public static async Task<IResult> PackageStatuses(
-        FundingStatus? status, FundingFlag? flag, string? country, bool? mandated, string? asOf, int? horizonDays, int? page, int? pageSize,
-        IQuerySession session, IClock clock, IOptions<FlagOptions> flags, HttpContext http, CancellationToken cancellation)
+        FundingStatus? status, FundingFlag? flag, string? country, bool? mandated, string? asOf, string? asAt, string? knownOn, int? horizonDays,
+        int? page, int? pageSize, IQuerySession session, IClock clock, IOptions<FlagOptions> flags, HttpContext http, CancellationToken cancellation)
     {
-        if (!TryAsOf(asOf, clock, out var day, out var problem)) return problem!;
+        if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
+        if (!TryAsOf(asOf ?? asAt, clock, out var day, out problem)) return problem!;
         var (paging, pagingProblem) = Page.From(page, pageSize);
         if (pagingProblem is not null) return pagingProblem;
-        var query = session.Query<PackageFundingStatus>().AsQueryable();
-        if (country is not null) query = query.Where(x => x.Country == country);
+        IReadOnlyList<PackageFundingStatus> statuses;
+        if (cut.IsLive)
+        {
+            var query = session.Query<PackageFundingStatus>().AsQueryable();
+            if (country is not null) query = query.Where(x => x.Country == country);
+            statuses = await query.ToListAsync(cancellation);
+        }
+        else
+        {
+            statuses = (await HistoricalStatements.ForEverything(session, cut, cancellation)).PackageStatuses.Values
+                .Where(x => country is null || x.Country == country).ToList();
+        }
+
         var horizon = horizonDays ?? flags.Value.AtRiskHorizonDays;
-        var reports = (await query.ToListAsync(cancellation))
+        var reports = statuses
             .Select(x => PackageStatusReport.From(x, day, horizon))
             .Where(x => status is null || x.Status == status)
             .Where(x => flag is null || x.Flags.Contains(flag.Value))
@@ -125,15 +164,25 @@ public static class StatementEndpoints
 
     [WolverineGet("/api/donors/statement")]
     [Tags("Statements")]
-    [EndpointSummary("Donor statement: pledged, signed, received and outstanding, per fund and year (USD)")]
+    [EndpointSummary("Donor statement: pledged, signed, received and outstanding, per fund and year (USD); optionally as at a date and as known on a day")]
     public static async Task<IResult> DonorStatement(
-        string? donor, int? page, int? pageSize, IQuerySession session, HttpContext http, CancellationToken cancellation)
+        string? donor, string? asAt, string? knownOn, int? page, int? pageSize, IQuerySession session, HttpContext http, CancellationToken cancellation)
     {
+        if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var cutProblem)) return cutProblem!;
         var (paging, problem) = Page.From(page, pageSize);
         if (problem is not null) return problem;
-        var query = session.Query<Contribution>().AsQueryable();
-        if (donor is not null) query = query.Where(x => x.Donor == donor);
-        var contributions = await query.ToListAsync(cancellation);
+        IReadOnlyList<Contribution> contributions;
+        if (cut.IsLive)
+        {
+            var query = session.Query<Contribution>().AsQueryable();
+            if (donor is not null) query = query.Where(x => x.Donor == donor);
+            contributions = await query.ToListAsync(cancellation);
+        }
+        else
+        {
+            contributions = (await HistoricalStatements.ForDonors(session, donor, cut, cancellation)).Contributions.Values.ToList();
+        }
+
         return paging!.Of(DonorStatementLines(contributions), http);
     }
 
@@ -152,7 +201,7 @@ public static class StatementEndpoints
                     .Aggregate((Receivable: 0m, Pledge: 0m), (a, b) => (a.Receivable + b.Receivable, a.Pledge + b.Pledge));
                 return new DonorStatementLine(g.Key.Donor, g.Key.FundId, g.Key.Year,
                     Sum(ContributionMovementKind.Pledged) - Sum(ContributionMovementKind.PledgeReduced),
-                    Sum(ContributionMovementKind.Signed) - Sum(ContributionMovementKind.AgreementReduced),
+                    Sum(ContributionMovementKind.Signed) - Sum(ContributionMovementKind.SigningReversed) - Sum(ContributionMovementKind.AgreementReduced),
                     Sum(ContributionMovementKind.Received), outstanding.Receivable, outstanding.Pledge);
             })
             .OrderBy(x => x.Donor, StringComparer.Ordinal).ThenBy(x => x.FundId).ThenBy(x => x.Year)
@@ -165,9 +214,19 @@ public static class StatementEndpoints
         decimal Currency(ContributionMovementKind kind) => upTo.Where(m => m.Kind == kind).Sum(m => m.Amount.Amount);
 
         var receivable = upTo.Sum(m => m.ReceivableChange);
-        var pledgeLeft = Math.Max(0m, Currency(ContributionMovementKind.Pledged) - Currency(ContributionMovementKind.PledgeReduced) - Currency(ContributionMovementKind.Signed));
+        var pledgeLeft = Math.Max(0m, Currency(ContributionMovementKind.Pledged) - Currency(ContributionMovementKind.PledgeReduced) - Currency(ContributionMovementKind.Signed) + Currency(ContributionMovementKind.SigningReversed));
         return (receivable, pledgeLeft == 0m ? 0m : Money.RoundToCents(pledgeLeft / c.PledgeRate));
     }
+
+    static IResult NotFound(string field, string what, ReportCut cut) => cut.IsLive
+        ? Rejection.NotFound(field, what)
+        : Results.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+        {
+            Status = StatusCodes.Status404NotFound,
+            Title = $"No such {what} at that date",
+            Detail = $"There was no {what} with that id as at {cut.AsAt?.ToString() ?? "today"}, as known on {cut.KnownOn?.ToString() ?? "today"}.",
+            Extensions = { ["errors"] = new Dictionary<string, string[]> { [field] = [$"Unknown {what} at that date."] } },
+        });
 
     /// <summary>The "as of" date of a query: the given ISO date, or today (UTC) from the clock.</summary>
     static bool TryAsOf(string? value, IClock clock, out LocalDate day, out IResult? problem)

@@ -72,6 +72,8 @@ public static class ReduceAgreementEndpoint
             return new Rejection("contribution-currency-mismatch", $"This contribution is in {contribution.Currency}.", "reduction.currency");
         if (contribution.PendingReduction is { } pending)
             return new Rejection("reduction-pending", $"{pending.RequestedBy} already asked for a reduction of {pending.Reduction}; it must be confirmed first.");
+        if (contribution.PendingCorrection is { } correction)
+            return new Rejection("correction-pending", $"{correction.RequestedBy} asked for a correction to {correction.CorrectAmount}; confirm it before reducing the agreement.");
         if (reduction.Amount > contribution.Receivable)
             return new Rejection("reduction-exceeds-receivable",
                 $"Only {new Money(contribution.Receivable, contribution.Currency)} of the agreement is unpaid.", "reduction.amount");

@@ -31,13 +31,20 @@ public static class SignAgreementEndpoint
         MoneyInput.CheckRateOverride(errors, command.Rate, command.RateOverrideReason, amount);
         if (command.SignedOn is null) errors.Add("signedOn", "The signing date is required (yyyy-MM-dd).");
 
-        var instalments = command.Instalments ?? [];
+        CheckInstalments(errors, command.Instalments, amount, command.SignedOn);
+        return errors.ToProblemDetails();
+    }
+
+    /// <summary>Instalments are optional; given, each needs a due date on or after signing, and together they make the amount.</summary>
+    internal static void CheckInstalments(ValidationErrors errors, IReadOnlyList<InstalmentInput>? given, Money? amount, LocalDate? signedOn)
+    {
+        var instalments = given ?? [];
         var total = 0m;
         for (var i = 0; i < instalments.Count; i++)
         {
             var instalment = MoneyInput.Check(errors, $"instalments[{i}].amount", instalments[i].Amount);
             if (instalments[i].DueOn is null) errors.Add($"instalments[{i}].dueOn", "Each instalment needs a due date.");
-            else if (command.SignedOn is { } signed && instalments[i].DueOn < signed)
+            else if (signedOn is { } signed && instalments[i].DueOn < signed)
                 errors.Add($"instalments[{i}].dueOn", "An instalment cannot fall due before the agreement is signed.");
             if (instalment is { } m && amount is { } a && m.Currency != a.Currency)
                 errors.Add($"instalments[{i}].amount.currency", $"Instalments are in the agreement's currency, {a.Currency}.");
@@ -46,8 +53,13 @@ public static class SignAgreementEndpoint
 
         if (instalments.Count > 0 && amount is { } agreed && errors.IsEmpty && total != agreed.Amount)
             errors.Add("instalments", $"The instalments add up to {total:#,0.###}, not the agreed {agreed.Amount:#,0.###}.");
-        return errors.ToProblemDetails();
     }
+
+    /// <summary>The instalments as recorded: those given, by due date, or the whole amount due on signature.</summary>
+    internal static IReadOnlyList<Instalment> InstalmentsOf(IReadOnlyList<InstalmentInput>? given, Money amount, LocalDate signedOn) =>
+        given is { Count: > 0 }
+            ? given.Select(x => new Instalment(x.DueOn!.Value, new Money(x.Amount!.Amount!.Value, x.Amount.Currency!))).OrderBy(x => x.DueOn).ToList()
+            : [new Instalment(signedOn, amount)];
 
     public static Decision Decide(Contribution? existing, Fund fund, SignAgreement command, OperationalRates? rates = null)
     {
@@ -64,9 +76,7 @@ public static class SignAgreementEndpoint
         if (noRate is not null) return noRate;
         var rate = inForce!.UnitsPerUsd;
         var signedOn = command.SignedOn!.Value;
-        IReadOnlyList<Instalment> instalments = command.Instalments is { Count: > 0 } given
-            ? given.Select(x => new Instalment(x.DueOn!.Value, new Money(x.Amount!.Amount!.Value, x.Amount.Currency!))).OrderBy(x => x.DueOn).ToList()
-            : [new Instalment(signedOn, amount)];
+        var instalments = InstalmentsOf(command.Instalments, amount, signedOn);
 
         return Decision.Accept(new AgreementSigned(
             ContributionIds.For(command.Reference!), command.Reference!.Trim(), fund.Id, command.Donor!.Trim(), amount, rate,
