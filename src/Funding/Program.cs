@@ -1,14 +1,8 @@
 using System.Text.Json.Serialization;
 using Funding.Access;
-using Funding.Audit;
-using Funding.Audit.Chain;
-using Funding.Contributions;
-using Funding.Funds;
 using Funding.Hosting;
 using Funding.Hosting.EmbeddedPostgres;
 using Funding.Hosting.Health;
-using Funding.Packages;
-using Funding.Rates;
 using Funding.Statements;
 using JasperFx;
 using JasperFx.Events.Projections;
@@ -32,38 +26,9 @@ builder.Services.AddSingleton(services => FundingDatabase.Open(
 builder.Services.AddMarten(services =>
     {
         var database = services.GetRequiredService<FundingDatabase>();
-        var opts = new StoreOptions();
-        // Events are stamped with the service's clock, which the hash chain then fixes for good.
-        opts.Events.TimeProvider = services.GetRequiredService<TimeProvider>();
-        opts.Connection(database.ConnectionString);
-        opts.DatabaseSchemaName = "funding";
-        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, JsonForFunding.Configure);
         // Production schema changes come from db-apply or migrations/, never from the running service.
-        opts.AutoCreateSchemaObjects = database.AppliesSchemaChanges ? AutoCreate.CreateOrUpdate : AutoCreate.None;
-
-        opts.Projections.Snapshot<Fund>(SnapshotLifecycle.Inline);
-        opts.Projections.Snapshot<Package>(SnapshotLifecycle.Inline);
-        opts.Projections.Snapshot<Contribution>(SnapshotLifecycle.Inline);
-        opts.Projections.Snapshot<OperationalRates>(SnapshotLifecycle.Inline);
-        // Money read models are inline: they change in the same transaction as the events, so a finance officer
-        // reads what was just recorded and the allocation rules read consistent balances.
-        opts.Projections.Add<TrialBalanceProjection>(ProjectionLifecycle.Inline);
-        opts.Projections.Add<FundStatementProjection>(ProjectionLifecycle.Inline);
-        opts.Projections.Add<PackageFundingStatusProjection>(ProjectionLifecycle.Inline);
-        // Should a projection ever run asynchronously, a money projection must stop on a failing event, not skip it.
-        opts.Projections.Errors.SkipApplyErrors = false;
-        opts.Projections.Errors.SkipSerializationErrors = false;
-        opts.Projections.Errors.SkipUnknownEvents = false;
-        // Who did it and why: the user on every event; roles, idempotency key, business date and chain hash in its
-        // headers; the request's correlation and causation ids.
-        opts.Events.MetadataConfig.UserNameEnabled = true;
-        opts.Events.MetadataConfig.HeadersEnabled = true;
-        opts.Events.MetadataConfig.CorrelationIdEnabled = true;
-        opts.Events.MetadataConfig.CausationIdEnabled = true;
-        opts.Listeners.Add(new BusinessDateStamp());
-        // After Marten's own tables: the event table is append-only and every event is hash-chained as it is inserted.
-        opts.Storage.Add(new EventChainSchema(opts.DatabaseSchemaName));
-        return opts;
+        return LedgerStore.Options(database.ConnectionString, LedgerStore.Schema, services.GetRequiredService<TimeProvider>(),
+            database.AppliesSchemaChanges ? AutoCreate.CreateOrUpdate : AutoCreate.None, ProjectionLifecycle.Inline, hashChained: true);
     })
     .UseLightweightSessions()
     // Wolverine runs the asynchronous projections: on one node now, spread over the nodes (and moved off a

@@ -89,10 +89,8 @@ public static class StatementEndpoints
     public static async Task<IResult> FundStatement(Guid fundId, string? asAt, string? knownOn, IQuerySession session, CancellationToken cancellation)
     {
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
-        var statement = cut.IsLive
-            ? await session.LoadAsync<FundStatement>(fundId, cancellation)
-            : (await HistoricalStatements.ForFund(session, fundId, cut, cancellation)).FundStatements.GetValueOrDefault(fundId);
-        return statement is null ? NotFound("fundId", "fund", cut) : Results.Ok(FundStatementReport.From(statement));
+        var report = await Statements.FundStatementAsync(session, fundId, cut, cancellation);
+        return report is null ? NotFound("fundId", "fund", cut) : Results.Ok(report);
     }
 
     [WolverineGet("/api/funds/{fundId}/trial-balance")]
@@ -101,10 +99,7 @@ public static class StatementEndpoints
     public static async Task<IResult> TrialBalance(Guid fundId, string? asAt, string? knownOn, IQuerySession session, CancellationToken cancellation)
     {
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
-        var balance = cut.IsLive
-            ? await session.LoadAsync<TrialBalance>(fundId, cancellation)
-            : (await HistoricalStatements.ForFund(session, fundId, cut, cancellation)).TrialBalances.GetValueOrDefault(fundId);
-        return Results.Ok(TrialBalanceReport.From(fundId, balance));
+        return Results.Ok(await Statements.TrialBalanceAsync(session, fundId, cut, cancellation));
     }
 
     [WolverineGet("/api/packages/{packageId}/status")]
@@ -116,12 +111,8 @@ public static class StatementEndpoints
     {
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
         if (!TryAsOf(asOf ?? asAt, clock, out var day, out problem)) return problem!;
-        var status = cut.IsLive
-            ? await session.LoadAsync<PackageFundingStatus>(packageId, cancellation)
-            : (await HistoricalStatements.ForPackage(session, packageId, cut, cancellation)).PackageStatuses.GetValueOrDefault(packageId);
-        return status is null
-            ? NotFound("packageId", "package", cut)
-            : Results.Ok(PackageStatusReport.From(status, day, horizonDays ?? flags.Value.AtRiskHorizonDays));
+        var report = await Statements.PackageStatusAsync(session, packageId, cut, day, horizonDays ?? flags.Value.AtRiskHorizonDays, cancellation);
+        return report is null ? NotFound("packageId", "package", cut) : Results.Ok(report);
     }
 
     /// <summary>Every package's status; filters combine. Mandated and unfunded packages come first.</summary>
@@ -136,29 +127,8 @@ public static class StatementEndpoints
         if (!TryAsOf(asOf ?? asAt, clock, out var day, out problem)) return problem!;
         var (paging, pagingProblem) = Page.From(page, pageSize);
         if (pagingProblem is not null) return pagingProblem;
-        IReadOnlyList<PackageFundingStatus> statuses;
-        if (cut.IsLive)
-        {
-            var query = session.Query<PackageFundingStatus>().AsQueryable();
-            if (country is not null) query = query.Where(x => x.Country == country);
-            statuses = await query.ToListAsync(cancellation);
-        }
-        else
-        {
-            statuses = (await HistoricalStatements.ForEverything(session, cut, cancellation)).PackageStatuses.Values
-                .Where(x => country is null || x.Country == country).ToList();
-        }
-
-        var horizon = horizonDays ?? flags.Value.AtRiskHorizonDays;
-        var reports = statuses
-            .Select(x => PackageStatusReport.From(x, day, horizon))
-            .Where(x => status is null || x.Status == status)
-            .Where(x => flag is null || x.Flags.Contains(flag.Value))
-            .Where(x => mandated is null || (x.Origin != PackageOrigin.MemberStateRequest) == mandated)
-            .OrderByDescending(x => x.Flags.Contains(FundingFlag.MandatedAndUnfunded))
-            .ThenByDescending(x => x.Flags.Count)
-            .ThenBy(x => x.Code, StringComparer.Ordinal)
-            .ToList();
+        var reports = await Statements.PackageStatusesAsync(
+            session, new PackageFilter(status, flag, country, mandated), cut, day, horizonDays ?? flags.Value.AtRiskHorizonDays, cancellation);
         return paging!.Of(reports, http);
     }
 
@@ -171,19 +141,7 @@ public static class StatementEndpoints
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var cutProblem)) return cutProblem!;
         var (paging, problem) = Page.From(page, pageSize);
         if (problem is not null) return problem;
-        IReadOnlyList<Contribution> contributions;
-        if (cut.IsLive)
-        {
-            var query = session.Query<Contribution>().AsQueryable();
-            if (donor is not null) query = query.Where(x => x.Donor == donor);
-            contributions = await query.ToListAsync(cancellation);
-        }
-        else
-        {
-            contributions = (await HistoricalStatements.ForDonors(session, donor, cut, cancellation)).Contributions.Values.ToList();
-        }
-
-        return paging!.Of(DonorStatementLines(contributions), http);
+        return paging!.Of(await Statements.DonorStatementAsync(session, donor, cut, cancellation), http);
     }
 
     /// <summary>Movements grouped by donor, fund and year; outstanding amounts are as at the end of each year.</summary>

@@ -29,8 +29,14 @@ public class FundingApp : IAsyncLifetime
             web.ConfigureServices(services =>
             {
                 services.RunWolverineInSoloMode();
+                ConfigureServices(services);
             });
         }, TestAuth.AllRoles());
+    }
+
+    /// <summary>For a fixture that needs something of its own, e.g. a clock it can move.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     public async Task DisposeAsync() => await Host.DisposeAsync();

@@ -95,6 +95,8 @@ public static class Given
         (PledgeReduced x, { } c) => Mutate(c, y => y.Apply(x)),
         (AgreementReductionRequested x, { } c) => Mutate(c, y => y.Apply(x)),
         (AgreementReduced x, { } c) => Mutate(c, y => y.Apply(x)),
+        (AgreementCorrectionRequested x, { } c) => Mutate(c, y => y.Apply(x)),
+        (AgreementReversed x, { } c) => Mutate(c, y => y.Apply(x)),
         (ReceivableRevalued x, { } c) => Mutate(c, y => y.Apply(x)),
         _ => throw new ArgumentException($"Cannot fold {e.GetType().Name} here"),
     };

@@ -1,0 +1,63 @@
+using Funding.Audit;
+using Funding.Audit.Chain;
+using Funding.Contributions;
+using Funding.Funds;
+using Funding.Packages;
+using Funding.Rates;
+using Funding.Statements;
+using JasperFx;
+using JasperFx.Events.Projections;
+using Marten;
+using Weasel.Core;
+
+namespace Funding.Hosting;
+
+/// <summary>
+/// How the ledger's Marten store is set up: the service's store, and the scratch store `audit verify` rebuilds
+/// every projection into, which must fold events exactly as the service does.
+/// </summary>
+public static class LedgerStore
+{
+    public const string Schema = "funding";
+
+    public static StoreOptions Options(
+        string connectionString, string schema, TimeProvider time, AutoCreate autoCreate, ProjectionLifecycle projections, bool hashChained)
+    {
+        var opts = new StoreOptions();
+        opts.Connection(connectionString);
+        opts.DatabaseSchemaName = schema;
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, JsonForFunding.Configure);
+        opts.AutoCreateSchemaObjects = autoCreate;
+        // Events are stamped with the service's clock, which the hash chain then fixes for good.
+        opts.Events.TimeProvider = time;
+
+        var snapshots = projections == ProjectionLifecycle.Inline ? SnapshotLifecycle.Inline : SnapshotLifecycle.Async;
+        opts.Projections.Snapshot<Fund>(snapshots);
+        opts.Projections.Snapshot<Package>(snapshots);
+        opts.Projections.Snapshot<Contribution>(snapshots);
+        opts.Projections.Snapshot<OperationalRates>(snapshots);
+        // Money read models are inline: they change in the same transaction as the events, so a finance officer
+        // reads what was just recorded and the allocation rules read consistent balances.
+        opts.Projections.Add<TrialBalanceProjection>(projections);
+        opts.Projections.Add<FundStatementProjection>(projections);
+        opts.Projections.Add<PackageFundingStatusProjection>(projections);
+        // Should a projection ever run asynchronously, a money projection must stop on a failing event, not skip it.
+        opts.Projections.Errors.SkipApplyErrors = false;
+        opts.Projections.Errors.SkipSerializationErrors = false;
+        opts.Projections.Errors.SkipUnknownEvents = false;
+        opts.Projections.RebuildErrors.SkipApplyErrors = false;
+        opts.Projections.RebuildErrors.SkipSerializationErrors = false;
+        opts.Projections.RebuildErrors.SkipUnknownEvents = false;
+
+        // Who did it and why: the user on every event; roles, idempotency key, business date and chain hash in its
+        // headers; the request's correlation and causation ids.
+        opts.Events.MetadataConfig.UserNameEnabled = true;
+        opts.Events.MetadataConfig.HeadersEnabled = true;
+        opts.Events.MetadataConfig.CorrelationIdEnabled = true;
+        opts.Events.MetadataConfig.CausationIdEnabled = true;
+        opts.Listeners.Add(new BusinessDateStamp());
+        // After Marten's own tables: the event table is append-only and every event is hash-chained as it is inserted.
+        if (hashChained) opts.Storage.Add(new EventChainSchema(schema));
+        return opts;
+    }
+}

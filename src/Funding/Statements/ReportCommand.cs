@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Funding.Audit;
+using Funding.Audit.Replay;
+using Funding.Hosting;
+using JasperFx.CommandLine;
+using Marten;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Funding.Statements;
+
+public enum StatementKind
+{
+    Fund,
+    TrialBalance,
+    Package,
+    Packages,
+    Donors,
+}
+
+public sealed class ReportInput : NetCoreInput
+{
+    [Description("fund, trialbalance, package, packages or donors")]
+    public StatementKind Statement { get; set; }
+
+    [Description("The fund (fund, trialbalance) or package (package) id")]
+    [FlagAlias("id")]
+    public string? IdFlag { get; set; }
+
+    [Description("donors: only this donor")]
+    [FlagAlias("donor")]
+    public string? DonorFlag { get; set; }
+
+    [Description("As at this business date (yyyy-MM-dd)")]
+    [FlagAlias("as-at")]
+    public string? AsAtFlag { get; set; }
+
+    [Description("As known on this day (yyyy-MM-dd, UTC): only what had been recorded by its end")]
+    [FlagAlias("known-on")]
+    public string? KnownOnFlag { get; set; }
+}
+
+/// <summary>The statements on the command line, as the HTTP API gives them (JSON), e.g. for an auditor's script.</summary>
+[Description("Print a statement, optionally as at a date and as known on a day", Name = "report")]
+public sealed class ReportCommand : JasperFxAsyncCommand<ReportInput>
+{
+    static readonly JsonSerializerOptions Json = CreateJson();
+
+    public override async Task<bool> Execute(ReportInput input)
+    {
+        if (!AuditCommand.TryDate("--as-at", input.AsAtFlag, out var asAt) || !AuditCommand.TryDate("--known-on", input.KnownOnFlag, out var knownOn)) return false;
+        Guid id = default;
+        if (input.Statement is StatementKind.Fund or StatementKind.TrialBalance or StatementKind.Package && !Guid.TryParse(input.IdFlag, out id))
+        {
+            await Console.Error.WriteLineAsync($"--id: give the {(input.Statement == StatementKind.Package ? "package" : "fund")} id (a GUID).");
+            return false;
+        }
+
+        using var host = input.BuildHost();
+        var cut = new ReportCut(asAt, knownOn);
+        var day = asAt ?? host.Services.GetRequiredService<IClock>().GetCurrentInstant().InUtc().Date;
+        var horizon = host.Services.GetRequiredService<IOptions<FlagOptions>>().Value.AtRiskHorizonDays;
+        await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        object? report = input.Statement switch
+        {
+            StatementKind.Fund => await Statements.FundStatementAsync(session, id, cut, CancellationToken.None),
+            StatementKind.TrialBalance => await Statements.TrialBalanceAsync(session, id, cut, CancellationToken.None),
+            StatementKind.Package => await Statements.PackageStatusAsync(session, id, cut, day, horizon, CancellationToken.None),
+            StatementKind.Packages => await Statements.PackageStatusesAsync(session, new PackageFilter(), cut, day, horizon, CancellationToken.None),
+            _ => await Statements.DonorStatementAsync(session, input.DonorFlag, cut, CancellationToken.None),
+        };
+        if (report is null)
+        {
+            await Console.Error.WriteLineAsync($"No such {input.Statement.ToString().ToLowerInvariant()} {input.IdFlag} at that date.");
+            return false;
+        }
+
+        Console.WriteLine(JsonSerializer.Serialize(report, report.GetType(), Json));
+        return true;
+    }
+
+    static JsonSerializerOptions CreateJson()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true };
+        JsonForFunding.Configure(options);
+        return options;
+    }
+}

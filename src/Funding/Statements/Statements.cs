@@ -1,0 +1,89 @@
+using Funding.Audit.Replay;
+using Funding.Contributions;
+using Funding.Packages;
+using Marten;
+using NodaTime;
+
+namespace Funding.Statements;
+
+/// <summary>How the package list is narrowed; the filters combine.</summary>
+public sealed record PackageFilter(FundingStatus? Status = null, FundingFlag? Flag = null, string? Country = null, bool? Mandated = null);
+
+/// <summary>
+/// The four statements, for HTTP and the command line alike: from the live read models, or, for a report as at a
+/// date or as known on a day, folded again from the events that cut lets through.
+/// </summary>
+public static class Statements
+{
+    public static async Task<FundStatementReport?> FundStatementAsync(IQuerySession session, Guid fundId, ReportCut cut, CancellationToken cancellation)
+    {
+        var statement = cut.IsLive
+            ? await session.LoadAsync<FundStatement>(fundId, cancellation)
+            : (await HistoricalStatements.ForFund(session, fundId, cut, cancellation)).FundStatements.GetValueOrDefault(fundId);
+        return statement is null ? null : FundStatementReport.From(statement);
+    }
+
+    public static async Task<TrialBalanceReport> TrialBalanceAsync(IQuerySession session, Guid fundId, ReportCut cut, CancellationToken cancellation)
+    {
+        var balance = cut.IsLive
+            ? await session.LoadAsync<TrialBalance>(fundId, cancellation)
+            : (await HistoricalStatements.ForFund(session, fundId, cut, cancellation)).TrialBalances.GetValueOrDefault(fundId);
+        return TrialBalanceReport.From(fundId, balance);
+    }
+
+    /// <param name="day">The day flags are judged on (phases at risk depend on it).</param>
+    public static async Task<PackageStatusReport?> PackageStatusAsync(
+        IQuerySession session, Guid packageId, ReportCut cut, LocalDate day, int horizonDays, CancellationToken cancellation)
+    {
+        var status = cut.IsLive
+            ? await session.LoadAsync<PackageFundingStatus>(packageId, cancellation)
+            : (await HistoricalStatements.ForPackage(session, packageId, cut, cancellation)).PackageStatuses.GetValueOrDefault(packageId);
+        return status is null ? null : PackageStatusReport.From(status, day, horizonDays);
+    }
+
+    /// <summary>Mandated and unfunded packages first, then those with more flags, then by code.</summary>
+    public static async Task<IReadOnlyList<PackageStatusReport>> PackageStatusesAsync(
+        IQuerySession session, PackageFilter filter, ReportCut cut, LocalDate day, int horizonDays, CancellationToken cancellation)
+    {
+        IReadOnlyList<PackageFundingStatus> statuses;
+        if (cut.IsLive)
+        {
+            var query = session.Query<PackageFundingStatus>().AsQueryable();
+            if (filter.Country is not null) query = query.Where(x => x.Country == filter.Country);
+            statuses = await query.ToListAsync(cancellation);
+        }
+        else
+        {
+            statuses = (await HistoricalStatements.ForEverything(session, cut, cancellation)).PackageStatuses.Values
+                .Where(x => filter.Country is null || x.Country == filter.Country).ToList();
+        }
+
+        return statuses
+            .Select(x => PackageStatusReport.From(x, day, horizonDays))
+            .Where(x => filter.Status is null || x.Status == filter.Status)
+            .Where(x => filter.Flag is null || x.Flags.Contains(filter.Flag.Value))
+            .Where(x => filter.Mandated is null || (x.Origin != PackageOrigin.MemberStateRequest) == filter.Mandated)
+            .OrderByDescending(x => x.Flags.Contains(FundingFlag.MandatedAndUnfunded))
+            .ThenByDescending(x => x.Flags.Count)
+            .ThenBy(x => x.Code, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public static async Task<IReadOnlyList<DonorStatementLine>> DonorStatementAsync(
+        IQuerySession session, string? donor, ReportCut cut, CancellationToken cancellation)
+    {
+        IReadOnlyList<Contribution> contributions;
+        if (cut.IsLive)
+        {
+            var query = session.Query<Contribution>().AsQueryable();
+            if (donor is not null) query = query.Where(x => x.Donor == donor);
+            contributions = await query.ToListAsync(cancellation);
+        }
+        else
+        {
+            contributions = (await HistoricalStatements.ForDonors(session, donor, cut, cancellation)).Contributions.Values.ToList();
+        }
+
+        return StatementEndpoints.DonorStatementLines(contributions);
+    }
+}

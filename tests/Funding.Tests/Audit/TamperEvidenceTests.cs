@@ -1,0 +1,144 @@
+using Funding.Audit.Chain;
+using Funding.Audit.Verifying;
+using Funding.Tests.Infrastructure;
+using Funding.Tests.Scenarios;
+using Npgsql;
+
+namespace Funding.Tests.Audit;
+
+/// <summary>
+/// The event table cannot be changed by the application's role, and what a superuser changes behind the triggers'
+/// back the hash chain finds. Each tampering runs in a transaction that is rolled back, so the cases do not mix.
+/// </summary>
+public class TamperEvidenceTests(TamperEvidenceTests.Ledger ledger) : IClassFixture<TamperEvidenceTests.Ledger>
+{
+    public sealed class Ledger : FundingApp
+    {
+        public LedgerWalkthrough.Ids Ids { get; private set; } = null!;
+
+        public override async Task InitializeAsync()
+        {
+            await base.InitializeAsync();
+            Ids = await LedgerWalkthrough.Run(new LedgerApi(Host), "TAMPER");
+        }
+    }
+
+    const string Schema = "funding";
+
+    [Theory]
+    [InlineData("update funding.mt_events set data = jsonb_set(data, '{amount,amount}', '1') where seq_id = (select max(seq_id) from funding.mt_events)")]
+    [InlineData("delete from funding.mt_events where seq_id = 1")]
+    [InlineData("truncate funding.mt_events cascade")]
+    [InlineData("update funding.event_chain_heads set version = 1")]
+    [InlineData("delete from funding.event_chain_heads")]
+    public async Task the_application_role_cannot_change_or_remove_events(string sql)
+    {
+        await using var connection = await Open();
+        var refused = await Should.ThrowAsync<PostgresException>(() => Execute(connection, sql));
+        refused.SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
+        refused.MessageText.ShouldContain("is append-only");
+        (await Verify(connection)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task an_untouched_log_verifies_and_every_event_carries_its_hash()
+    {
+        await using var connection = await Open();
+        var scan = await LedgerVerification.ScanLogAsync(connection, Schema, CancellationToken.None);
+        scan.Chain.Problems.ShouldBeEmpty();
+        scan.Chain.Checked.ShouldBe(await Count(connection, "select count(*) from funding.mt_events where headers->>'hash' ~ '^[0-9a-f]{64}$'"));
+        scan.Streams.ShouldBe((int)await Count(connection, "select count(*) from funding.event_chain_heads"));
+    }
+
+    [Fact]
+    public async Task an_edited_payload_is_found_at_its_sequence()
+    {
+        var deposit = await Sequence("select max(seq_id) from funding.mt_events where type = 'deposit_received'");
+        var problems = await Tampered($"update funding.mt_events set data = jsonb_set(data, '{{amount,amount}}', '10000001') where seq_id = {deposit}");
+        problems.First().Sequence.ShouldBe(deposit);
+        problems.ShouldHaveSingleItem().Field.ShouldBe("hash");
+    }
+
+    [Fact]
+    public async Task a_deleted_event_is_found_where_its_stream_skips_a_version()
+    {
+        // The package stream: requested, assessed, approved. Remove the assessment.
+        var (assessed, approved) = (await Version(ledger.Ids.PackageId, 2), await Version(ledger.Ids.PackageId, 3));
+        var problems = await Tampered($"delete from funding.mt_events where seq_id = {assessed}");
+        problems.First().Sequence.ShouldBe(approved);
+        problems.Select(x => (x.Sequence, x.StreamId, x.Version, x.Field)).ShouldBe([
+            (approved, ledger.Ids.PackageId, 3L, "hash"),
+            (approved, ledger.Ids.PackageId, 3L, "version"),
+        ]);
+        problems.Single(x => x.Field == "version").Description.ShouldContain("version 2 is missing");
+    }
+
+    [Fact]
+    public async Task a_reordered_pair_is_found_at_the_first_of_the_two()
+    {
+        var second = await Sequence("select max(seq_id) - 1 from funding.mt_events");
+        var first = second - 1;
+        var problems = await Tampered(
+            $"update funding.mt_events set seq_id = -1 where seq_id = {first}",
+            $"update funding.mt_events set seq_id = {first} where seq_id = {second}",
+            $"update funding.mt_events set seq_id = {second} where seq_id = -1");
+        problems.First().Sequence.ShouldBe(first);
+        problems.Where(x => x.Field == "hash").Select(x => x.Sequence).Order().ShouldBe([first, second]);
+    }
+
+    [Fact]
+    public async Task a_truncated_tail_is_found_at_the_first_missing_sequence()
+    {
+        var last = await Sequence("select max(seq_id) from funding.mt_events");
+        // The last two events: the mandated package's assessment and approval.
+        var problems = await Tampered($"delete from funding.mt_events where seq_id > {last - 2}");
+        var problem = problems.ShouldHaveSingleItem();
+        (problem.Sequence, problem.StreamId, problem.Version, problem.Field).ShouldBe((last - 1, ledger.Ids.UnfundedPackageId, 3L, "head"));
+        problem.Description.ShouldBe($"the stream ends at version 1 (sequence {last - 2}) but its chain ends at version 3 (sequence {last}): the tail was removed");
+    }
+
+    /// <summary>Tampers as a superuser would (triggers off for the session), verifies, and rolls it all back.</summary>
+    async Task<IReadOnlyList<ChainProblem>> Tampered(params string[] statements)
+    {
+        await using var connection = await Open();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await Execute(connection, "set local session_replication_role = replica");
+        foreach (var sql in statements) await Execute(connection, sql);
+        await Execute(connection, "set local session_replication_role = origin");
+        var problems = await Verify(connection);
+        await transaction.RollbackAsync();
+        (await Verify(connection)).ShouldBeEmpty("the rollback restores the log");
+        return problems;
+    }
+
+    static async Task<IReadOnlyList<ChainProblem>> Verify(NpgsqlConnection connection) =>
+        (await LedgerVerification.ScanLogAsync(connection, Schema, CancellationToken.None)).Chain.Problems;
+
+    async Task<NpgsqlConnection> Open()
+    {
+        var connection = new NpgsqlConnection(ledger.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    static async Task Execute(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    static async Task<long> Count(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    async Task<long> Sequence(string sql)
+    {
+        await using var connection = await Open();
+        return await Count(connection, sql);
+    }
+
+    Task<long> Version(Guid stream, int version) =>
+        Sequence($"select seq_id from funding.mt_events where stream_id = '{stream}' and version = {version}");
+}
