@@ -70,10 +70,13 @@ public sealed class EventChainSchema(string schema) : FeatureSchemaBase("EventCh
             """);
 
         yield return Trigger("mt_events_chain", "mt_events", "chain_event()", TriggerEvents.Insert, forEachRow: true);
-        yield return Trigger("mt_events_append_only", "mt_events", "refuse_ledger_change()", TriggerEvents.Update | TriggerEvents.Delete, forEachRow: true);
-        yield return Trigger("mt_events_never_truncated", "mt_events", "refuse_ledger_change()", TriggerEvents.Truncate, forEachRow: false);
-        yield return Trigger("event_chain_heads_guarded", HeadsTable, "refuse_ledger_change()", TriggerEvents.Update | TriggerEvents.Delete, forEachRow: true);
-        yield return Trigger("event_chain_heads_never_truncated", HeadsTable, "refuse_ledger_change()", TriggerEvents.Truncate, forEachRow: false);
+        // One event per trigger: PostgreSQL renders "UPDATE OR DELETE" in its own order, and Weasel would see drift.
+        foreach (var table in new[] { "mt_events", HeadsTable })
+        {
+            yield return Trigger($"{table}_never_updated", table, "refuse_ledger_change()", TriggerEvents.Update, forEachRow: true);
+            yield return Trigger($"{table}_never_deleted", table, "refuse_ledger_change()", TriggerEvents.Delete, forEachRow: true);
+            yield return Trigger($"{table}_never_truncated", table, "refuse_ledger_change()", TriggerEvents.Truncate, forEachRow: false);
+        }
     }
 
     PostgresqlObjectName Name(string name, SchemaUtils.IdentifierUsage usage) => new(schema, name, usage);
