@@ -19,7 +19,7 @@ public enum AuditAction
 public sealed class AuditInput : NetCoreInput
 {
     [Description("verify: check the hash chain, the trial balances and every read model against the event log; export: write the log as JSON Lines")]
-    public AuditAction Action { get; set; }
+    public string Action { get; set; } = "";
 
     [Description("export: write to this file instead of standard output")]
     [FlagAlias("out", 'o')]
@@ -40,14 +40,20 @@ public sealed class AuditCommand : JasperFxAsyncCommand<AuditInput>
 {
     public AuditCommand()
     {
-        Usage("Verify the hash chain, recompute trial balances and rebuild every read model to compare").Arguments(x => x.Action);
+        Usage("verify (check the chain, the trial balances and every read model) or export (the log as JSON Lines)").Arguments(x => x.Action);
     }
 
     public override async Task<bool> Execute(AuditInput input)
     {
+        if (!Enum.TryParse<AuditAction>(input.Action, ignoreCase: true, out var action) || int.TryParse(input.Action, out _))
+        {
+            await Console.Error.WriteLineAsync($"'{input.Action}' is not an audit action: use verify or export.");
+            return false;
+        }
+
         using var host = input.BuildHost();
         var connectionString = host.Services.GetRequiredService<FundingDatabase>().ConnectionString;
-        return input.Action switch
+        return action switch
         {
             AuditAction.Verify => await Verify(host.Services.GetRequiredService<IDocumentStore>(), connectionString),
             _ => await Export(host.Services.GetRequiredService<IDocumentStore>(), connectionString, input),

@@ -20,8 +20,8 @@ public enum StatementKind
 
 public sealed class ReportInput : NetCoreInput
 {
-    [Description("fund, trialbalance, package, packages or donors")]
-    public StatementKind Statement { get; set; }
+    [Description("fund, trial-balance, package, packages or donors")]
+    public string Statement { get; set; } = "";
 
     [Description("The fund (fund, trialbalance) or package (package) id")]
     [FlagAlias("id")]
@@ -48,11 +48,17 @@ public sealed class ReportCommand : JasperFxAsyncCommand<ReportInput>
 
     public override async Task<bool> Execute(ReportInput input)
     {
+        if (!Enum.TryParse<StatementKind>(input.Statement.Replace("-", ""), ignoreCase: true, out var statement) || int.TryParse(input.Statement, out _))
+        {
+            await Console.Error.WriteLineAsync($"'{input.Statement}' is not a statement: use fund, trial-balance, package, packages or donors.");
+            return false;
+        }
+
         if (!AuditCommand.TryDate("--as-at", input.AsAtFlag, out var asAt) || !AuditCommand.TryDate("--known-on", input.KnownOnFlag, out var knownOn)) return false;
         Guid id = default;
-        if (input.Statement is StatementKind.Fund or StatementKind.TrialBalance or StatementKind.Package && !Guid.TryParse(input.IdFlag, out id))
+        if (statement is StatementKind.Fund or StatementKind.TrialBalance or StatementKind.Package && !Guid.TryParse(input.IdFlag, out id))
         {
-            await Console.Error.WriteLineAsync($"--id: give the {(input.Statement == StatementKind.Package ? "package" : "fund")} id (a GUID).");
+            await Console.Error.WriteLineAsync($"--id: give the {(statement == StatementKind.Package ? "package" : "fund")} id (a GUID).");
             return false;
         }
 
@@ -61,7 +67,7 @@ public sealed class ReportCommand : JasperFxAsyncCommand<ReportInput>
         var day = asAt ?? host.Services.GetRequiredService<IClock>().GetCurrentInstant().InUtc().Date;
         var horizon = host.Services.GetRequiredService<IOptions<FlagOptions>>().Value.AtRiskHorizonDays;
         await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
-        object? report = input.Statement switch
+        object? report = statement switch
         {
             StatementKind.Fund => await Statements.FundStatementAsync(session, id, cut, CancellationToken.None),
             StatementKind.TrialBalance => await Statements.TrialBalanceAsync(session, id, cut, CancellationToken.None),
@@ -71,7 +77,7 @@ public sealed class ReportCommand : JasperFxAsyncCommand<ReportInput>
         };
         if (report is null)
         {
-            await Console.Error.WriteLineAsync($"No such {input.Statement.ToString().ToLowerInvariant()} {input.IdFlag} at that date.");
+            await Console.Error.WriteLineAsync($"No such {input.Statement} {input.IdFlag} at that date.");
             return false;
         }
 

@@ -32,6 +32,8 @@ public class RoleMatrixTests(WalkthroughApp app) : IClassFixture<WalkthroughApp>
                      ($"/api/contributions/{contribution}/pledge-reductions", Roles.FinanceOfficer),
                      ($"/api/contributions/{contribution}/agreement-reductions", Roles.FinanceOfficer),
                      ($"/api/contributions/{contribution}/agreement-reductions/confirmation", Roles.FinanceOfficer),
+                     ($"/api/contributions/{contribution}/agreement-corrections", Roles.FinanceOfficer),
+                     ($"/api/contributions/{contribution}/agreement-corrections/confirmation", Roles.FinanceOfficer),
                      ("/api/packages/{package}/allocations", Roles.FinanceOfficer),
                      ("/api/packages/{package}/transfers", Roles.FinanceOfficer),
                      ("/api/packages/{package}/expenditure", Roles.FinanceOfficer),
@@ -85,6 +87,9 @@ public class RoleMatrixTests(WalkthroughApp app) : IClassFixture<WalkthroughApp>
     [InlineData("/api/contributions")]
     [InlineData("/api/donors/statement")]
     [InlineData("/api/rates/NOK")]
+    [InlineData("/api/audit/events")]
+    [InlineData("/api/audit/streams/{fund}/events")]
+    [InlineData("/api/funds/{fund}/statement?asAt=2024-06-30&knownOn=2030-01-01")]
     public async Task every_role_reads_and_auditors_only_read(string template)
     {
         foreach (var role in Roles.All)

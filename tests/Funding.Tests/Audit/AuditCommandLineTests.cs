@@ -39,6 +39,9 @@ public class AuditCommandLineTests(AuditCommandLineTests.Ledger ledger) : IClass
 
         var (refused, message) = await Run("report", "fund", "--id", "not-a-guid");
         (refused, message.Contains("--id: give the fund id (a GUID).", StringComparison.Ordinal)).ShouldBe((1, true));
+        var (unknown, unknownMessage) = await Run("report", "balance-sheet");
+        (unknown, unknownMessage.Contains("'balance-sheet' is not a statement: use fund, trial-balance, package, packages or donors.", StringComparison.Ordinal))
+            .ShouldBe((1, true));
         var (badDate, dateMessage) = await Run("report", "donors", "--known-on", "31/12/2024");
         (badDate, dateMessage.Contains("--known-on: '31/12/2024' is not a date (yyyy-MM-dd).", StringComparison.Ordinal)).ShouldBe((1, true));
     }
@@ -59,9 +62,9 @@ public class AuditCommandLineTests(AuditCommandLineTests.Ledger ledger) : IClass
         // As a superuser would: with the triggers off, give the Swedish deposit a zero more.
         var sequence = await Scalar("select seq_id from funding.mt_events where type = 'deposit_received' and data->>'donor' = 'Sweden'");
         var (stream, version) = (await Text($"select stream_id::text from funding.mt_events where seq_id = {sequence}"), await Scalar($"select version from funding.mt_events where seq_id = {sequence}"));
-        await Scalar($"""
+        await Scalar($$"""
             set session_replication_role = replica;
-            update funding.mt_events set data = jsonb_set(data, '{{amount,amount}}', '20000000') where seq_id = {sequence};
+            update funding.mt_events set data = jsonb_set(data, '{amount,amount}', '20000000') where seq_id = {{sequence}};
             select 1
             """);
 
