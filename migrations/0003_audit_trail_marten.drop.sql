@@ -107,7 +107,9 @@ BEGIN
 END
 $function$;
 DROP TABLE IF EXISTS funding.event_chain_heads CASCADE;
+drop function if exists funding.event_link(text, funding.mt_events);
 drop function if exists funding.chain_event();
+drop function if exists funding.chain_unchained_events();
 drop function if exists funding.refuse_ledger_change();
 DROP TRIGGER IF EXISTS mt_events_chain ON funding.mt_events;
 DROP TRIGGER IF EXISTS mt_events_never_updated ON funding.mt_events;

@@ -126,6 +126,18 @@ CREATE TABLE IF NOT EXISTS funding.event_chain_heads (
     hash         text      NOT NULL,
 CONSTRAINT pkey_event_chain_heads_stream_id PRIMARY KEY (stream_id)
 );
+CREATE OR REPLACE FUNCTION funding.event_link(previous text, e funding.mt_events)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+AS $function$
+  SELECT encode(sha256(convert_to(concat_ws(E'\n',
+    coalesce(previous, ''), e.seq_id::text, e.stream_id::text, e.version::text, e.type, e.data::text,
+    coalesce(e.headers ->> 'businessDate', ''),
+    to_char(e."timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+    coalesce(e.user_name, ''), coalesce(e.correlation_id, ''), coalesce(e.causation_id, ''),
+    (coalesce(e.headers, '{}'::jsonb) - 'hash')::text), 'UTF8')), 'hex')
+$function$;
 CREATE OR REPLACE FUNCTION funding.chain_event()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -138,17 +150,51 @@ BEGIN
    WHERE e.stream_id = NEW.stream_id AND e.version < NEW.version
    ORDER BY e.version DESC LIMIT 1;
   NEW.headers := coalesce(NEW.headers, '{}'::jsonb) - 'hash';
-  link := encode(sha256(convert_to(concat_ws(E'\n',
-    coalesce(previous, ''), NEW.seq_id::text, NEW.stream_id::text, NEW.version::text, NEW.type, NEW.data::text,
-    coalesce(NEW.headers ->> 'businessDate', ''),
-    to_char(NEW."timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-    coalesce(NEW.user_name, ''), coalesce(NEW.correlation_id, ''), coalesce(NEW.causation_id, ''),
-    NEW.headers::text), 'UTF8')), 'hex');
+  link := funding.event_link(previous, NEW);
   NEW.headers := NEW.headers || jsonb_build_object('hash', link);
   INSERT INTO funding.event_chain_heads (stream_id, version, seq_id, hash)
   VALUES (NEW.stream_id, NEW.version, NEW.seq_id, link)
   ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, seq_id = excluded.seq_id, hash = excluded.hash;
   RETURN NEW;
+END;
+$function$;
+CREATE OR REPLACE FUNCTION funding.chain_unchained_events()
+ RETURNS bigint
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+  e funding.mt_events;
+  current_stream uuid;
+  previous text;
+  link text;
+  chained bigint := 0;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM funding.mt_events WHERE headers IS NULL OR NOT headers ? 'hash') THEN
+    RETURN 0;
+  END IF;
+  ALTER TABLE funding.mt_events DISABLE TRIGGER mt_events_never_updated;
+  ALTER TABLE funding.event_chain_heads DISABLE TRIGGER event_chain_heads_never_updated;
+  FOR e IN SELECT * FROM funding.mt_events ORDER BY stream_id, version LOOP
+    IF current_stream IS DISTINCT FROM e.stream_id THEN
+      current_stream := e.stream_id;
+      previous := NULL;
+    END IF;
+    IF e.headers ? 'hash' THEN
+      previous := e.headers ->> 'hash';
+      CONTINUE;
+    END IF;
+    e.headers := coalesce(e.headers, '{}'::jsonb);
+    link := funding.event_link(previous, e);
+    UPDATE funding.mt_events SET headers = e.headers || jsonb_build_object('hash', link) WHERE seq_id = e.seq_id;
+    INSERT INTO funding.event_chain_heads (stream_id, version, seq_id, hash)
+    VALUES (e.stream_id, e.version, e.seq_id, link)
+    ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, seq_id = excluded.seq_id, hash = excluded.hash;
+    previous := link;
+    chained := chained + 1;
+  END LOOP;
+  ALTER TABLE funding.mt_events ENABLE TRIGGER mt_events_never_updated;
+  ALTER TABLE funding.event_chain_heads ENABLE TRIGGER event_chain_heads_never_updated;
+  RETURN chained;
 END;
 $function$;
 CREATE OR REPLACE FUNCTION funding.refuse_ledger_change()

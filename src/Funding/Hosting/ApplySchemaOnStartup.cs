@@ -17,6 +17,12 @@ public sealed class ApplySchemaOnStartup(FundingDatabase database, IServiceProvi
         {
             await schema.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate, ct: cancellationToken);
         }
+
+        // Events from before the hash chain existed are chained once, before anything new is appended after them.
+        await using var connection = new Npgsql.NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var chain = new Npgsql.NpgsqlCommand($"select {LedgerStore.Schema}.chain_unchained_events()", connection);
+        await chain.ExecuteScalarAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

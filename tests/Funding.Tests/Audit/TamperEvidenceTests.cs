@@ -97,6 +97,38 @@ public class TamperEvidenceTests(TamperEvidenceTests.Ledger ledger) : IClassFixt
         problem.Description.ShouldBe($"the stream ends at version 1 (sequence {last - 2}) but its chain ends at version 3 (sequence {last}): the tail was removed");
     }
 
+    [Fact]
+    public async Task events_recorded_before_the_chain_existed_are_chained_once_with_the_same_links()
+    {
+        await using var connection = await Open();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var stream = ledger.Ids.PackageId;
+        var links = await Links(connection, stream);
+
+        // As the log looked before migration 0003: no hashes, no heads.
+        await Execute(connection, "set local session_replication_role = replica");
+        await Execute(connection, $"update funding.mt_events set headers = headers - 'hash' where stream_id = '{stream}'");
+        await Execute(connection, $"delete from funding.event_chain_heads where stream_id = '{stream}'");
+        await Execute(connection, "set local session_replication_role = origin");
+        (await Verify(connection)).ShouldNotBeEmpty();
+
+        (await Count(connection, "select funding.chain_unchained_events()")).ShouldBe(links.Count);
+        (await Links(connection, stream)).ShouldBe(links);
+        (await Verify(connection)).ShouldBeEmpty();
+        (await Count(connection, "select funding.chain_unchained_events()")).ShouldBe(0);
+        await Should.ThrowAsync<PostgresException>(() => Execute(connection, "update funding.mt_events set data = data where seq_id = 1"));
+        await transaction.RollbackAsync();
+    }
+
+    static async Task<List<string>> Links(NpgsqlConnection connection, Guid stream)
+    {
+        await using var command = new NpgsqlCommand($"select headers->>'hash' from funding.mt_events where stream_id = '{stream}' order by version", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var links = new List<string>();
+        while (await reader.ReadAsync()) links.Add(reader.GetString(0));
+        return links;
+    }
+
     /// <summary>Tampers as a superuser would (triggers off for the session), verifies, and rolls it all back.</summary>
     async Task<IReadOnlyList<ChainProblem>> Tampered(params string[] statements)
     {

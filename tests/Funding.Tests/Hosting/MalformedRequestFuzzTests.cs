@@ -130,6 +130,7 @@ public class MalformedRequestFuzzTests(WalkthroughFuzzApp app) : IClassFixture<W
             ("/api/contributions/deposits", J(new { reference = "FUZZ-D", fundId = ids.FundId, donor = "D", amount = Usd(1m), valueDate = "2024-03-01" })),
             ($"/api/contributions/{contribution}/pledge-reductions", J(new { reduction = Money(1m, "NOK"), reason = "r", reducedOn = "2024-06-01" })),
             ($"/api/contributions/{contribution}/agreement-reductions", J(new { reduction = Money(1m, "NOK"), reason = "r", reducedOn = "2024-06-01" })),
+            ($"/api/contributions/{contribution}/agreement-corrections", J(new { amount = Money(14_000_000m, "NOK"), instalments = new[] { new { dueOn = "2024-09-01", amount = Money(14_000_000m, "NOK") } }, reason = "r" })),
             ("/api/packages", J(new { code = "FUZZ-PKG", country = "NP", electoralProcess = "E", origin = "MemberStateRequest", requestedOn = "2024-01-02" })),
             ($"/api/packages/{ids.UnfundedPackageId}/needs-assessment", J(new { assessedOn = "2024-11-20", implementingOrganisations = new[] { "UNDP" }, phases = new[] { new { phase = "Polling", startsOn = "2025-01-01", endsOn = "2025-02-01", budget = Usd(1m) } } })),
             ($"/api/packages/{ids.UnfundedPackageId}/approval", J(new { approvedOn = "2024-12-02", phases = new[] { new { phase = "Procurement", budget = Usd(1m) } } })),

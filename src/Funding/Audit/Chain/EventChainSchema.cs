@@ -25,6 +25,23 @@ public sealed class EventChainSchema(string schema) : FeatureSchemaBase("EventCh
         heads.AddColumn("hash", "text").NotNull();
         yield return heads;
 
+        // The link: SHA-256 over the previous hash of the stream and the event's immutable fields, one per line.
+        // EventChain.HashOf computes the same thing independently; keep the two in step.
+        yield return new Function(Name("event_link", SchemaUtils.IdentifierUsage.Function), $$"""
+            CREATE OR REPLACE FUNCTION {{schema}}.event_link(previous text, e {{schema}}.mt_events)
+             RETURNS text
+             LANGUAGE sql
+             STABLE
+            AS $function$
+              SELECT encode(sha256(convert_to(concat_ws(E'\n',
+                coalesce(previous, ''), e.seq_id::text, e.stream_id::text, e.version::text, e.type, e.data::text,
+                coalesce(e.headers ->> 'businessDate', ''),
+                to_char(e."timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                coalesce(e.user_name, ''), coalesce(e.correlation_id, ''), coalesce(e.causation_id, ''),
+                (coalesce(e.headers, '{}'::jsonb) - 'hash')::text), 'UTF8')), 'hex')
+            $function$;
+            """);
+
         yield return new Function(Name("chain_event", SchemaUtils.IdentifierUsage.Function), $$"""
             CREATE OR REPLACE FUNCTION {{schema}}.chain_event()
              RETURNS trigger
@@ -38,17 +55,56 @@ public sealed class EventChainSchema(string schema) : FeatureSchemaBase("EventCh
                WHERE e.stream_id = NEW.stream_id AND e.version < NEW.version
                ORDER BY e.version DESC LIMIT 1;
               NEW.headers := coalesce(NEW.headers, '{}'::jsonb) - 'hash';
-              link := encode(sha256(convert_to(concat_ws(E'\n',
-                coalesce(previous, ''), NEW.seq_id::text, NEW.stream_id::text, NEW.version::text, NEW.type, NEW.data::text,
-                coalesce(NEW.headers ->> 'businessDate', ''),
-                to_char(NEW."timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-                coalesce(NEW.user_name, ''), coalesce(NEW.correlation_id, ''), coalesce(NEW.causation_id, ''),
-                NEW.headers::text), 'UTF8')), 'hex');
+              link := {{schema}}.event_link(previous, NEW);
               NEW.headers := NEW.headers || jsonb_build_object('hash', link);
               INSERT INTO {{schema}}.{{HeadsTable}} (stream_id, version, seq_id, hash)
               VALUES (NEW.stream_id, NEW.version, NEW.seq_id, link)
               ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, seq_id = excluded.seq_id, hash = excluded.hash;
               RETURN NEW;
+            END;
+            $function$;
+            """);
+
+        // Events recorded before the chain existed get their links once, in each stream's order, by the table's
+        // owner (it switches the update guard off for the duration). From then on the chain vouches for them.
+        yield return new Function(Name("chain_unchained_events", SchemaUtils.IdentifierUsage.Function), $$"""
+            CREATE OR REPLACE FUNCTION {{schema}}.chain_unchained_events()
+             RETURNS bigint
+             LANGUAGE plpgsql
+            AS $function$
+            DECLARE
+              e {{schema}}.mt_events;
+              current_stream uuid;
+              previous text;
+              link text;
+              chained bigint := 0;
+            BEGIN
+              IF NOT EXISTS (SELECT 1 FROM {{schema}}.mt_events WHERE headers IS NULL OR NOT headers ? 'hash') THEN
+                RETURN 0;
+              END IF;
+              ALTER TABLE {{schema}}.mt_events DISABLE TRIGGER mt_events_never_updated;
+              ALTER TABLE {{schema}}.{{HeadsTable}} DISABLE TRIGGER {{HeadsTable}}_never_updated;
+              FOR e IN SELECT * FROM {{schema}}.mt_events ORDER BY stream_id, version LOOP
+                IF current_stream IS DISTINCT FROM e.stream_id THEN
+                  current_stream := e.stream_id;
+                  previous := NULL;
+                END IF;
+                IF e.headers ? 'hash' THEN
+                  previous := e.headers ->> 'hash';
+                  CONTINUE;
+                END IF;
+                e.headers := coalesce(e.headers, '{}'::jsonb);
+                link := {{schema}}.event_link(previous, e);
+                UPDATE {{schema}}.mt_events SET headers = e.headers || jsonb_build_object('hash', link) WHERE seq_id = e.seq_id;
+                INSERT INTO {{schema}}.{{HeadsTable}} (stream_id, version, seq_id, hash)
+                VALUES (e.stream_id, e.version, e.seq_id, link)
+                ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, seq_id = excluded.seq_id, hash = excluded.hash;
+                previous := link;
+                chained := chained + 1;
+              END LOOP;
+              ALTER TABLE {{schema}}.mt_events ENABLE TRIGGER mt_events_never_updated;
+              ALTER TABLE {{schema}}.{{HeadsTable}} ENABLE TRIGGER {{HeadsTable}}_never_updated;
+              RETURN chained;
             END;
             $function$;
             """);
