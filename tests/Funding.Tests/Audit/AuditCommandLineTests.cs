@@ -8,19 +8,8 @@ using Npgsql;
 namespace Funding.Tests.Audit;
 
 /// <summary>The auditor's verbs run as the service's own command line against the ledger database.</summary>
-public class AuditCommandLineTests(AuditCommandLineTests.Ledger ledger) : IClassFixture<AuditCommandLineTests.Ledger>
+public class AuditCommandLineTests(WalkthroughApp ledger) : IClassFixture<WalkthroughApp>
 {
-    public sealed class Ledger : FundingApp
-    {
-        public LedgerWalkthrough.Ids Ids { get; private set; } = null!;
-
-        public override async Task InitializeAsync()
-        {
-            await base.InitializeAsync();
-            Ids = await LedgerWalkthrough.Run(new LedgerApi(Host), "CLI");
-        }
-    }
-
     static readonly JsonSerializerOptions Json = CreateJson();
 
     Task<(int ExitCode, string Output)> Run(params string[] arguments) =>

@@ -15,15 +15,13 @@ namespace Funding.Tests.Audit;
 /// </summary>
 public class AuditExportTests(AuditExportTests.Ledger ledger) : IClassFixture<AuditExportTests.Ledger>
 {
-    public sealed class Ledger : FundingApp
+    public sealed class Ledger : WalkthroughApp
     {
-        public LedgerWalkthrough.Ids Ids { get; private set; } = null!;
         public string Export { get; } = Path.Combine(Path.GetTempPath(), $"funding-export-{Guid.NewGuid():N}.jsonl");
 
         public override async Task InitializeAsync()
         {
             await base.InitializeAsync();
-            Ids = await LedgerWalkthrough.Run(new LedgerApi(Host), "EXPORT");
             await using var connection = new NpgsqlConnection(ConnectionString);
             await connection.OpenAsync();
             await using var file = File.Create(Export);
@@ -69,9 +67,9 @@ public class AuditExportTests(AuditExportTests.Ledger ledger) : IClassFixture<Au
         var (exit, output, _) = await Verify(ledger.Export);
         exit.ShouldBe(0, output);
         output.ShouldContain("Hash chain: OK");
-        output.ShouldContain("EXPORT-TF");
-        output.ShouldContain("EXPORT-NP");
-        output.ShouldContain("EXPORT-CF");
+        output.ShouldContain("RM-TF");
+        output.ShouldContain("RM-NP");
+        output.ShouldContain("RM-CF");
         output.ShouldContain("MandatedAndUnfunded");
         output.ShouldEndWith($"Result: VERIFIED{Environment.NewLine}");
     }

@@ -7,19 +7,8 @@ using Npgsql;
 namespace Funding.Tests.Audit;
 
 /// <summary>`audit verify` in process: the chain, the trial balances from postings, and every read model rebuilt in a scratch schema.</summary>
-public class AuditVerifyTests(AuditVerifyTests.Ledger ledger) : IClassFixture<AuditVerifyTests.Ledger>
+public class AuditVerifyTests(WalkthroughApp ledger) : IClassFixture<WalkthroughApp>
 {
-    public sealed class Ledger : FundingApp
-    {
-        public LedgerWalkthrough.Ids Ids { get; private set; } = null!;
-
-        public override async Task InitializeAsync()
-        {
-            await base.InitializeAsync();
-            Ids = await LedgerWalkthrough.Run(new LedgerApi(Host), "VERIFY");
-        }
-    }
-
     [Fact]
     public async Task an_untouched_ledger_verifies_and_the_scratch_schema_is_dropped()
     {

@@ -10,19 +10,8 @@ namespace Funding.Tests.Audit;
 /// The event table cannot be changed by the application's role, and what a superuser changes behind the triggers'
 /// back the hash chain finds. Each tampering runs in a transaction that is rolled back, so the cases do not mix.
 /// </summary>
-public class TamperEvidenceTests(TamperEvidenceTests.Ledger ledger) : IClassFixture<TamperEvidenceTests.Ledger>
+public class TamperEvidenceTests(WalkthroughApp ledger) : IClassFixture<WalkthroughApp>
 {
-    public sealed class Ledger : FundingApp
-    {
-        public LedgerWalkthrough.Ids Ids { get; private set; } = null!;
-
-        public override async Task InitializeAsync()
-        {
-            await base.InitializeAsync();
-            Ids = await LedgerWalkthrough.Run(new LedgerApi(Host), "TAMPER");
-        }
-    }
-
     const string Schema = "funding";
 
     [Theory]

@@ -10,7 +10,7 @@ using static Funding.Tests.Infrastructure.LedgerApi;
 namespace Funding.Tests.Scenarios;
 
 /// <summary>The service with the walkthrough recorded once, shared by the read-model tests.</summary>
-public sealed class WalkthroughApp : FundingApp
+public class WalkthroughApp : FundingApp
 {
     public LedgerWalkthrough.Ids Ids { get; private set; } = null!;
 
