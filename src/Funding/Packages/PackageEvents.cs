@@ -41,6 +41,8 @@ public sealed record NeedsAssessed(
     string? AssessedBy = null) : IPackageEvent;
 
 /// <summary>The focal point approved the package: this is its requirement, by phase.</summary>
-public sealed record PackageApproved(Guid PackageId, LocalDate ApprovedOn, IReadOnlyList<PhaseBudget> ApprovedPhases) : IPackageEvent;
+/// <param name="FundingSeen">The pre-approval check as the focal point saw it when approving: the decision is kept with what it was based on.</param>
+public sealed record PackageApproved(
+    Guid PackageId, LocalDate ApprovedOn, IReadOnlyList<PhaseBudget> ApprovedPhases, Approving.FundingCheck? FundingSeen = null) : IPackageEvent;
 
 public sealed record PackageClosed(Guid PackageId, LocalDate ClosedOn) : IPackageEvent;

@@ -43,11 +43,13 @@ public readonly record struct Decision(IReadOnlyList<object> Events, Rejection? 
     public bool IsRejected => Rejection is not null;
 
     /// <summary>For a [WriteAggregate] endpoint: the HTTP answer, and the events Wolverine appends (none if refused).</summary>
-    public (IResult, Events) ToResponse(Guid streamId, IDocumentSession session, IdempotentRequest? request)
+    /// <param name="answer">What to answer instead of the plain record, e.g. with the figures the decision was based on.</param>
+    public (IResult, Events) ToResponse(Guid streamId, IDocumentSession session, IdempotentRequest? request, Func<Recorded, object>? answer = null)
     {
-        var (answer, events) = Rejection is { } rejection
+        var recorded = Rejection is null ? Recorded.From(streamId, Events) : null;
+        var (result, events) = Rejection is { } rejection
             ? (rejection.ToResult(), new Events())
-            : (Results.Ok(Recorded.From(streamId, Events)), new Events(Events));
-        return (request?.Remember(session, answer) ?? answer, events);
+            : (Results.Ok(answer is null ? recorded : answer(recorded!)), new Events(Events));
+        return (request?.Remember(session, result) ?? result, events);
     }
 }

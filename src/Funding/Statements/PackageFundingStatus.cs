@@ -25,6 +25,9 @@ public enum FundingFlag
 
     /// <summary>A phase starting within the horizon (or already running) whose budget is not covered.</summary>
     PhaseAtRisk,
+
+    /// <summary>Requested less than about four months before election day: normally too late to accommodate.</summary>
+    LateRequest,
 }
 
 /// <summary>One phase's requirement and the money behind it, in USD.</summary>
@@ -103,8 +106,15 @@ public sealed class PackageFundingStatus
         }
 
         if (PhasesAtRisk(today, horizonDays).Any()) flags.Add(FundingFlag.PhaseAtRisk);
+        if (IsLateRequest(RequestedOn, ElectionDay)) flags.Add(FundingFlag.LateRequest);
         return flags;
     }
+
+    /// <summary>How long before election day a request must come for the division to accommodate it.</summary>
+    public static readonly Period LateRequestWindow = Period.FromMonths(4);
+
+    public static bool IsLateRequest(LocalDate requestedOn, LocalDate? electionDay) =>
+        electionDay is { } day && requestedOn > day.Minus(LateRequestWindow);
 
     public IEnumerable<PhaseFunding> PhasesAtRisk(LocalDate today, int horizonDays) =>
         Stage != PackageStatus.Approved

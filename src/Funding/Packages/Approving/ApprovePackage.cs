@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Authorization;
 using Funding.Access;
 using Funding.Ledger;
 using Funding.Shared;
+using Funding.Statements;
+using Microsoft.Extensions.Options;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
@@ -36,7 +38,8 @@ public static class ApprovePackageEndpoint
         return errors.ToProblemDetails();
     }
 
-    public static Decision Decide(Package package, ApprovePackage command, string? approvedBy = null)
+    /// <param name="picture">The money that could fund the package; with it, the approval keeps the pre-approval check it was based on.</param>
+    public static Decision Decide(Package package, ApprovePackage command, string? approvedBy = null, FundingPicture? picture = null, int horizonDays = 60)
     {
         if (package.Status == PackageStatus.Requested)
             return new Rejection("needs-assessment-required", "A package is approved only after its needs have been assessed.");
@@ -62,7 +65,9 @@ public static class ApprovePackageEndpoint
             approved.Add(recommended with { Budget = budget });
         }
 
-        return Decision.Accept(new PackageApproved(package.Id, command.ApprovedOn!.Value, approved.OrderBy(x => x.StartsOn).ToList()));
+        var phases = approved.OrderBy(x => x.StartsOn).ToList();
+        var seen = picture is null ? null : PreApprovalCheck.Assess(package, phases, picture, command.ApprovedOn!.Value, horizonDays);
+        return Decision.Accept(new PackageApproved(package.Id, command.ApprovedOn!.Value, phases, seen));
     }
 
     [WolverinePost("/api/packages/{packageId}/approval")]
@@ -71,9 +76,16 @@ public static class ApprovePackageEndpoint
     [EndpointSummary("Approve the package: its requirement by phase (focal point)")]
     public static async Task<(IResult, Events)> Post(
         ApprovePackage command, [WriteAggregate(Required = true)] Package package, IDocumentSession session, HttpContext http,
-        System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellation)
+        System.Security.Claims.ClaimsPrincipal user, IOptions<FlagOptions> flags, CancellationToken cancellation)
     {
         var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
-        return answered is not null ? (answered, new Events()) : Decide(package, command, ActorStamp.NameOf(user)).ToResponse(package.Id, session, request);
+        if (answered is not null) return (answered, new Events());
+        var picture = await PreApprovalCheck.LoadAsync(session, package, cancellation);
+        var decision = Decide(package, command, ActorStamp.NameOf(user), picture, flags.Value.AtRiskHorizonDays);
+        var seen = decision.Events.OfType<PackageApproved>().SingleOrDefault()?.FundingSeen;
+        return decision.ToResponse(package.Id, session, request, recorded => new ApprovalRecorded(recorded.Id, recorded.Events, recorded.Postings, seen!));
     }
 }
+
+/// <summary>The approval's answer: what was recorded, and the funding check it was based on (kept on the event too).</summary>
+public sealed record ApprovalRecorded(Guid Id, IReadOnlyList<string> Events, IReadOnlyList<PostingView> Postings, FundingCheck FundingSeen);
