@@ -79,6 +79,12 @@ builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationSc
         NameClaimType = "sub",
         RoleClaimType = "role",
     };
+    BrowserSession.Configure(options);
+});
+builder.Services.AddRazorPages(options =>
+{
+    options.Conventions.AllowAnonymousToPage("/SignIn");
+    options.Conventions.AllowAnonymousToPage("/Status");
 });
 // Everything needs a signed-in user unless it says otherwise; writes also name their roles.
 builder.Services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
@@ -102,6 +108,11 @@ catch (Exception e) when (e is EmbeddedPostgresException or AccessConfigurationE
 }
 
 app.UseExceptionHandler();
+// Pages explain an error status in words; the API answers with ProblemDetails.
+app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/status/{0}"));
+app.UseStaticFiles();
+// After the status pages, so that re-executing "/status/403" finds its page.
+app.UseRouting();
 app.UseMiddleware<RequestBodyGuard>();
 app.UseAuthentication();
 app.UseAuthorization();
@@ -111,6 +122,7 @@ app.MapWolverineEndpoints(opts =>
     opts.RejectUnparseableQueryValues = true;
     opts.AddMiddleware(typeof(ActorStamp));
 });
+app.MapRazorPages();
 app.MapHealthChecks(LedgerHealthCheck.Path, new HealthCheckOptions { ResponseWriter = LedgerHealthCheck.WriteReport }).AllowAnonymous();
 
 return await app.RunJasperFxCommands(args);

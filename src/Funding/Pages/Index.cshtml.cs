@@ -1,0 +1,44 @@
+using Funding.Packages;
+using Funding.Statements;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Funding.Pages;
+
+/// <summary>The focal point's dashboard: every package's coverage by phase, mandated and unfunded first.</summary>
+public sealed class IndexModel(IQuerySession session, IClock clock, IOptions<FlagOptions> flags) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public FundingStatus? Status { get; set; }
+    [BindProperty(SupportsGet = true)] public FundingFlag? Flag { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Country { get; set; }
+    [BindProperty(SupportsGet = true)] public bool? Mandated { get; set; }
+
+    public LocalDate Today { get; private set; }
+    public IReadOnlyList<PackageStatusReport> Packages { get; private set; } = [];
+    public IReadOnlyList<string> Countries { get; private set; } = [];
+    public IReadOnlyList<(string Package, PhaseStatusReport Phase)> AtRisk { get; private set; } = [];
+    public decimal Requirement => Packages.Sum(x => x.Approved);
+    public decimal Funded => Packages.Sum(x => x.Allocated);
+    public decimal Gap => Packages.Sum(x => x.Gap);
+
+    public async Task OnGetAsync(CancellationToken cancellation)
+    {
+        Today = clock.GetCurrentInstant().InUtc().Date;
+        var horizon = flags.Value.AtRiskHorizonDays;
+        var all = await Statements.Statements.PackageStatusesAsync(session, new PackageFilter(), default, Today, horizon, cancellation);
+        Countries = all.Select(x => x.Country).Distinct().Order(StringComparer.Ordinal).ToList();
+        Packages = await Statements.Statements.PackageStatusesAsync(
+            session, new PackageFilter(Status, Flag, string.IsNullOrEmpty(Country) ? null : Country, Mandated), default, Today, horizon, cancellation);
+        AtRisk = Packages.SelectMany(p => p.Phases.Where(x => x.AtRisk).Select(x => (p.Code, x))).OrderBy(x => x.x.StartsOn).ToList();
+    }
+
+    public static string Describe(PackageStatusReport p) => p.Origin switch
+    {
+        PackageOrigin.SecurityCouncilMandate => $"Security Council mandate {p.Mandate}",
+        PackageOrigin.GeneralAssemblyMandate => $"General Assembly mandate {p.Mandate}",
+        _ => "Member state request",
+    };
+}

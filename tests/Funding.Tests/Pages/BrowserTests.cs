@@ -1,0 +1,133 @@
+using Funding.Access;
+using Funding.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Funding.Tests.Pages;
+
+/// <summary>The pages in headless Chromium, as the three user groups use them. A failing test leaves a screenshot.</summary>
+public class BrowserTests(BrowserLedger ledger) : IClassFixture<BrowserLedger>
+{
+    public static readonly string Screenshots = Path.Combine(Repository.Root, "tests", "Funding.Tests", "TestResults", "screenshots");
+
+    /// <summary>Runs the steps; on failure saves a full-page screenshot named after the test, then fails.</summary>
+    static async Task OnPage(IPage page, string name, Func<Task> steps)
+    {
+        try
+        {
+            await steps();
+        }
+        catch
+        {
+            Directory.CreateDirectory(Screenshots);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = true });
+            throw;
+        }
+    }
+
+    static ILocator Coverage(IPage page, string package, string phase) =>
+        page.Locator($"tr[data-package='{package}'] .phase[data-phase='{phase}']");
+
+    [Fact]
+    public async Task a_finance_officer_records_a_deposit_and_an_allocation_and_the_dashboard_coverage_changes()
+    {
+        var page = await ledger.SignedIn("fin-ola", Roles.FinanceOfficer);
+        await OnPage(page, nameof(a_finance_officer_records_a_deposit_and_an_allocation_and_the_dashboard_coverage_changes), async () =>
+        {
+            (await Coverage(page, "BR-APPROVED", "VoterRegistration").GetAttributeAsync("data-coverage")).ShouldBe("0");
+
+            await page.GotoAsync("/record/deposit");
+            await page.GetByLabel("Contribution reference").FillAsync("BR-NOR");
+            await page.GetByLabel("Fund").SelectOptionAsync(ledger.FundId.ToString());
+            await page.GetByLabel("Donor").FillAsync("Norway");
+            await page.GetByLabel("Amount", new() { Exact = true }).FillAsync("250,000.00");
+            await page.GetByLabel("Currency").SelectOptionAsync("USD");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Record" }).ClickAsync();
+            var outcome = page.Locator(".outcome.recorded");
+            await outcome.WaitForAsync();
+            (await outcome.InnerTextAsync()).ShouldContain("Recorded: Deposit Received.");
+            (await page.Locator("table.postings tbody tr").AllInnerTextsAsync()).Select(x => x.Replace('\t', '|')).ShouldBe([
+                "1000 Cash|250,000.00|", "4000 ContributionRevenue||250,000.00",
+            ]);
+
+            await page.GotoAsync("/record/allocation");
+            await page.GetByLabel("Package", new() { Exact = true }).SelectOptionAsync(ledger.ApprovedId.ToString());
+            await page.GetByLabel("Fund").SelectOptionAsync(ledger.FundId.ToString());
+            await page.GetByLabel("Phase").SelectOptionAsync("VoterRegistration");
+            await page.GetByLabel("Amount (USD)").FillAsync("400000");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Record" }).ClickAsync();
+            await page.Locator(".outcome.recorded").WaitForAsync();
+
+            await page.GotoAsync("/");
+            (await Coverage(page, "BR-APPROVED", "VoterRegistration").GetAttributeAsync("data-coverage")).ShouldBe("100");
+            (await Coverage(page, "BR-APPROVED", "Polling").GetAttributeAsync("data-coverage")).ShouldBe("0");
+        });
+    }
+
+    [Fact]
+    public async Task a_focal_point_runs_the_pre_approval_check_and_approves_and_the_package_leaves_under_assessment()
+    {
+        var page = await ledger.SignedIn("focal-kim", Roles.FocalPoint);
+        await OnPage(page, nameof(a_focal_point_runs_the_pre_approval_check_and_approves_and_the_package_leaves_under_assessment), async () =>
+        {
+            await page.GotoAsync($"/packages/{ledger.UnderAssessmentId}");
+            (await page.Locator(".stage").GetAttributeAsync("data-stage")).ShouldBe("NeedsAssessed");
+            (await page.Locator(".stage strong").InnerTextAsync()).ShouldBe("Under assessment");
+            await page.GetByRole(AriaRole.Heading, new() { Name = "Pre-approval check: if approved now, is the money there?" }).WaitForAsync();
+            (await page.Locator("[data-tier='pledges']").InnerTextAsync()).ShouldBe("USD 0.00");
+            (await page.Locator("[data-check='flags']").InnerTextAsync()).ShouldNotBeEmpty();
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+            await page.WaitForSelectorAsync(".stage[data-stage='Approved']");
+            (await page.Locator(".stage strong").InnerTextAsync()).ShouldBe("Approved");
+            (await page.Locator("table.history tbody tr").AllInnerTextsAsync()).Last().ShouldContain("PackageApproved");
+        });
+
+        using var api = ledger.Api("auditor", Roles.Auditor);
+        var status = await api.GetStringAsync($"/api/packages/{ledger.UnderAssessmentId}/status");
+        status.ShouldContain("\"stage\":\"Approved\"");
+    }
+
+    [Fact]
+    public async Task a_wrong_amount_shows_the_field_error_and_writes_nothing()
+    {
+        var page = await ledger.SignedIn("fin-ola", Roles.FinanceOfficer);
+        await OnPage(page, nameof(a_wrong_amount_shows_the_field_error_and_writes_nothing), async () =>
+        {
+            var before = await ledger.EventCount();
+            await page.GotoAsync("/record/deposit");
+            await page.GetByLabel("Contribution reference").FillAsync("BR-WRONG");
+            await page.GetByLabel("Donor").FillAsync("Denmark");
+            var amount = page.GetByLabel("Amount", new() { Exact = true });
+            var error = page.Locator("[data-error-for='amount.amount']");
+
+            await amount.FillAsync("12.5.0");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Record" }).ClickAsync();
+            (await error.InnerTextAsync()).ShouldBe("Enter a number such as 1250000.00 (a point for decimals).");
+            (await amount.GetAttributeAsync("aria-invalid")).ShouldBe("true");
+
+            // The service's own rule, named beside the same field.
+            await amount.FillAsync("-100");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Record" }).ClickAsync();
+            await page.WaitForFunctionAsync("() => document.querySelector(\"[data-error-for='amount.amount']\").textContent.length > 0 && document.querySelector('.outcome.refused')");
+            (await error.InnerTextAsync()).ShouldNotContain("Enter a number");
+            (await page.Locator(".outcome").InnerTextAsync()).ShouldContain("Nothing was recorded.");
+            (await ledger.EventCount()).ShouldBe(before);
+        });
+    }
+
+    [Fact]
+    public async Task an_auditor_sees_the_check_but_not_the_approve_button_nor_the_forms()
+    {
+        var page = await ledger.SignedIn("aud-lee", Roles.Auditor);
+        await OnPage(page, nameof(an_auditor_sees_the_check_but_not_the_approve_button_nor_the_forms), async () =>
+        {
+            await page.GotoAsync($"/packages/{ledger.AuditedId}");
+            await page.GetByRole(AriaRole.Heading, new() { Name = "Pre-approval check: if approved now, is the money there?" }).WaitForAsync();
+            (await page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).CountAsync()).ShouldBe(0);
+            (await page.GetByRole(AriaRole.Link, new() { Name = "Record money" }).CountAsync()).ShouldBe(0);
+            var forms = await page.GotoAsync("/record/deposit");
+            forms!.Status.ShouldBe(403);
+            (await page.Locator("h1").InnerTextAsync()).ShouldBe("Not for your role");
+        });
+    }
+}
