@@ -19,6 +19,13 @@ using Wolverine.Marten;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// seed-demo serves HTTP to itself for a moment: on a free loopback port, without the seeding-when-empty racing it.
+if (args is ["seed-demo", ..])
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:0");
+    builder.Configuration["Funding:Demo:SeedWhenEmpty"] = "false";
+}
+
 builder.Services.AddSingleton(services => FundingDatabase.Open(
     services.GetRequiredService<IConfiguration>(),
     services.GetRequiredService<ILoggerFactory>().CreateLogger("Funding.EmbeddedPostgres")));
@@ -63,6 +70,8 @@ builder.Services.AddProblemDetails();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<IClock>(services => new TimeProviderClock(services.GetRequiredService<TimeProvider>()));
 builder.Services.Configure<FlagOptions>(builder.Configuration.GetSection("Funding:Flags"));
+builder.Services.Configure<Funding.Demo.DemoOptions>(builder.Configuration.GetSection("Funding:Demo"));
+builder.Services.AddHostedService<Funding.Demo.SeedDemoWhenEmpty>();
 builder.Services.AddExceptionHandler<ConflictExceptionHandler>();
 builder.Services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger");
 
@@ -81,6 +90,8 @@ builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationSc
     };
     BrowserSession.Configure(options);
 });
+// The pages bring MVC along; whatever reads or writes JSON through it uses the service's one JSON shape too.
+builder.Services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => JsonForFunding.Configure(o.JsonSerializerOptions));
 builder.Services.AddRazorPages(options =>
 {
     options.Conventions.AllowAnonymousToPage("/SignIn");

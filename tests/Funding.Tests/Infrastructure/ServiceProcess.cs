@@ -73,6 +73,8 @@ public sealed class ServiceProcess : IAsyncDisposable
 
         info.Environment.Remove("ConnectionStrings__Funding");
         info.Environment["Funding__Postgres__DataDirectory"] = dataDirectory;
+        // Tests start from an empty ledger unless they ask for the demo data.
+        info.Environment["Funding__Demo__SeedWhenEmpty"] = "false";
         foreach (var (name, value) in environment) info.Environment[name] = value;
         return info;
     }

@@ -1,0 +1,57 @@
+using Funding.Audit.Verifying;
+using Funding.Demo;
+using Funding.Packages;
+using Funding.Statements;
+using Funding.Tests.Infrastructure;
+using NodaTime;
+
+namespace Funding.Tests.Demo;
+
+/// <summary>The demo ledger goes in through the API like any client's data, has packages in every state, and verifies.</summary>
+public class DemoLedgerTests(FundingApp app) : IClassFixture<FundingApp>
+{
+    [Fact]
+    public async Task the_demo_ledger_has_packages_in_every_state_and_its_books_verify()
+    {
+        var today = LocalDate.FromDateTime(DateTime.UtcNow);
+        var demo = new DemoLedger((user, role) => app.Host.Server.CreateClient().Authorised(user, role), today);
+
+        (await demo.RecordAsync(CancellationToken.None)).ShouldBeTrue();
+        (await demo.RecordAsync(CancellationToken.None)).ShouldBeFalse("recorded once");
+
+        var api = new LedgerApi(app.Host);
+        var next = today.Year + 1;
+        var packages = await api.Get<List<PackageStatusReport>>($"/api/packages/status?asOf={today:uuuu-MM-dd}");
+        packages.Select(x => $"{x.Code} {x.Stage} {x.Status} [{string.Join(",", x.Flags)}]").ShouldBe([
+            $"LR-{next}-PRESIDENTIAL Approved ApprovedButUnfunded [Unfunded,MandatedAndUnfunded,PhaseAtRisk]",
+            $"HT-{next}-GENERAL Approved ApprovedButUnfunded [Unfunded]",
+            $"NP-{next}-GENERAL Approved PartiallyFunded [PhaseAtRisk]",
+            "CF-2015-GENERAL Approved PartiallyFunded []",
+            $"GN-{next}-LEGISLATIVE NeedsAssessed NotYetApproved []",
+            $"KE-{next}-BY-ELECTIONS NeedsAssessed NotYetApproved []",
+            $"ML-{next}-PRESIDENTIAL Requested NotYetApproved []",
+            $"MW-{next}-LOCAL Approved FullyFunded []",
+            $"TL-{today.Year - 1}-PARLIAMENTARY Closed ApprovedButUnfunded []",
+        ]);
+        var car = packages.Single(x => x.Code == "CF-2015-GENERAL");
+        (car.Approved, car.Allocated, car.Origin, car.Mandate).ShouldBe((36_600_000m, 22_200_000m, PackageOrigin.SecurityCouncilMandate, "2217 (2015)"));
+
+        var donors = await api.Get<List<DonorStatementLine>>("/api/donors/statement?pageSize=500");
+        donors.Select(x => x.Donor).Distinct().Order(StringComparer.Ordinal).ShouldBe(
+            ["Denmark", "European Union", "Germany", "Japan", "Norway", "Sweden", "Switzerland", "United Kingdom", "United States"]);
+
+        var verification = await LedgerVerification.RunAsync(app.Store, app.ConnectionString, CancellationToken.None);
+        (verification.Passed, verification.FundsBalanced).ShouldBe((true, 3));
+    }
+
+    [Fact]
+    public async Task seed_demo_records_into_the_embedded_default_once()
+    {
+        var dataDirectory = TestCluster.NewScratchDirectory("demo");
+
+        var (first, output) = await ServiceProcess.RunVerb(["seed-demo"], dataDirectory);
+        (first, output.Contains("Demo data recorded.", StringComparison.Ordinal)).ShouldBe((0, true), output);
+        var (again, repeated) = await ServiceProcess.RunVerb(["seed-demo"], dataDirectory);
+        (again, repeated.Contains($"The demo data is already there ({DemoLedger.BasketFund}).", StringComparison.Ordinal)).ShouldBe((0, true), repeated);
+    }
+}
