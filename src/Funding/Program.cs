@@ -17,7 +17,8 @@ using Wolverine;
 using Wolverine.Http;
 using Wolverine.Marten;
 
-var builder = WebApplication.CreateBuilder(args);
+// The pages' stylesheet and script are copied beside the binaries at build, so they are found wherever it starts from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot") });
 
 // seed-demo serves HTTP to itself for a moment: on a free loopback port, without the seeding-when-empty racing it.
 if (args is ["seed-demo", ..])

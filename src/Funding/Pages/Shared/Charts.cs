@@ -29,7 +29,7 @@ public static class Charts
         var end = phases.Max(x => x.Phase.EndsOn);
         var start = LocalDate.Min(today, phases.Min(x => x.Phase.StartsOn));
         var days = Math.Max(1, Period.DaysBetween(start, end));
-        const int width = 600, labels = 150, row = 22;
+        const int width = 760, labels = 260, row = 22;
         double X(LocalDate day) => labels + (width - labels) * (double)Period.DaysBetween(start, day) / days;
         var svg = new StringBuilder();
         svg.Append(Invariant, $"""<svg class="timeline" viewBox="0 0 {width} {phases.Count * row + 24}" role="img" aria-label="Phases at risk from {today:uuuu-MM-dd} to {end:uuuu-MM-dd}">""");
