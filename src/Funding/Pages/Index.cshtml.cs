@@ -28,9 +28,9 @@ public sealed class IndexModel(IQuerySession session, IClock clock, IOptions<Fla
     {
         Today = clock.GetCurrentInstant().InUtc().Date;
         var horizon = flags.Value.AtRiskHorizonDays;
-        var all = await Statements.Statements.PackageStatusesAsync(session, new PackageFilter(), default, Today, horizon, cancellation);
+        var all = await global::Funding.Statements.Statements.PackageStatusesAsync(session, new PackageFilter(), default, Today, horizon, cancellation);
         Countries = all.Select(x => x.Country).Distinct().Order(StringComparer.Ordinal).ToList();
-        Packages = await Statements.Statements.PackageStatusesAsync(
+        Packages = await global::Funding.Statements.Statements.PackageStatusesAsync(
             session, new PackageFilter(Status, Flag, string.IsNullOrEmpty(Country) ? null : Country, Mandated), default, Today, horizon, cancellation);
         AtRisk = Packages.SelectMany(p => p.Phases.Where(x => x.AtRisk).Select(x => (p.Code, x))).OrderBy(x => x.x.StartsOn).ToList();
     }

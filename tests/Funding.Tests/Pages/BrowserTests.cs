@@ -130,4 +130,60 @@ public class BrowserTests(BrowserLedger ledger) : IClassFixture<BrowserLedger>
             (await page.Locator("h1").InnerTextAsync()).ShouldBe("Not for your role");
         });
     }
+
+    [Theory]
+    [InlineData(1366, 768)]
+    [InlineData(768, 1024)]
+    public async Task the_dashboard_fits_laptop_and_tablet_widths_and_is_usable_by_keyboard(int width, int height)
+    {
+        var page = await ledger.SignedIn("aud-lee", Roles.Auditor);
+        await OnPage(page, $"dashboard-{width}x{height}", async () =>
+        {
+            await page.SetViewportSizeAsync(width, height);
+            await page.GotoAsync("/");
+            (await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth")).ShouldBeTrue();
+            // Tab from the top reaches the first package's link.
+            for (var i = 0; i < 40 && await page.EvaluateAsync<string>("() => document.activeElement?.textContent ?? ''") != "BR-APPROVED"; i++)
+                await page.Keyboard.PressAsync("Tab");
+            (await page.EvaluateAsync<string>("() => document.activeElement.textContent")).ShouldBe("BR-APPROVED");
+            await page.Keyboard.PressAsync("Enter");
+            await page.WaitForURLAsync($"**/packages/{ledger.ApprovedId}");
+        });
+    }
+
+    [Fact]
+    public async Task an_auditor_re_renders_the_fund_statement_as_known_on_a_day_and_downloads_it_as_csv()
+    {
+        var page = await ledger.SignedIn("aud-lee", Roles.Auditor);
+        await OnPage(page, nameof(an_auditor_re_renders_the_fund_statement_as_known_on_a_day_and_downloads_it_as_csv), async () =>
+        {
+            await page.GotoAsync("/funds");
+            await page.GetByRole(AriaRole.Link, new() { Name = "BR-TF" }).ClickAsync();
+            (await page.Locator("tr[data-line='Contributions'] td").InnerTextAsync()).ShouldNotBe("USD 0.00");
+            (await page.Locator("table.history tbody tr").AllInnerTextsAsync()).ShouldContain(x => x.Contains("FundEstablished") && x.Contains("ada"));
+
+            // Before anything was recorded, the fund did not exist.
+            var yesterday = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd");
+            await page.GetByLabel("As known on (what had been recorded by that day)").FillAsync(yesterday);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+            await page.GetByText("The fund did not exist as at that date, as known on that day.").WaitForAsync();
+
+            await page.GetByLabel("As known on (what had been recorded by that day)").FillAsync(DateTime.UtcNow.ToString("yyyy-MM-dd"));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+            var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" }).ClickAsync());
+            var csv = await File.ReadAllLinesAsync((await download.PathAsync())!);
+            csv[0].ShouldBe("Line,Usd");
+            csv.ShouldContain(x => x.StartsWith("Total balance,", StringComparison.Ordinal));
+            download.SuggestedFilename.ShouldStartWith("fund-statement-BR-TF-as-at-today-known-on-");
+
+            await page.GotoAsync("/donors?donor=Sweden");
+            (await page.Locator("tbody tr").AllInnerTextsAsync()).Single().Replace('\t', '|')
+                .ShouldBe($"Sweden|BR-TF|{DateTime.UtcNow.AddDays(-5).Year}|USD 0.00|USD 0.00|USD 300,000.00|USD 0.00|USD 0.00");
+            var donors = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" }).ClickAsync());
+            (await File.ReadAllLinesAsync((await donors.PathAsync())!)).ShouldBe([
+                "Donor,Fund,Year,Pledged,Signed,Received,OutstandingReceivable,OutstandingPledge",
+                $"Sweden,BR-TF,{DateTime.UtcNow.AddDays(-5).Year},0,0,300000,0,0",
+            ]);
+        });
+    }
 }

@@ -28,7 +28,7 @@ public sealed class PackageModel(IQuerySession session, IClock clock, IOptions<F
         Package = package;
         Today = clock.GetCurrentInstant().InUtc().Date;
         var horizon = flags.Value.AtRiskHorizonDays;
-        Status = await Statements.Statements.PackageStatusAsync(session, id, default, Today, horizon, cancellation);
+        Status = await global::Funding.Statements.Statements.PackageStatusAsync(session, id, default, Today, horizon, cancellation);
         if (package.Status == PackageStatus.NeedsAssessed)
         {
             Check = PreApprovalCheck.Assess(package, package.RecommendedPhases, await PreApprovalCheck.LoadAsync(session, package, cancellation), Today, horizon);

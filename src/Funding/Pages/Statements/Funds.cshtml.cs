@@ -1,0 +1,14 @@
+using Funding.Funds;
+using Marten;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Funding.Pages.Statements;
+
+/// <summary>The funds, each with its statement.</summary>
+public sealed class FundsModel(IQuerySession session) : PageModel
+{
+    public IReadOnlyList<Fund> Funds { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellation) =>
+        Funds = (await session.Query<Fund>().ToListAsync(cancellation)).OrderBy(x => x.Code, StringComparer.Ordinal).ToList();
+}
