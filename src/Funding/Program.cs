@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.IdentityModel.Tokens;
 using NodaTime;
+using Scalar.AspNetCore;
 using Weasel.Core;
 using Wolverine;
 using Wolverine.Http;
@@ -68,6 +69,7 @@ builder.Services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o =>
     o.SerializerOptions.Converters.Insert(0, new BusinessDateConverter());
 });
 builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi(Funding.Hosting.OpenApi.ApiDocument.Configure);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<IClock>(services => new TimeProviderClock(services.GetRequiredService<TimeProvider>()));
 builder.Services.Configure<FlagOptions>(builder.Configuration.GetSection("Funding:Flags"));
@@ -135,6 +137,9 @@ app.MapWolverineEndpoints(opts =>
     opts.AddMiddleware(typeof(ActorStamp));
 });
 app.MapRazorPages();
+// The API's description is public: it holds no data.
+app.MapOpenApi().AllowAnonymous();
+app.MapScalarApiReference(options => options.WithTitle("Funding API")).AllowAnonymous();
 app.MapHealthChecks(LedgerHealthCheck.Path, new HealthCheckOptions { ResponseWriter = LedgerHealthCheck.WriteReport }).AllowAnonymous();
 
 return await app.RunJasperFxCommands(args);

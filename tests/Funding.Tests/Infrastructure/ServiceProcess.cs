@@ -22,7 +22,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     public Uri BaseAddress { get; }
-    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
+    // A first request compiles its handler at run time (Wolverine), which on a loaded CI machine can take a while.
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
 
     public string Output
     {
