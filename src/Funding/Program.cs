@@ -70,6 +70,7 @@ builder.Services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o =>
 });
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi(Funding.Hosting.OpenApi.ApiDocument.Configure);
+Funding.Hosting.Telemetry.LedgerTelemetry.Add(builder);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<IClock>(services => new TimeProviderClock(services.GetRequiredService<TimeProvider>()));
 builder.Services.Configure<FlagOptions>(builder.Configuration.GetSection("Funding:Flags"));
@@ -122,6 +123,7 @@ catch (Exception e) when (e is EmbeddedPostgresException or AccessConfigurationE
 }
 
 app.UseExceptionHandler();
+app.UseMiddleware<Funding.Hosting.Telemetry.CorrelationScope>();
 // Pages explain an error status in words; the API answers with ProblemDetails.
 app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/status/{0}"));
 app.UseStaticFiles();
@@ -136,6 +138,7 @@ app.MapWolverineEndpoints(opts =>
     opts.RejectUnparseableQueryValues = true;
     opts.AddMiddleware(typeof(ActorStamp));
 });
+Funding.Hosting.Telemetry.LedgerTelemetry.Start(app.Services);
 app.MapRazorPages();
 // The API's description is public: it holds no data.
 app.MapOpenApi().AllowAnonymous();

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Security.Claims;
+using Funding.Hosting.Telemetry;
 using Funding.Shared;
 using Marten;
 
@@ -7,21 +7,18 @@ namespace Funding.Access;
 
 /// <summary>
 /// Every event records who did it and in answer to what: the user as Marten's user name, their roles and the
-/// request's Idempotency-Key as headers, the correlation id (the caller's X-Correlation-Id, else the trace) and
-/// the request as causation.
+/// request's Idempotency-Key as headers, the request's correlation id (see CorrelationScope) and the request as
+/// causation.
 /// </summary>
 public static class ActorStamp
 {
     public const string RolesHeader = "roles";
     public const string IdempotencyKeyHeader = "idempotencyKey";
-    public const string CorrelationIdHeader = "X-Correlation-Id";
 
     public static void Before(IDocumentSession session, ClaimsPrincipal user, HttpContext http)
     {
-        var correlation = CorrelationIdOf(http);
-        session.CorrelationId = correlation;
+        session.CorrelationId = CorrelationScope.Of(http);
         session.CausationId = $"{http.Request.Method} {http.Request.Path}#{http.TraceIdentifier}";
-        http.Response.Headers[CorrelationIdHeader] = correlation;
         if (http.Request.Headers.TryGetValue(Idempotency.Header, out var key) && key.ToString().Trim() is { Length: > 0 and <= 200 } trimmed)
         {
             session.SetHeader(IdempotencyKeyHeader, trimmed);
@@ -34,12 +31,4 @@ public static class ActorStamp
 
     /// <summary>The acting user's name, for rules such as four eyes.</summary>
     public static string NameOf(ClaimsPrincipal user) => user.Identity?.Name ?? "";
-
-    /// <summary>A caller's own id is kept when it is short and printable, so their logs and ours line up.</summary>
-    static string CorrelationIdOf(HttpContext http)
-    {
-        var given = http.Request.Headers[CorrelationIdHeader].ToString().Trim();
-        if (given.Length is > 0 and <= 100 && given.All(c => c is > ' ' and < (char)127)) return given;
-        return Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
-    }
 }

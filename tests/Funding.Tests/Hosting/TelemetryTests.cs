@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Alba;
+using Funding.Contributions;
+using Funding.Hosting.Telemetry;
+using Funding.Tests.Infrastructure;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using static Funding.Tests.Infrastructure.LedgerApi;
+
+namespace Funding.Tests.Hosting;
+
+/// <summary>Traces reach the database, one correlation id ties a request's trace, logs and events, and the ledger's gauges read true.</summary>
+public class TelemetryTests(TelemetryTests.TracedApp app) : IClassFixture<TelemetryTests.TracedApp>
+{
+    public sealed class TracedApp : FundingApp
+    {
+        public List<Activity> Spans { get; } = [];
+        public List<Metric> Metrics { get; } = [];
+
+        protected override void ConfigureServices(IServiceCollection services)
+        {
+            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
+            services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(Metrics));
+        }
+    }
+
+    readonly LedgerApi api = new(app.Host);
+
+    async Task<Guid> Fund(string code) => (await api.Post<Funding.Funds.Establishing.FundCreated>("/api/funds", new
+    {
+        code, name = code, kind = "TrustFund", administrativeAgentFeePercent = 0, defaultIndirectCostPercent = 7, establishedOn = "2025-01-02",
+    }, 201)).FundId;
+
+    [Fact]
+    public async Task a_request_s_trace_reaches_the_database_and_its_id_is_on_the_events()
+    {
+        var fundId = await Fund("OTEL-TF");
+        var given = await app.Host.Scenario(s =>
+        {
+            s.Post.Json(new { reference = "OTEL-1", fundId, donor = "Sweden", amount = Usd(100m), valueDate = "2025-02-01" }).ToUrl("/api/contributions/deposits");
+            s.WithRequestHeader(CorrelationScope.Header, "remittance-77");
+            s.StatusCodeShouldBe(201);
+        });
+        given.Context.Response.Headers[CorrelationScope.Header].ToString().ShouldBe("remittance-77");
+        await api.Record("/api/contributions/deposits", new { reference = "OTEL-2", fundId, donor = "Sweden", amount = Usd(200m), valueDate = "2025-02-02" }, 201);
+
+        app.Host.Services.GetRequiredService<TracerProvider>().ForceFlush();
+        await using var session = app.Store.QuerySession();
+        var first = (await session.Events.FetchStreamAsync(ContributionIds.For("OTEL-1"))).Single();
+        var second = (await session.Events.FetchStreamAsync(ContributionIds.For("OTEL-2"))).Single();
+        first.CorrelationId.ShouldBe("remittance-77");
+
+        // Without a caller's id, the trace id is the correlation id: the request's span, and the SQL it ran, share it.
+        var request = app.Spans.Single(x => x.Source.Name == "Microsoft.AspNetCore" && x.TraceId.ToString() == second.CorrelationId);
+        request.GetTagItem("http.route").ShouldBe("/api/contributions/deposits");
+        app.Spans.ShouldContain(x => x.Source.Name == "Npgsql" && x.TraceId == request.TraceId);
+    }
+
+    [Fact]
+    public async Task the_approved_unfunded_gauge_counts_approved_packages_with_nothing_allocated()
+    {
+        var package = await api.Post<Funding.Packages.Requesting.PackageCreated>("/api/packages", new
+        {
+            code = "OTEL-PKG", country = "NP", electoralProcess = "E", origin = "MemberStateRequest", requestedOn = "2025-01-02",
+        }, 201);
+        await api.Record($"/api/packages/{package.PackageId}/needs-assessment", new
+        {
+            assessedOn = "2025-01-10", implementingOrganisations = new[] { "UNDP" },
+            phases = new[] { new { phase = "Polling", startsOn = "2025-06-01", endsOn = "2025-06-30", budget = Usd(1_000m) } },
+        });
+        await api.Record($"/api/packages/{package.PackageId}/approval", new { approvedOn = "2025-01-20", phases = new[] { new { phase = "Polling", budget = Usd(1_000m) } } });
+
+        app.Metrics.Clear();
+        app.Host.Services.GetRequiredService<MeterProvider>().ForceFlush();
+        long Gauge(string name)
+        {
+            var metric = app.Metrics.LastOrDefault(x => x.Name == name) ?? throw new InvalidOperationException(string.Join(",", app.Metrics.Select(x => x.MeterName + ":" + x.Name)));
+            var points = new List<long>();
+            foreach (var point in metric.GetMetricPoints()) points.Add(point.GetGaugeLastValueLong());
+            return points.Single();
+        }
+
+        Gauge(LedgerTelemetry.ApprovedUnfunded).ShouldBe(1);
+        Gauge(LedgerTelemetry.ProjectionLag).ShouldBe(0);
+    }
+}
