@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Text;
-using CsvHelper;
+using Funding.Shared;
 using Funding.Statements;
 
 namespace Funding.Pages.Statements;
@@ -23,28 +22,13 @@ public static class StatementCsv
     ];
 
     public static byte[] Fund(FundStatementReport statement) =>
-        Write(["Line", "Usd"], Lines(statement).Select(x => new[] { x.Line, Amount(x.Usd) }));
+        CsvFile.Write(["Line", "Usd"], Lines(statement).Select(x => new[] { x.Line, CsvFile.Amount(x.Usd) }));
 
     public static byte[] Donors(IEnumerable<DonorStatementLine> lines, Func<Guid, string> fundCode) =>
-        Write(["Donor", "Fund", "Year", "Pledged", "Signed", "Received", "OutstandingReceivable", "OutstandingPledge"],
+        CsvFile.Write(["Donor", "Fund", "Year", "Pledged", "Signed", "Received", "OutstandingReceivable", "OutstandingPledge"],
             lines.Select(x => new[]
             {
-                x.Donor, fundCode(x.FundId), x.Year.ToString(CultureInfo.InvariantCulture), Amount(x.Pledged), Amount(x.Signed), Amount(x.Received),
-                Amount(x.OutstandingReceivable), Amount(x.OutstandingPledge),
+                x.Donor, fundCode(x.FundId), x.Year.ToString(CultureInfo.InvariantCulture), CsvFile.Amount(x.Pledged), CsvFile.Amount(x.Signed), CsvFile.Amount(x.Received),
+                CsvFile.Amount(x.OutstandingReceivable), CsvFile.Amount(x.OutstandingPledge),
             }));
-
-    static string Amount(decimal? usd) => usd?.ToString(CultureInfo.InvariantCulture) ?? "";
-
-    static byte[] Write(string[] header, IEnumerable<string[]> rows)
-    {
-        using var text = new StringWriter(CultureInfo.InvariantCulture);
-        // Spreadsheets run a cell that starts with = + - @ as a formula: such text is escaped, never executed.
-        using (var csv = CsvWriter.Create(text, new CsvWriterOptions { FormatProvider = CultureInfo.InvariantCulture, Injection = CsvInjection.Escape }, false))
-        {
-            csv.WriteRecord(header);
-            foreach (var row in rows) csv.WriteRecord(row);
-        }
-
-        return Encoding.UTF8.GetBytes(text.ToString());
-    }
 }
