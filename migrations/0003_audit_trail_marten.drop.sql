@@ -108,6 +108,7 @@ END
 $function$;
 DROP TABLE IF EXISTS funding.event_chain_heads CASCADE;
 drop function if exists funding.event_link(text, funding.mt_events);
+drop function if exists funding.advance_chain_head(uuid, bigint, bigint, text);
 drop function if exists funding.chain_event();
 drop function if exists funding.chain_unchained_events();
 drop function if exists funding.refuse_ledger_change();

@@ -138,6 +138,14 @@ AS $function$
     coalesce(e.user_name, ''), coalesce(e.correlation_id, ''), coalesce(e.causation_id, ''),
     (coalesce(e.headers, '{}'::jsonb) - 'hash')::text), 'UTF8')), 'hex')
 $function$;
+CREATE OR REPLACE FUNCTION funding.advance_chain_head(stream uuid, stream_version bigint, sequence bigint, link text)
+ RETURNS void
+ LANGUAGE sql
+AS $function$
+  INSERT INTO funding.event_chain_heads (stream_id, version, seq_id, hash)
+  VALUES (stream, stream_version, sequence, link)
+  ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, seq_id = excluded.seq_id, hash = excluded.hash;
+$function$;
 CREATE OR REPLACE FUNCTION funding.chain_event()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -152,9 +160,7 @@ BEGIN
   NEW.headers := coalesce(NEW.headers, '{}'::jsonb) - 'hash';
   link := funding.event_link(previous, NEW);
   NEW.headers := NEW.headers || jsonb_build_object('hash', link);
-  INSERT INTO funding.event_chain_heads (stream_id, version, seq_id, hash)
-  VALUES (NEW.stream_id, NEW.version, NEW.seq_id, link)
-  ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, seq_id = excluded.seq_id, hash = excluded.hash;
+  PERFORM funding.advance_chain_head(NEW.stream_id, NEW.version, NEW.seq_id, link);
   RETURN NEW;
 END;
 $function$;
@@ -186,9 +192,7 @@ BEGIN
     e.headers := coalesce(e.headers, '{}'::jsonb);
     link := funding.event_link(previous, e);
     UPDATE funding.mt_events SET headers = e.headers || jsonb_build_object('hash', link) WHERE seq_id = e.seq_id;
-    INSERT INTO funding.event_chain_heads (stream_id, version, seq_id, hash)
-    VALUES (e.stream_id, e.version, e.seq_id, link)
-    ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, seq_id = excluded.seq_id, hash = excluded.hash;
+    PERFORM funding.advance_chain_head(e.stream_id, e.version, e.seq_id, link);
     previous := link;
     chained := chained + 1;
   END LOOP;

@@ -1,8 +1,11 @@
 using System.Text.Json.Serialization;
 using Funding.Access;
+using Funding.Demo;
 using Funding.Hosting;
 using Funding.Hosting.EmbeddedPostgres;
 using Funding.Hosting.Health;
+using Funding.Hosting.OpenApi;
+using Funding.Hosting.Telemetry;
 using Funding.Statements;
 using JasperFx;
 using JasperFx.Events.Projections;
@@ -69,13 +72,13 @@ builder.Services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o =>
     o.SerializerOptions.Converters.Insert(0, new BusinessDateConverter());
 });
 builder.Services.AddProblemDetails();
-builder.Services.AddOpenApi(Funding.Hosting.OpenApi.ApiDocument.Configure);
-Funding.Hosting.Telemetry.LedgerTelemetry.Add(builder);
+builder.Services.AddOpenApi(ApiDocument.Configure);
+LedgerTelemetry.Add(builder);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<IClock>(services => new TimeProviderClock(services.GetRequiredService<TimeProvider>()));
 builder.Services.Configure<FlagOptions>(builder.Configuration.GetSection("Funding:Flags"));
-builder.Services.Configure<Funding.Demo.DemoOptions>(builder.Configuration.GetSection("Funding:Demo"));
-builder.Services.AddHostedService<Funding.Demo.SeedDemoWhenEmpty>();
+builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Funding:Demo"));
+builder.Services.AddHostedService<SeedDemoWhenEmpty>();
 builder.Services.AddExceptionHandler<ConflictExceptionHandler>();
 builder.Services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger");
 
@@ -123,7 +126,7 @@ catch (Exception e) when (e is EmbeddedPostgresException or AccessConfigurationE
 }
 
 app.UseExceptionHandler();
-app.UseMiddleware<Funding.Hosting.Telemetry.CorrelationScope>();
+app.UseMiddleware<CorrelationScope>();
 // Pages explain an error status in words; the API answers with ProblemDetails.
 app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/status/{0}"));
 app.UseStaticFiles();
@@ -138,7 +141,7 @@ app.MapWolverineEndpoints(opts =>
     opts.RejectUnparseableQueryValues = true;
     opts.AddMiddleware(typeof(ActorStamp));
 });
-Funding.Hosting.Telemetry.LedgerTelemetry.Start(app.Services);
+LedgerTelemetry.Start(app.Services);
 app.MapRazorPages();
 // The API's description is public: it holds no data.
 app.MapOpenApi().AllowAnonymous();

@@ -42,6 +42,18 @@ public sealed class EventChainSchema(string schema) : FeatureSchemaBase("EventCh
             $function$;
             """);
 
+        // A stream's chain head: where its last link is, so a cut-off tail shows.
+        yield return new Function(Name("advance_chain_head", SchemaUtils.IdentifierUsage.Function), $$"""
+            CREATE OR REPLACE FUNCTION {{schema}}.advance_chain_head(stream uuid, stream_version bigint, sequence bigint, link text)
+             RETURNS void
+             LANGUAGE sql
+            AS $function$
+              INSERT INTO {{schema}}.{{HeadsTable}} (stream_id, version, seq_id, hash)
+              VALUES (stream, stream_version, sequence, link)
+              ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, seq_id = excluded.seq_id, hash = excluded.hash;
+            $function$;
+            """);
+
         yield return new Function(Name("chain_event", SchemaUtils.IdentifierUsage.Function), $$"""
             CREATE OR REPLACE FUNCTION {{schema}}.chain_event()
              RETURNS trigger
@@ -57,9 +69,7 @@ public sealed class EventChainSchema(string schema) : FeatureSchemaBase("EventCh
               NEW.headers := coalesce(NEW.headers, '{}'::jsonb) - 'hash';
               link := {{schema}}.event_link(previous, NEW);
               NEW.headers := NEW.headers || jsonb_build_object('hash', link);
-              INSERT INTO {{schema}}.{{HeadsTable}} (stream_id, version, seq_id, hash)
-              VALUES (NEW.stream_id, NEW.version, NEW.seq_id, link)
-              ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, seq_id = excluded.seq_id, hash = excluded.hash;
+              PERFORM {{schema}}.advance_chain_head(NEW.stream_id, NEW.version, NEW.seq_id, link);
               RETURN NEW;
             END;
             $function$;
@@ -96,9 +106,7 @@ public sealed class EventChainSchema(string schema) : FeatureSchemaBase("EventCh
                 e.headers := coalesce(e.headers, '{}'::jsonb);
                 link := {{schema}}.event_link(previous, e);
                 UPDATE {{schema}}.mt_events SET headers = e.headers || jsonb_build_object('hash', link) WHERE seq_id = e.seq_id;
-                INSERT INTO {{schema}}.{{HeadsTable}} (stream_id, version, seq_id, hash)
-                VALUES (e.stream_id, e.version, e.seq_id, link)
-                ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, seq_id = excluded.seq_id, hash = excluded.hash;
+                PERFORM {{schema}}.advance_chain_head(e.stream_id, e.version, e.seq_id, link);
                 previous := link;
                 chained := chained + 1;
               END LOOP;
