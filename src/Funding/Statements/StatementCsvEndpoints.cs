@@ -1,0 +1,64 @@
+using Funding.Audit.Replay;
+using Funding.Funds;
+using Marten;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using NodaTime.Text;
+using Wolverine.Http;
+
+namespace Funding.Statements;
+
+/// <summary>Every statement as CSV for a spreadsheet, with the same asAt and knownOn as its JSON form; columns in the README.</summary>
+public static class StatementCsvEndpoints
+{
+    [WolverineGet("/api/funds/{fundId}/statement.csv")]
+    [Tags("Statements")]
+    [EndpointSummary("Fund statement as CSV (Line,Usd)")]
+    public static async Task<IResult> FundStatement(Guid fundId, string? asAt, string? knownOn, IQuerySession session, CancellationToken cancellation)
+    {
+        if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
+        var report = await Statements.FundStatementAsync(session, fundId, cut, cancellation);
+        return report is null
+            ? Shared.Rejection.NotFound("fundId", "fund")
+            : Results.File(StatementCsv.Fund(report), "text/csv", $"fund-statement-{report.Code}.csv");
+    }
+
+    [WolverineGet("/api/funds/{fundId}/trial-balance.csv")]
+    [Tags("Statements")]
+    [EndpointSummary("Trial balance as CSV (Code,Account,Debit,Credit)")]
+    public static async Task<IResult> TrialBalance(Guid fundId, string? asAt, string? knownOn, IQuerySession session, CancellationToken cancellation)
+    {
+        if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
+        return Results.File(StatementCsv.TrialBalance(await Statements.TrialBalanceAsync(session, fundId, cut, cancellation)), "text/csv", "trial-balance.csv");
+    }
+
+    [WolverineGet("/api/packages/status.csv")]
+    [Tags("Statements")]
+    [EndpointSummary("Every package's funding status by phase as CSV")]
+    public static async Task<IResult> PackageStatuses(
+        string? asOf, string? asAt, string? knownOn, IQuerySession session, IClock clock, IOptions<FlagOptions> flags, CancellationToken cancellation)
+    {
+        if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
+        var day = clock.GetCurrentInstant().InUtc().Date;
+        if ((asOf ?? asAt) is { } given)
+        {
+            var parsed = LocalDatePattern.Iso.Parse(given);
+            if (!parsed.Success) return Results.ValidationProblem(new Dictionary<string, string[]> { ["asOf"] = [$"'{given}' is not a date (yyyy-MM-dd)."] });
+            day = parsed.Value;
+        }
+
+        var reports = await Statements.PackageStatusesAsync(session, new PackageFilter(), cut, day, flags.Value.AtRiskHorizonDays, cancellation);
+        return Results.File(StatementCsv.Packages(reports), "text/csv", "package-status.csv");
+    }
+
+    [WolverineGet("/api/donors/statement.csv")]
+    [Tags("Statements")]
+    [EndpointSummary("Donor statement as CSV")]
+    public static async Task<IResult> DonorStatement(string? donor, string? asAt, string? knownOn, IQuerySession session, CancellationToken cancellation)
+    {
+        if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
+        var lines = await Statements.DonorStatementAsync(session, donor, cut, cancellation);
+        var funds = (await session.Query<Fund>().ToListAsync(cancellation)).ToDictionary(x => x.Id, x => x.Code);
+        return Results.File(StatementCsv.Donors(lines, id => funds.GetValueOrDefault(id, id.ToString())), "text/csv", "donor-statement.csv");
+    }
+}
