@@ -141,7 +141,6 @@ app.MapWolverineEndpoints(opts =>
     opts.RejectUnparseableQueryValues = true;
     opts.AddMiddleware(typeof(ActorStamp));
 });
-LedgerTelemetry.Start(app.Services);
 app.MapRazorPages();
 // The API's description is public: it holds no data.
 app.MapOpenApi().AllowAnonymous();

@@ -73,14 +73,26 @@ public class TelemetryTests(TelemetryTests.TracedApp app) : IClassFixture<Teleme
         });
         await api.Record($"/api/packages/{package.PackageId}/approval", new { approvedOn = "2025-01-20", phases = new[] { new { phase = "Polling", budget = Usd(1_000m) } } });
 
+        await app.Host.Services.GetRequiredService<LedgerGauges>().RefreshAsync(CancellationToken.None);
         app.Metrics.Clear();
         app.Host.Services.GetRequiredService<MeterProvider>().ForceFlush();
+        // Other test hosts in this process have their own gauges: read this ledger's, by its database.
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(app.ConnectionString).Database;
         long Gauge(string name)
         {
-            var metric = app.Metrics.LastOrDefault(x => x.Name == name) ?? throw new InvalidOperationException(string.Join(",", app.Metrics.Select(x => x.MeterName + ":" + x.Name)));
             var points = new List<long>();
-            foreach (var point in metric.GetMetricPoints()) points.Add(point.GetGaugeLastValueLong());
-            return points.Single();
+            foreach (var metric in app.Metrics.Where(x => x.Name == name))
+            {
+                foreach (var point in metric.GetMetricPoints())
+                {
+                    foreach (var tag in point.Tags)
+                    {
+                        if (tag.Key == LedgerTelemetry.DatabaseTag && Equals(tag.Value, database)) points.Add(point.GetGaugeLastValueLong());
+                    }
+                }
+            }
+
+            return points.Distinct().Single();
         }
 
         Gauge(LedgerTelemetry.ApprovedUnfunded).ShouldBe(1);

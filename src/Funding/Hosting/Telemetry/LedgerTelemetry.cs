@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Funding.Hosting.EmbeddedPostgres;
 using Funding.Packages;
 using Funding.Statements;
 using Marten;
@@ -21,6 +22,9 @@ public static class LedgerTelemetry
     public const string ApprovedUnfunded = "funding.packages.approved_unfunded";
     public const string ProjectionLag = "funding.projections.lag";
 
+    /// <summary>Which ledger database a measurement is about, when several report to one collector.</summary>
+    public const string DatabaseTag = "funding.database";
+
     public static void Add(WebApplicationBuilder builder)
     {
         var telemetry = builder.Services.AddOpenTelemetry()
@@ -29,49 +33,96 @@ public static class LedgerTelemetry
             .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddMeter("Wolverine", "Marten", "Npgsql", MeterName));
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) telemetry.UseOtlpExporter();
         builder.Services.AddSingleton<LedgerGauges>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LedgerGauges>());
     }
-
-    /// <summary>Creates the gauges once the service's store exists.</summary>
-    public static void Start(IServiceProvider services) => services.GetRequiredService<LedgerGauges>();
 }
 
-/// <summary>The ledger's gauges, read from the read models each time a metric reader collects (about once a minute).</summary>
-public sealed class LedgerGauges : IDisposable
+/// <summary>
+/// The ledger's gauges. A meter is process-wide, so its callbacks only report figures read beforehand: the reading
+/// happens here, every 30 seconds, against this service's own store.
+/// </summary>
+public sealed class LedgerGauges : BackgroundService
 {
+    static readonly TimeSpan Every = TimeSpan.FromSeconds(30);
+
     readonly Meter meter = new(LedgerTelemetry.MeterName);
+    readonly IDocumentStore store;
+    readonly IHostApplicationLifetime lifetime;
+    readonly ILogger<LedgerGauges> logger;
+    readonly KeyValuePair<string, object?> database;
+    long approvedUnfunded = -1, projectionLag = -1;
 
-    public LedgerGauges(IDocumentStore store, ILogger<LedgerGauges> logger)
+    public LedgerGauges(IDocumentStore store, FundingDatabase ledger, IHostApplicationLifetime lifetime, ILogger<LedgerGauges> logger)
     {
-        meter.CreateObservableGauge(LedgerTelemetry.ApprovedUnfunded, () => Read(logger, () =>
-        {
-            using var session = store.QuerySession();
-            // Observable callbacks are synchronous; the read is small (approved packages only).
-            var approved = session.Query<PackageFundingStatus>().Where(x => x.Stage == PackageStatus.Approved).ToListAsync().GetAwaiter().GetResult();
-            return approved.Count(x => x.Allocated == 0m);
-        }), unit: "{package}", description: "Approved packages with nothing allocated to them");
-        meter.CreateObservableGauge(LedgerTelemetry.ProjectionLag, () => Read(logger, () =>
-        {
-            var highest = store.Advanced.FetchEventStoreStatistics().GetAwaiter().GetResult().EventSequenceNumber;
-            var shards = store.Advanced.AllProjectionProgress().GetAwaiter().GetResult()
-                .Where(x => !x.ShardName.StartsWith("HighWaterMark", StringComparison.Ordinal)).ToList();
-            // Every projection is inline today: no shard trails the log.
-            return shards.Count == 0 ? 0L : Math.Max(0L, highest - shards.Min(x => x.Sequence));
-        }), unit: "{event}", description: "Events the slowest asynchronous projection has yet to apply");
+        (this.store, this.lifetime, this.logger) = (store, lifetime, logger);
+        database = new(LedgerTelemetry.DatabaseTag, new Npgsql.NpgsqlConnectionStringBuilder(ledger.ConnectionString).Database);
+        meter.CreateObservableGauge(LedgerTelemetry.ApprovedUnfunded, () => Report(approvedUnfunded),
+            unit: "{package}", description: "Approved packages with nothing allocated to them");
+        meter.CreateObservableGauge(LedgerTelemetry.ProjectionLag, () => Report(projectionLag),
+            unit: "{event}", description: "Events the slowest asynchronous projection has yet to apply");
     }
 
-    static IEnumerable<Measurement<long>> Read(ILogger logger, Func<long> read)
+    /// <summary>Reads the figures from the read models now.</summary>
+    public async Task RefreshAsync(CancellationToken cancellation)
     {
-        try
+        await using (var session = store.QuerySession())
         {
-            return [new Measurement<long>(read())];
+            var approved = await session.Query<PackageFundingStatus>().Where(x => x.Stage == PackageStatus.Approved).ToListAsync(cancellation);
+            Interlocked.Exchange(ref approvedUnfunded, approved.Count(x => x.Allocated == 0m));
         }
-        catch (Exception e)
+
+        var highest = (await store.Advanced.FetchEventStoreStatistics(token: cancellation)).EventSequenceNumber;
+        var shards = (await store.Advanced.AllProjectionProgress(token: cancellation))
+            .Where(x => !x.ShardName.StartsWith("HighWaterMark", StringComparison.Ordinal)).ToList();
+        // Every projection is inline today: no shard trails the log.
+        Interlocked.Exchange(ref projectionLag, shards.Count == 0 ? 0L : Math.Max(0L, highest - shards.Min(x => x.Sequence)));
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // After start-up, when the schema is in place.
+        var started = new TaskCompletionSource();
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled()))
         {
-            // A database that is down shows in /health; the metric is just missing meanwhile.
-            logger.LogWarning(e, "A ledger gauge could not be read");
-            return [];
+            try
+            {
+                await started.Task;
+            }
+            catch (TaskCanceledException)
+            {
+                return;
+            }
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RefreshAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A database that is down shows in /health; the gauges keep their last reading meanwhile.
+                logger.LogWarning(e, "The ledger gauges could not be read");
+            }
+
+            try
+            {
+                await Task.Delay(Every, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
-    public void Dispose() => meter.Dispose();
+    IEnumerable<Measurement<long>> Report(long value) => value < 0 ? [] : [new Measurement<long>(value, database)];
+
+    public override void Dispose()
+    {
+        meter.Dispose();
+        base.Dispose();
+    }
 }
