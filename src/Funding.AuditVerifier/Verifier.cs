@@ -53,8 +53,7 @@ public static class Verifier
 
         if (json)
         {
-            var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true };
-            JsonForFunding.Configure(options);
+            var options = JsonForFunding.CreateWeb(indented: true);
             await output.WriteLineAsync(JsonSerializer.Serialize(new
             {
                 report.Passed, report.Events, report.WholeLog, report.Trailer?.Digest, report.StreamsStartingMidChain,

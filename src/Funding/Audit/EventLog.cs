@@ -14,7 +14,7 @@ public sealed record LogEntry(ChainLink Link, string DotnetType, string Previous
 /// </summary>
 public static class EventLog
 {
-    static readonly JsonSerializerOptions Json = CreateJson();
+    static readonly JsonSerializerOptions Json = JsonForFunding.CreateWeb();
 
     /// <summary>Every event, each stream's in version order: how the chain is verified.</summary>
     public static IAsyncEnumerable<LogEntry> ByStream(NpgsqlConnection connection, string schema, CancellationToken cancellation) =>
@@ -80,12 +80,5 @@ public static class EventLog
                 reader.GetString(7), reader.GetString(8), reader.GetString(9), reader.GetString(10), reader.GetString(11), reader.GetString(12));
             yield return new LogEntry(link, reader.GetString(4), reader.GetString(13));
         }
-    }
-
-    static JsonSerializerOptions CreateJson()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        JsonForFunding.Configure(options);
-        return options;
     }
 }

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Funding.Access;
+using Funding.Hosting;
 using JasperFx.CommandLine;
 using Marten;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -50,19 +51,7 @@ public sealed class SeedDemoWhenEmpty(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.SeedWhenEmpty || !key.IsDevelopmentKey) return;
-        var started = new TaskCompletionSource();
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled()))
-        {
-            try
-            {
-                await started.Task;
-            }
-            catch (TaskCanceledException)
-            {
-                return;
-            }
-        }
+        if (!await lifetime.WaitForStartAsync(stoppingToken)) return;
 
         try
         {

@@ -8,6 +8,14 @@ namespace Funding.Hosting;
 /// <summary>One JSON shape for events, documents, messages and HTTP: NodaTime as ISO text, enums by name.</summary>
 public static class JsonForFunding
 {
+    /// <summary>Web defaults (camelCase) in the service's shape, for whatever serialises outside ASP.NET and Marten.</summary>
+    public static JsonSerializerOptions CreateWeb(bool indented = false)
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = indented };
+        Configure(options);
+        return options;
+    }
+
     public static void Configure(JsonSerializerOptions options)
     {
         options.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);

@@ -28,10 +28,10 @@ public sealed class IndexModel(IQuerySession session, IClock clock, IOptions<Fla
     {
         Today = clock.GetCurrentInstant().InUtc().Date;
         var horizon = flags.Value.AtRiskHorizonDays;
+        // One read: every package gives the country list, the filter then narrows it.
         var all = await global::Funding.Statements.Statements.PackageStatusesAsync(session, new PackageFilter(), default, Today, horizon, cancellation);
         Countries = all.Select(x => x.Country).Distinct().Order(StringComparer.Ordinal).ToList();
-        Packages = await global::Funding.Statements.Statements.PackageStatusesAsync(
-            session, new PackageFilter(Status, Flag, string.IsNullOrEmpty(Country) ? null : Country, Mandated), default, Today, horizon, cancellation);
+        Packages = new PackageFilter(Status, Flag, string.IsNullOrEmpty(Country) ? null : Country, Mandated).Apply(all);
         AtRisk = Packages.SelectMany(p => p.Phases.Where(x => x.AtRisk).Select(x => (p.Code, x))).OrderBy(x => x.x.StartsOn).ToList();
     }
 

@@ -34,7 +34,7 @@ public static class Idempotency
 {
     public const string Header = "Idempotency-Key";
 
-    internal static readonly JsonSerializerOptions Json = CreateJson();
+    internal static readonly JsonSerializerOptions Json = JsonForFunding.CreateWeb();
 
     /// <summary>
     /// Before a keyed write: the stored answer when the same request comes again, a 409 when the key was used for a
@@ -73,12 +73,5 @@ public static class Idempotency
     {
         var canonical = path + "\n" + JsonSerializer.Serialize(command, command.GetType(), Json);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
-    }
-
-    static JsonSerializerOptions CreateJson()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        JsonForFunding.Configure(options);
-        return options;
     }
 }

@@ -44,7 +44,7 @@ public sealed class ReportInput : NetCoreInput
 [Description("Print a statement, optionally as at a date and as known on a day", Name = "report")]
 public sealed class ReportCommand : JasperFxAsyncCommand<ReportInput>
 {
-    static readonly JsonSerializerOptions Json = CreateJson();
+    static readonly JsonSerializerOptions Json = JsonForFunding.CreateWeb(indented: true);
 
     public override async Task<bool> Execute(ReportInput input)
     {
@@ -83,12 +83,5 @@ public sealed class ReportCommand : JasperFxAsyncCommand<ReportInput>
 
         Console.WriteLine(JsonSerializer.Serialize(report, report.GetType(), Json));
         return true;
-    }
-
-    static JsonSerializerOptions CreateJson()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true };
-        JsonForFunding.Configure(options);
-        return options;
     }
 }

@@ -3,7 +3,7 @@ using Funding.Funds;
 using Marten;
 using Microsoft.Extensions.Options;
 using NodaTime;
-using NodaTime.Text;
+using Funding.Shared;
 using Wolverine.Http;
 
 namespace Funding.Statements;
@@ -20,7 +20,8 @@ public static class StatementCsvEndpoints
         var report = await Statements.FundStatementAsync(session, fundId, cut, cancellation);
         return report is null
             ? Shared.Rejection.NotFound("fundId", "fund")
-            : Results.File(StatementCsv.Fund(report), "text/csv", $"fund-statement-{report.Code}.csv");
+            : Results.File(StatementCsv.Fund(report), "text/csv",
+                $"fund-statement-{report.Code}{(cut.IsLive ? "" : $"-as-at-{asAt ?? "today"}-known-on-{knownOn ?? "today"}")}.csv");
     }
 
     [WolverineGet("/api/funds/{fundId}/trial-balance.csv")]
@@ -39,13 +40,7 @@ public static class StatementCsvEndpoints
         string? asOf, string? asAt, string? knownOn, IQuerySession session, IClock clock, IOptions<FlagOptions> flags, CancellationToken cancellation)
     {
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
-        var day = clock.GetCurrentInstant().InUtc().Date;
-        if ((asOf ?? asAt) is { } given)
-        {
-            var parsed = LocalDatePattern.Iso.Parse(given);
-            if (!parsed.Success) return Results.ValidationProblem(new Dictionary<string, string[]> { ["asOf"] = [$"'{given}' is not a date (yyyy-MM-dd)."] });
-            day = parsed.Value;
-        }
+        if (!QueryDates.TryDay(asOf is null ? "asAt" : "asOf", asOf ?? asAt, clock, out var day, out problem)) return problem!;
 
         var reports = await Statements.PackageStatusesAsync(session, new PackageFilter(), cut, day, flags.Value.AtRiskHorizonDays, cancellation);
         return Results.File(StatementCsv.Packages(reports), "text/csv", "package-status.csv");

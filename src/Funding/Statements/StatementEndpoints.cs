@@ -6,7 +6,6 @@ using Funding.Shared;
 using Marten;
 using Microsoft.Extensions.Options;
 using NodaTime;
-using NodaTime.Text;
 using Wolverine.Http;
 using Wolverine.Http.Marten;
 
@@ -110,7 +109,7 @@ public static class StatementEndpoints
         IOptions<FlagOptions> flags, CancellationToken cancellation)
     {
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
-        if (!TryAsOf(asOf ?? asAt, clock, out var day, out problem)) return problem!;
+        if (!QueryDates.TryDay(asOf is null ? "asAt" : "asOf", asOf ?? asAt, clock, out var day, out problem)) return problem!;
         var report = await Statements.PackageStatusAsync(session, packageId, cut, day, horizonDays ?? flags.Value.AtRiskHorizonDays, cancellation);
         return report is null ? NotFound("packageId", "package", cut) : Results.Ok(report);
     }
@@ -124,7 +123,7 @@ public static class StatementEndpoints
         int? page, int? pageSize, IQuerySession session, IClock clock, IOptions<FlagOptions> flags, HttpContext http, CancellationToken cancellation)
     {
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
-        if (!TryAsOf(asOf ?? asAt, clock, out var day, out problem)) return problem!;
+        if (!QueryDates.TryDay(asOf is null ? "asAt" : "asOf", asOf ?? asAt, clock, out var day, out problem)) return problem!;
         var (paging, pagingProblem) = Page.From(page, pageSize);
         if (pagingProblem is not null) return pagingProblem;
         var reports = await Statements.PackageStatusesAsync(
@@ -185,24 +184,4 @@ public static class StatementEndpoints
             Detail = $"There was no {what} with that id as at {cut.AsAt?.ToString() ?? "today"}, as known on {cut.KnownOn?.ToString() ?? "today"}.",
             Extensions = { ["errors"] = new Dictionary<string, string[]> { [field] = [$"Unknown {what} at that date."] } },
         });
-
-    /// <summary>The "as of" date of a query: the given ISO date, or today (UTC) from the clock.</summary>
-    static bool TryAsOf(string? value, IClock clock, out LocalDate day, out IResult? problem)
-    {
-        problem = null;
-        if (value is null)
-        {
-            day = clock.GetCurrentInstant().InUtc().Date;
-            return true;
-        }
-
-        var parsed = LocalDatePattern.Iso.Parse(value);
-        day = parsed.Success ? parsed.Value : default;
-        if (!parsed.Success)
-        {
-            problem = Results.ValidationProblem(new Dictionary<string, string[]> { ["asOf"] = [$"'{value}' is not a date (yyyy-MM-dd)."] });
-        }
-
-        return parsed.Success;
-    }
 }

@@ -7,7 +7,19 @@ using NodaTime;
 namespace Funding.Statements;
 
 /// <summary>How the package list is narrowed; the filters combine.</summary>
-public sealed record PackageFilter(FundingStatus? Status = null, FundingFlag? Flag = null, string? Country = null, bool? Mandated = null);
+public sealed record PackageFilter(FundingStatus? Status = null, FundingFlag? Flag = null, string? Country = null, bool? Mandated = null)
+{
+    /// <summary>The reports that pass, mandated and unfunded first, then those with more flags, then by code.</summary>
+    public IReadOnlyList<PackageStatusReport> Apply(IEnumerable<PackageStatusReport> reports) => reports
+        .Where(x => Country is null || x.Country == Country)
+        .Where(x => Status is null || x.Status == Status)
+        .Where(x => Flag is null || x.Flags.Contains(Flag.Value))
+        .Where(x => Mandated is null || (x.Origin != PackageOrigin.MemberStateRequest) == Mandated)
+        .OrderByDescending(x => x.Flags.Contains(FundingFlag.MandatedAndUnfunded))
+        .ThenByDescending(x => x.Flags.Count)
+        .ThenBy(x => x.Code, StringComparer.Ordinal)
+        .ToList();
+}
 
 /// <summary>
 /// The four statements, for HTTP and the command line alike: from the live read models, or, for a report as at a
@@ -41,7 +53,7 @@ public static class Statements
         return status is null ? null : PackageStatusReport.From(status, day, horizonDays);
     }
 
-    /// <summary>Mandated and unfunded packages first, then those with more flags, then by code.</summary>
+    /// <summary>The packages the filter lets through, in its order (mandated and unfunded first).</summary>
     public static async Task<IReadOnlyList<PackageStatusReport>> PackageStatusesAsync(
         IQuerySession session, PackageFilter filter, ReportCut cut, LocalDate day, int horizonDays, CancellationToken cancellation)
     {
@@ -54,19 +66,10 @@ public static class Statements
         }
         else
         {
-            statuses = (await HistoricalStatements.ForEverything(session, cut, cancellation)).PackageStatuses.Values
-                .Where(x => filter.Country is null || x.Country == filter.Country).ToList();
+            statuses = (await HistoricalStatements.ForEverything(session, cut, cancellation)).PackageStatuses.Values.ToList();
         }
 
-        return statuses
-            .Select(x => PackageStatusReport.From(x, day, horizonDays))
-            .Where(x => filter.Status is null || x.Status == filter.Status)
-            .Where(x => filter.Flag is null || x.Flags.Contains(filter.Flag.Value))
-            .Where(x => filter.Mandated is null || (x.Origin != PackageOrigin.MemberStateRequest) == filter.Mandated)
-            .OrderByDescending(x => x.Flags.Contains(FundingFlag.MandatedAndUnfunded))
-            .ThenByDescending(x => x.Flags.Count)
-            .ThenBy(x => x.Code, StringComparer.Ordinal)
-            .ToList();
+        return filter.Apply(statuses.Select(x => PackageStatusReport.From(x, day, horizonDays)));
     }
 
     public static async Task<IReadOnlyList<DonorStatementLine>> DonorStatementAsync(

@@ -1,7 +1,7 @@
 using Funding.Contributions;
 using Funding.Statements;
 using Marten;
-using NodaTime.Text;
+using Funding.Shared;
 
 namespace Funding.Audit.Replay;
 
@@ -16,8 +16,8 @@ public static class HistoricalStatements
     public static bool TryParse(string? asAt, string? knownOn, out ReportCut cut, out IResult? problem)
     {
         var errors = new Dictionary<string, string[]>();
-        var at = Parse("asAt", asAt, errors);
-        var known = Parse("knownOn", knownOn, errors);
+        var at = QueryDates.Parse("asAt", asAt, errors);
+        var known = QueryDates.Parse("knownOn", knownOn, errors);
         cut = new ReportCut(at, known);
         problem = errors.Count == 0 ? null : Results.ValidationProblem(errors);
         return problem is null;
@@ -66,14 +66,5 @@ public static class HistoricalStatements
 
         var events = await query.OrderBy(x => x.Sequence).ToListAsync(cancellation);
         return events.Select(LoggedEvent.From).ToList();
-    }
-
-    static NodaTime.LocalDate? Parse(string name, string? value, Dictionary<string, string[]> errors)
-    {
-        if (value is null) return null;
-        var parsed = LocalDatePattern.Iso.Parse(value);
-        if (parsed.Success) return parsed.Value;
-        errors[name] = [$"'{value}' is not a date (yyyy-MM-dd)."];
-        return null;
     }
 }

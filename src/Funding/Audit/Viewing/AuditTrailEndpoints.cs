@@ -1,7 +1,6 @@
 using Funding.Shared;
 using Marten;
 using NodaTime;
-using NodaTime.Text;
 using Wolverine.Http;
 
 namespace Funding.Audit.Viewing;
@@ -47,20 +46,11 @@ public static class AuditSearchEndpoint
     {
         var errors = new Dictionary<string, string[]>();
         var search = new AuditSearch(
-            Date("from", from, errors), Date("to", to, errors), Date("recordedFrom", recordedFrom, errors), Date("recordedTo", recordedTo, errors),
+            QueryDates.Parse("from", from, errors), QueryDates.Parse("to", to, errors), QueryDates.Parse("recordedFrom", recordedFrom, errors), QueryDates.Parse("recordedTo", recordedTo, errors),
             Given(user), Given(type), fundId, packageId);
         CheckRange("from", "to", search.From, search.To, errors);
         CheckRange("recordedFrom", "recordedTo", search.RecordedFrom, search.RecordedTo, errors);
         return errors.Count > 0 ? (null, Results.ValidationProblem(errors)) : (search, null);
-    }
-
-    static LocalDate? Date(string field, string? value, Dictionary<string, string[]> errors)
-    {
-        if (value is null) return null;
-        var parsed = LocalDatePattern.Iso.Parse(value);
-        if (parsed.Success) return parsed.Value;
-        errors[field] = [$"'{value}' is not a date (yyyy-MM-dd)."];
-        return null;
     }
 
     static void CheckRange(string fromField, string toField, LocalDate? from, LocalDate? to, Dictionary<string, string[]> errors)

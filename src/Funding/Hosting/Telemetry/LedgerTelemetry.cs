@@ -81,19 +81,7 @@ public sealed class LedgerGauges : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // After start-up, when the schema is in place.
-        var started = new TaskCompletionSource();
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled()))
-        {
-            try
-            {
-                await started.Task;
-            }
-            catch (TaskCanceledException)
-            {
-                return;
-            }
-        }
+        if (!await lifetime.WaitForStartAsync(stoppingToken)) return;
 
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -6,7 +6,6 @@ using Funding.Statements;
 using Marten;
 using Microsoft.Extensions.Options;
 using NodaTime;
-using NodaTime.Text;
 using Wolverine.Http;
 
 namespace Funding.Packages.Approving;
@@ -133,14 +132,7 @@ public static class PreApprovalCheckEndpoint
     public static async Task<IResult> Get(
         Guid packageId, string? asOf, int? horizonDays, IQuerySession session, IClock clock, IOptions<FlagOptions> flags, CancellationToken cancellation)
     {
-        var day = clock.GetCurrentInstant().InUtc().Date;
-        if (asOf is not null)
-        {
-            var parsed = LocalDatePattern.Iso.Parse(asOf);
-            if (!parsed.Success) return Results.ValidationProblem(new Dictionary<string, string[]> { ["asOf"] = [$"'{asOf}' is not a date (yyyy-MM-dd)."] });
-            day = parsed.Value;
-        }
-
+        if (!QueryDates.TryDay("asOf", asOf, clock, out var day, out var problem)) return problem!;
         if (horizonDays is < 0 or > 3650)
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["horizonDays"] = ["Use 0 to 3650 days."] });
         var package = await session.LoadAsync<Package>(packageId, cancellation);

@@ -43,12 +43,9 @@ public sealed class RecordMoneyModel(IQuerySession session, IClock clock) : Page
         var funds = (await session.Query<Fund>().ToListAsync(cancellation))
             .Where(x => x.Status == FundStatus.Open).OrderBy(x => x.Code, StringComparer.Ordinal)
             .Select(x => (x.Id.ToString(), $"{x.Code} — {x.Name}")).ToList();
-        var approved = (await session.Query<Package>().ToListAsync(cancellation))
-            .Where(x => x.Status == PackageStatus.Approved).OrderBy(x => x.Code, StringComparer.Ordinal)
-            .Select(x => (x.Id.ToString(), $"{x.Code} ({x.Country})")).ToList();
-        var packages = (await session.Query<Package>().ToListAsync(cancellation))
-            .Where(x => x.Status != PackageStatus.Closed).OrderBy(x => x.Code, StringComparer.Ordinal)
-            .Select(x => (x.Id.ToString(), $"{x.Code} ({x.Country})")).ToList();
+        var all = (await session.Query<Package>().ToListAsync(cancellation)).OrderBy(x => x.Code, StringComparer.Ordinal).ToList();
+        var approved = all.Where(x => x.Status == PackageStatus.Approved).Select(x => (x.Id.ToString(), $"{x.Code} ({x.Country})")).ToList();
+        var packages = all.Where(x => x.Status != PackageStatus.Closed).Select(x => (x.Id.ToString(), $"{x.Code} ({x.Country})")).ToList();
         var currencies = Currencies.Select(x => (x, x)).ToList();
         var usd = new List<(string, string)> { ("USD", "USD") };
         var phases = Enum.GetNames<ElectoralPhase>().Select(x => (x, x)).ToList();

@@ -29,11 +29,4 @@ public sealed class DonorsModel(IQuerySession session) : PageModel
         Lines = await Funding.Statements.Statements.DonorStatementAsync(session, string.IsNullOrEmpty(Donor) ? null : Donor, cut, cancellation);
         FundCodes = (await session.Query<Fund>().ToListAsync(cancellation)).ToDictionary(x => x.Id, x => x.Code);
     }
-
-    public async Task<IActionResult> OnGetCsvAsync(CancellationToken cancellation)
-    {
-        await OnGetAsync(cancellation);
-        if (Problem is not null) return BadRequest(Problem);
-        return File(StatementCsv.Donors(Lines, id => FundCodes.GetValueOrDefault(id, id.ToString())), "text/csv", "donor-statement.csv");
-    }
 }

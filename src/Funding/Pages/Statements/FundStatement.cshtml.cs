@@ -38,13 +38,4 @@ public sealed class FundStatementModel(IQuerySession session) : PageModel
         (History, HistoryTotal) = await AuditTrail.Search(session, new AuditSearch(FundId: id), new Funding.Shared.Page(1, 500), cancellation);
         return Page();
     }
-
-    public async Task<IActionResult> OnGetCsvAsync(Guid id, CancellationToken cancellation)
-    {
-        if (!HistoricalStatements.TryParse(AsAt, KnownOn, out var cut, out _)) return BadRequest("Give dates as yyyy-MM-dd.");
-        var statement = await Funding.Statements.Statements.FundStatementAsync(session, id, cut, cancellation);
-        if (statement is null) return NotFound();
-        var suffix = cut.IsLive ? "" : $"-as-at-{AsAt ?? "today"}-known-on-{KnownOn ?? "today"}";
-        return File(StatementCsv.Fund(statement), "text/csv", $"fund-statement-{statement.Code}{suffix}.csv");
-    }
 }

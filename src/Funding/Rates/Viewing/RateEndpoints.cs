@@ -1,6 +1,6 @@
+using Funding.Shared;
 using Marten;
 using NodaTime;
-using NodaTime.Text;
 using Wolverine.Http;
 
 namespace Funding.Rates.Viewing;
@@ -23,12 +23,12 @@ public static class RateEndpoints
     [EndpointSummary("The UN operational rate in force for a currency on a date")]
     public static async Task<IResult> InForce(string currency, string date, IQuerySession session, CancellationToken cancellation)
     {
-        var parsed = LocalDatePattern.Iso.Parse(date);
-        if (!parsed.Success) return Results.ValidationProblem(new Dictionary<string, string[]> { ["date"] = [$"'{date}' is not a date (yyyy-MM-dd)."] });
+        var errors = new Dictionary<string, string[]>();
+        if (QueryDates.Parse("date", date, errors) is not { } day) return Results.ValidationProblem(errors);
         var rates = await session.LoadAsync<OperationalRates>(OperationalRates.StreamId, cancellation);
-        var entry = rates?.InForce(currency, parsed.Value);
+        var entry = rates?.InForce(currency, day);
         return entry is null
             ? Results.Problem(statusCode: 404, title: "No rate in force", detail: $"No rate for {currency} is in force on {date}.")
-            : Results.Ok(new RateAnswer(currency, parsed.Value, entry.UnitsPerUsd, entry.EffectiveOn, entry.Reference));
+            : Results.Ok(new RateAnswer(currency, day, entry.UnitsPerUsd, entry.EffectiveOn, entry.Reference));
     }
 }
