@@ -31,6 +31,7 @@ public sealed class BrowserLedger : IAsyncLifetime
         service = ServiceProcess.Start(DataDirectory);
         await service.WaitUntilHealthy(TimeSpan.FromSeconds(90));
         await Record();
+        await WarmUp();
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -64,6 +65,9 @@ public sealed class BrowserLedger : IAsyncLifetime
     public async Task<IPage> SignedIn(string user, string role)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
+        // A loaded CI machine (other service processes, Chromium) can take a while over a first page.
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(60_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/");
         await page.GetByLabel("Your name").FillAsync(user);
@@ -126,6 +130,20 @@ public sealed class BrowserLedger : IAsyncLifetime
         UnderAssessmentId = await Package("BR-ASSESSED", "MW", approve: false);
         AuditedId = await Package("BR-AUDITED", "LR", approve: false);
         await Post<object>(finance, "/api/contributions/deposits", new { reference = "BR-SWE", fundId = FundId, donor = "Sweden", amount = Usd(300_000m), valueDate = Day(-5) });
+    }
+
+    /// <summary>The pages' first requests compile their queries at run time: do that before any browser waits on it.</summary>
+    async Task WarmUp()
+    {
+        using var page = Api("warm-up", Roles.FocalPoint);
+        var token = page.DefaultRequestHeaders.Authorization!.Parameter!;
+        page.DefaultRequestHeaders.Authorization = null;
+        page.DefaultRequestHeaders.Add("Cookie", $"{BrowserSession.Cookie}={token}");
+        page.Timeout = TimeSpan.FromMinutes(2);
+        foreach (var url in new[] { "/", $"/packages/{UnderAssessmentId}", "/funds", $"/funds/{FundId}/statement", "/donors" })
+        {
+            (await page.GetAsync(url)).EnsureSuccessStatusCode();
+        }
     }
 
     public async Task DisposeAsync()
