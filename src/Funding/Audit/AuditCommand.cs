@@ -71,6 +71,7 @@ public sealed class AuditCommand : JasperFxAsyncCommand<AuditInput>
         Section("Read models rebuilt from the log", report.ReadModels.Select(x => x.ToString()).ToList(),
             $"{report.ReadModelsCompared} live documents compared field by field");
         Section("Unreadable events", report.Failures, "none");
+        foreach (var note in report.NotCompared) Console.WriteLine($"Not compared: {note}");
         Console.WriteLine(report.Passed ? "Result: PASSED" : "Result: FAILED");
         return report.Passed;
     }

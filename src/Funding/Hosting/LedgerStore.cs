@@ -3,6 +3,7 @@ using Funding.Audit.Chain;
 using Funding.Contributions;
 using Funding.Funds;
 using Funding.Packages;
+using Funding.Packages.TimeToFunding;
 using Funding.Rates;
 using Funding.Statements;
 using JasperFx;
@@ -41,6 +42,8 @@ public static class LedgerStore
         opts.Projections.Add<TrialBalanceProjection>(projections);
         opts.Projections.Add<FundStatementProjection>(projections);
         opts.Projections.Add<PackageFundingStatusProjection>(projections);
+        // Nothing decides on the timeline: it is kept by the projection daemon, shared out between the nodes.
+        opts.Projections.Add<FundingTimelineProjection>(ProjectionLifecycle.Async);
         // Should a projection ever run asynchronously, a money projection must stop on a failing event, not skip it.
         opts.Projections.Errors.SkipApplyErrors = false;
         opts.Projections.Errors.SkipSerializationErrors = false;

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS funding.mt_doc_fundingtimeline CASCADE;
