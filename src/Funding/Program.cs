@@ -61,6 +61,12 @@ builder.Host.UseWolverine(opts =>
     opts.Policies.UseDurableLocalQueues();
     opts.Policies.UseDurableInboxOnAllListeners();
     opts.Policies.UseDurableOutboxOnAllSendingEndpoints();
+    // With several nodes, one that has stopped answering its health check for about 10 s is taken for gone, and the
+    // projections it ran move to the others: they catch up within half a minute of a crash.
+    opts.Durability.HealthCheckPollingTime = TimeSpan.FromSeconds(3);
+    opts.Durability.StaleNodeTimeout = TimeSpan.FromSeconds(10);
+    opts.Durability.StaleNodeEjectionThreshold = 2;
+    opts.Durability.CheckAssignmentPeriod = TimeSpan.FromSeconds(5);
 });
 
 builder.Services.AddWolverineHttp();
