@@ -29,17 +29,27 @@ public sealed class BrowserLedger : IAsyncLifetime
     public async Task InitializeAsync()
     {
         service = ServiceProcess.Start(DataDirectory);
-        await service.WaitUntilHealthy(TimeSpan.FromSeconds(90));
-        await Record();
-        await WarmUp();
-        playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        try
         {
-            ExecutablePath = Chromium,
-            Headless = true,
-            // Root in CI: Chromium's sandbox needs user namespaces it may not get.
-            Args = ["--no-sandbox", "--disable-dev-shm-usage"],
-        });
+            await service.WaitUntilHealthy(TimeSpan.FromSeconds(90));
+            await Record();
+            await WarmUp();
+            playwright = await Playwright.CreateAsync();
+            Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = Chromium,
+                Headless = true,
+                // Root in CI: Chromium's sandbox needs user namespaces it may not get.
+                Args = ["--no-sandbox", "--disable-dev-shm-usage"],
+            });
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed: stop the service here, or it outlives the run.
+            await service.DisposeAsync();
+            playwright?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A client of the API acting as the given user and role, signed with the embedded default's development key.</summary>
