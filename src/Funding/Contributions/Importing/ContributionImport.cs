@@ -93,13 +93,13 @@ public static class ContributionImport
     static readonly JsonSerializerOptions Json = JsonForFunding.CreateWeb();
 
     /// <summary>Events for one stream, in order, each with the file line it came from.</summary>
-    sealed record StreamWrite(Guid StreamId, Type AggregateType, long Version)
+    internal sealed record StreamWrite(Guid StreamId, Type AggregateType, long Version)
     {
         public List<(object Event, int Line)> Events { get; } = [];
     }
 
     /// <param name="RulesOnly">Every bad row was refused by a decider's rule, none for its input.</param>
-    sealed record Plan(IReadOnlyList<StreamWrite> Writes, int Rows, IReadOnlyList<CurrencyTotal> Totals, decimal TotalUsd, decimal FeesUsd, bool RulesOnly = false)
+    internal sealed record Plan(IReadOnlyList<StreamWrite> Writes, int Rows, IReadOnlyList<CurrencyTotal> Totals, decimal TotalUsd, decimal FeesUsd, bool RulesOnly = false)
     {
         public int Events => Writes.Sum(x => x.Events.Count);
     }
@@ -112,6 +112,18 @@ public static class ContributionImport
         IDocumentStore store, IClock clock, ImportKind kind, byte[] file, ImportActor actor, ImportOptions options,
         ImportProgress? progress, CancellationToken cancellation)
     {
+        var (answer, decided) = await DecideAsync(store, clock, kind, file, actor, options, progress, cancellation);
+        return answer ?? await WriteAsync(store, decided!, actor, progress, cancellation);
+    }
+
+    /// <summary>A file decided in full and not yet written.</summary>
+    internal sealed record Decided(string Key, Plan Plan, ImportSummary Summary, Stopwatch Watch);
+
+    /// <summary>Reads and decides the whole file: the answer when that is all there is to do, else what to write.</summary>
+    internal static async Task<(ImportResult? Answer, Decided? Decided)> DecideAsync(
+        IDocumentStore store, IClock clock, ImportKind kind, byte[] file, ImportActor actor, ImportOptions options,
+        ImportProgress? progress, CancellationToken cancellation)
+    {
         var watch = Stopwatch.StartNew();
         var digest = Digest(file);
         var key = KeyOf(kind, digest);
@@ -120,9 +132,9 @@ public static class ContributionImport
             if (await query.LoadAsync<IdempotencyRecord>(key, cancellation) is { } before)
             {
                 var earlier = JsonSerializer.Deserialize<ImportSummary>(before.Body, Json)!;
-                return new ImportResult(ImportOutcome.AlreadyImported,
+                return (new ImportResult(ImportOutcome.AlreadyImported,
                     $"This file was already imported on {earlier.At:yyyy-MM-dd HH:mm} UTC by {earlier.User}: {earlier.Rows} {kind.Name()}, nothing written.",
-                    earlier, new Dictionary<string, string[]>(), watch.Elapsed);
+                    earlier, new Dictionary<string, string[]>(), watch.Elapsed), null);
             }
         }
 
@@ -135,26 +147,34 @@ public static class ContributionImport
         catch (DecoderFallbackException)
         {
             errors.Add(CsvInput.FileField, "The file is not UTF-8 text; save it from the spreadsheet as CSV UTF-8.");
-            return Refused(kind, errors, false, watch);
+            return (Refused(kind, errors, false, watch), null);
         }
 
         var plan = kind == ImportKind.Rates
             ? PlanRates(text, options, errors, await LoadVersions(store, [OperationalRates.StreamId], cancellation), progress)
             : await PlanContributions(store, clock, kind, text, errors, progress, cancellation);
-        if (!errors.IsEmpty || plan is null) return Refused(kind, errors, plan is { RulesOnly: true }, watch);
+        if (!errors.IsEmpty || plan is null) return (Refused(kind, errors, plan is { RulesOnly: true }, watch), null);
 
         var summary = new ImportSummary(kind.Name(), digest, plan.Rows, plan.Events, plan.Totals, plan.TotalUsd, plan.FeesUsd, actor.User, DateTimeOffset.UtcNow);
         if (options.DryRun)
         {
-            return new ImportResult(ImportOutcome.Checked,
+            return (new ImportResult(ImportOutcome.Checked,
                 $"Checked {plan.Rows} {kind.Name()}: {plan.Events} events would be recorded ({Totals(summary)}); nothing written (dry run).",
-                summary, new Dictionary<string, string[]>(), watch.Elapsed);
+                summary, new Dictionary<string, string[]>(), watch.Elapsed), null);
         }
 
+        return (null, new Decided(key, plan, summary, watch));
+    }
+
+    /// <summary>Appends the decided file in one transaction, expecting every stream where the decision found it.</summary>
+    internal static async Task<ImportResult> WriteAsync(
+        IDocumentStore store, Decided decided, ImportActor actor, ImportProgress? progress, CancellationToken cancellation)
+    {
+        var (plan, summary, watch) = (decided.Plan, decided.Summary, decided.Watch);
         progress?.Invoke(ImportStage.Writing, 0, plan.Rows);
         try
         {
-            await Write(store, plan, summary, key, actor, cancellation);
+            await Write(store, plan, summary, decided.Key, actor, cancellation);
         }
         catch (Exception e) when (ConflictExceptionHandler.Describe(e) is { } conflict)
         {
@@ -167,7 +187,7 @@ public static class ContributionImport
         var seconds = watch.Elapsed.TotalSeconds;
         return new ImportResult(ImportOutcome.Imported,
             string.Create(CultureInfo.InvariantCulture,
-                $"Imported {plan.Rows} {kind.Name()} ({plan.Events} events) in {seconds:0.0} s: {plan.Rows / Math.Max(seconds, 0.001):0} rows/s. {Totals(summary)}."),
+                $"Imported {plan.Rows} {summary.Kind} ({plan.Events} events) in {seconds:0.0} s: {plan.Rows / Math.Max(seconds, 0.001):0} rows/s. {Totals(summary)}."),
             summary, new Dictionary<string, string[]>(), watch.Elapsed);
     }
 
@@ -235,6 +255,8 @@ public static class ContributionImport
         {
             var row = rows[i];
             if ((i + 1) % 5000 == 0) progress?.Invoke(ImportStage.Deciding, i + 1, rows.Count);
+            // A row read askew has nothing more worth saying.
+            if (row.Errors.Contains(CsvInput.Key(row.Line, "row"))) continue;
             if (row.FundCode is not null && !funds.ContainsKey(FundIdOf(row)!.Value))
                 row.Errors.Add(CsvInput.Key(row.Line, "fund_code"), $"No fund has the code '{row.FundCode}'.");
             if (row.PackageCode is not null && !packages.Contains(PackageIds.For(row.PackageCode)))

@@ -74,11 +74,13 @@ public static class ImportContributions
     {
         var errors = new ValidationErrors();
         row.CheckShape(errors);
+        // A row read askew is refused for that alone: its cells' own problems would only be noise.
+        var cells = row.ExtraFields == 0 ? errors : new ValidationErrors();
         var reference = row.Text("reference");
         var fundCode = row.Text("fund_code");
         var donor = row.Text("donor");
-        var amount = new MoneyInput(row.Number("amount", errors, "1000.50", allowSign: true), row.Text("currency"));
-        var rate = row.Number("rate", errors, "0.935", allowSign: true);
+        var amount = new MoneyInput(row.Number("amount", cells, "1000.50", allowSign: true), row.Text("currency"));
+        var rate = row.Number("rate", cells, "0.935", allowSign: true);
         var reason = row.Text("rate_override_reason");
         var packageCode = row.Text("earmarked_package_code");
         // Codes name the documents by their name-based ids; whether they exist is checked against the ledger.
@@ -86,9 +88,9 @@ public static class ImportContributions
         Guid? packageId = packageCode is null ? null : PackageIds.For(packageCode);
         object command = kind switch
         {
-            ImportKind.Pledges => new RecordPledge(reference, fundId, donor, amount, rate, row.Date("pledged_on", errors), packageId, reason),
-            ImportKind.Agreements => new SignAgreement(reference, fundId, donor, amount, rate, row.Date("signed_on", errors), null, packageId, reason),
-            ImportKind.Deposits => new RecordDeposit(reference, fundId, donor, amount, rate, row.Date("value_date", errors), reason),
+            ImportKind.Pledges => new RecordPledge(reference, fundId, donor, amount, rate, row.Date("pledged_on", cells), packageId, reason),
+            ImportKind.Agreements => new SignAgreement(reference, fundId, donor, amount, rate, row.Date("signed_on", cells), null, packageId, reason),
+            ImportKind.Deposits => new RecordDeposit(reference, fundId, donor, amount, rate, row.Date("value_date", cells), reason),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a contribution file."),
         };
         return new ImportRow(row.Line, command, reference, fundCode, packageCode, errors);

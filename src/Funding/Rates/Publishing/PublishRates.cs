@@ -115,6 +115,7 @@ public static class PublishRatesCsvEndpoint
         foreach (var row in CsvInput.Read(csv, Columns, [], errors))
         {
             row.CheckShape(errors);
+            if (row.ExtraFields != 0) continue; // read askew: nothing more worth saying
             var date = row.Date("effective_date", errors);
             if (row.Text("effective_date") is null) errors.Add(CsvInput.Key(row.Line, "effective_date"), "The effective date is required (yyyy-MM-dd).");
             var rate = row.Number("units_per_usd", errors, "0.935");
