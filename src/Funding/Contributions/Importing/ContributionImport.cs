@@ -90,6 +90,8 @@ public static class ContributionImport
     public const string ImportHeader = "import";
     public const string LineHeader = "import-line";
 
+    static readonly TimeSpan WriteTimeout = TimeSpan.FromMinutes(30);
+
     static readonly JsonSerializerOptions Json = JsonForFunding.CreateWeb();
 
     /// <summary>Events for one stream, in order, each with the file line it came from.</summary>
@@ -222,7 +224,7 @@ public static class ContributionImport
         foreach (var row in csv)
         {
             rows.Add(ImportContributions.Parse(row, kind));
-            if (rows.Count % 5000 == 0) progress?.Invoke(ImportStage.Reading, rows.Count, csv.Count);
+            if (rows.Count % 5000 == 0 && rows.Count < csv.Count) progress?.Invoke(ImportStage.Reading, rows.Count, csv.Count);
         }
 
         progress?.Invoke(ImportStage.Reading, rows.Count, rows.Count);
@@ -254,7 +256,7 @@ public static class ContributionImport
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            if ((i + 1) % 5000 == 0) progress?.Invoke(ImportStage.Deciding, i + 1, rows.Count);
+            if ((i + 1) % 5000 == 0 && i + 1 < rows.Count) progress?.Invoke(ImportStage.Deciding, i + 1, rows.Count);
             // A row read askew has nothing more worth saying.
             if (row.Errors.Contains(CsvInput.Key(row.Line, "row"))) continue;
             if (row.FundCode is not null && !funds.ContainsKey(FundIdOf(row)!.Value))
@@ -392,7 +394,8 @@ public static class ContributionImport
 
     static async Task Write(IDocumentStore store, Plan plan, ImportSummary summary, string key, ImportActor actor, CancellationToken cancellation)
     {
-        await using var session = store.LightweightSession();
+        // One transaction for the whole file: its larger commands may run far past the default 30 s command timeout.
+        await using var session = store.LightweightSession(new Marten.Services.SessionOptions { Timeout = (int)WriteTimeout.TotalSeconds });
         session.LastModifiedBy = actor.User;
         session.CorrelationId = actor.CorrelationId;
         session.CausationId = actor.Causation;
