@@ -1,3 +1,4 @@
+using Funding.Hosting;
 using Funding.Rates;
 using JasperFx.CommandLine;
 using Marten;
@@ -70,6 +71,9 @@ public sealed class ImportCommand : JasperFxAsyncCommand<ImportInput>
 
         var file = await System.IO.File.ReadAllBytesAsync(input.File);
         using var host = input.BuildHost();
+        // The verb writes without starting the service: an embedded ledger that was never started needs its schema
+        // (and the hash-chain trigger) first, exactly as the service brings it up. Against production it does nothing.
+        await ActivatorUtilities.CreateInstance<ApplySchemaOnStartup>(host.Services).StartAsync(CancellationToken.None);
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var clock = host.Services.GetRequiredService<IClock>();
         var actor = new ImportActor(input.UserFlag.Trim(), $"import-{Guid.NewGuid():N}", $"import {kind.Name()} {Path.GetFileName(input.File)}");
