@@ -37,7 +37,7 @@ public sealed class ConflictExceptionHandler(IProblemDetailsService problemDetai
             _ => Find<T>(exception.InnerException),
         };
 
-    static string? Describe(Exception exception) => exception switch
+    internal static string? Describe(Exception exception) => exception switch
     {
         JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException =>
             "It already exists: this record was created before, so nothing new was written.",

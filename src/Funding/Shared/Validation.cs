@@ -11,6 +11,8 @@ public sealed class ValidationErrors
 
     public bool IsEmpty => errors.Count == 0;
 
+    public bool Contains(string field) => errors.ContainsKey(field);
+
     public ValidationErrors Add(string field, string message)
     {
         if (!errors.TryGetValue(field, out var messages)) errors[field] = messages = [];

@@ -29,6 +29,7 @@ public class RoleMatrixTests(WalkthroughApp app) : IClassFixture<WalkthroughApp>
                      ("/api/contributions/pledges", Roles.FinanceOfficer),
                      ("/api/contributions/agreements", Roles.FinanceOfficer),
                      ("/api/contributions/deposits", Roles.FinanceOfficer),
+                     ("/api/contributions/imports/deposits", Roles.FinanceOfficer),
                      ($"/api/contributions/{contribution}/pledge-reductions", Roles.FinanceOfficer),
                      ($"/api/contributions/{contribution}/agreement-reductions", Roles.FinanceOfficer),
                      ($"/api/contributions/{contribution}/agreement-reductions/confirmation", Roles.FinanceOfficer),

@@ -1,13 +1,10 @@
 using Microsoft.AspNetCore.Authorization;
 using Funding.Access;
-using System.Globalization;
-using CsvHelper;
 using Funding.Ledger;
 using Funding.Shared;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
-using NodaTime.Text;
 using Wolverine.Http;
 
 namespace Funding.Rates.Publishing;
@@ -99,50 +96,45 @@ public static class PublishRatesCsvEndpoint
         IResult Answer(IResult answer) => keyed?.Remember(session, answer) ?? answer;
     }
 
+    public static readonly IReadOnlyList<string> Columns = ["effective_date", "currency", "units_per_usd"];
+
     public static (IReadOnlyList<PublishRates> Revisions, ValidationErrors Errors) ParseCsv(string csv, RevisionKind kind, string? reference)
+    {
+        var (revisions, errors) = ParseCsvWithLines(csv, kind, reference);
+        return (revisions.Select(x => x.Revision).ToList(), errors);
+    }
+
+    /// <summary>The revisions of a rates file, one per effective date, each with the file lines it came from.</summary>
+    public static (IReadOnlyList<(PublishRates Revision, IReadOnlyList<int> Lines)> Revisions, ValidationErrors Errors) ParseCsvWithLines(
+        string csv, RevisionKind kind, string? reference)
     {
         var errors = new ValidationErrors();
         if (string.IsNullOrWhiteSpace(reference)) errors.Add("reference", "Give the revision's reference as ?reference=...");
         var rows = new List<(int Line, LocalDate Date, QuotedRateInput Rate)>();
-        using var parser = CsvReader.FromText(csv, new CsvReaderOptions { HasHeader = true, TrimWhitespace = true, TrackLineNumbers = true });
-        parser.ReadHeader();
-        if (parser.Headers.Count == 0)
+        var unreadable = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in CsvInput.Read(csv, Columns, [], errors))
         {
-            errors.Add("csv", "The file is empty: expected a header row effective_date,currency,units_per_usd.");
-            return ([], errors);
-        }
-
-        var headers = parser.Headers.ToList();
-        foreach (var column in new[] { "effective_date", "currency", "units_per_usd" })
-        {
-            if (!headers.Contains(column)) errors.Add("csv", $"The header has no {column} column.");
-        }
-
-        if (!errors.IsEmpty) return ([], errors);
-        while (parser.Read())
-        {
-            var line = (int)parser.LineNumber;
-            var date = LocalDatePattern.Iso.Parse(parser.GetString("effective_date"));
-            var currency = parser.GetString("currency");
-            var rateText = parser.GetString("units_per_usd");
-            if (!date.Success) errors.Add($"line {line}: effective_date", "Not a date (yyyy-MM-dd).");
-            if (!decimal.TryParse(rateText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var rate))
-                errors.Add($"line {line}: units_per_usd", $"'{rateText}' is not a number like 0.935.");
-            if (date.Success) rows.Add((line, date.Value, new QuotedRateInput(currency, rate)));
+            row.CheckShape(errors);
+            if (row.ExtraFields != 0) continue; // read askew: nothing more worth saying
+            var date = row.Date("effective_date", errors);
+            if (row.Text("effective_date") is null) errors.Add(CsvInput.Key(row.Line, "effective_date"), "The effective date is required (yyyy-MM-dd).");
+            var rate = row.Number("units_per_usd", errors, "0.935");
+            if (errors.Contains(CsvInput.Key(row.Line, "units_per_usd"))) unreadable.Add(CsvInput.Key(row.Line, "units_per_usd"));
+            if (date is { } effective) rows.Add((row.Line, effective, new QuotedRateInput(row.Text("currency"), rate)));
         }
 
         var revisions = rows.GroupBy(x => x.Date).OrderBy(x => x.Key)
-            .Select(g => new PublishRates(g.Key, kind, reference, g.Select(x => x.Rate).ToList()))
+            .Select(g => (Revision: new PublishRates(g.Key, kind, reference, g.Select(x => x.Rate).ToList()), Lines: (IReadOnlyList<int>)g.Select(x => x.Line).ToList()))
             .ToList();
-        foreach (var (revision, rowsOfRevision) in revisions.Zip(rows.GroupBy(x => x.Date).OrderBy(x => x.Key)))
+        foreach (var (revision, lines) in revisions)
         {
-            var lines = rowsOfRevision.Select(x => x.Line).ToList();
             foreach (var (field, messages) in PublishRatesEndpoint.CheckRevision(revision).ToDictionary())
             {
                 // Map "rates[i].x" back to the file's line numbers.
                 var name = field.StartsWith("rates[", StringComparison.Ordinal)
-                    ? $"line {lines[int.Parse(field[6..field.IndexOf(']')])]}: {(field.EndsWith("currency") ? "currency" : "units_per_usd")}"
+                    ? CsvInput.Key(lines[int.Parse(field[6..field.IndexOf(']')])], field.EndsWith("currency") ? "currency" : "units_per_usd")
                     : field;
+                if (unreadable.Contains(name)) continue; // already said: the cell could not be read
                 foreach (var message in messages) errors.Add(name, message);
             }
         }
