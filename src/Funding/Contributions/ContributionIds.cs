@@ -1,4 +1,5 @@
 using Funding.Funds;
+using Funding.Ledger;
 using Funding.Rates;
 using Funding.Shared;
 using Marten;
@@ -55,6 +56,7 @@ public static class ContributionStep
         var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
         if (answered is not null) return answered;
 
+        await ReadModelLocks.ForFundAsync(session, fundId, cancellation);
         var fund = await session.LoadAsync<Fund>(fundId, cancellation);
         if (fund is null) return Rejection.NotFound("fundId", "fund");
 

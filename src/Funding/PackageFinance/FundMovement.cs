@@ -1,4 +1,5 @@
 using Funding.Funds;
+using Funding.Ledger;
 using Funding.Packages;
 using Funding.Shared;
 using Funding.Statements;
@@ -26,19 +27,18 @@ public sealed record FundMovementContext(
     /// concurrency; deposits arrive on other streams, and reading them a moment stale only understates the cash.
     /// </summary>
     public static async Task<IResult> Handle(
-        object command, Guid fundId, Guid packageId, bool lockPackage, Func<FundMovementContext, Decision> decide,
+        object command, Guid fundId, Guid packageId, Func<FundMovementContext, Decision> decide,
         IDocumentSession session, HttpContext http, CancellationToken cancellation)
     {
         var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
         if (answered is not null) return answered;
 
+        // The fund's and the package's read models change with this: one writer at a time. The package's lock also
+        // keeps allocations from different funds to one phase from overshooting its requirement together.
+        await ReadModelLocks.TakeAsync(session, [fundId], [packageId], cancellation);
         var fundStream = await session.Events.FetchForWriting<Fund>(fundId, cancellation);
         if (fundStream.Aggregate is null) return Rejection.NotFound("fundId", "fund");
-
-        // Allocations from different funds to one phase must not overshoot its requirement together.
-        var package = lockPackage
-            ? (await session.Events.FetchForExclusiveWriting<Package>(packageId, cancellation)).Aggregate
-            : await session.LoadAsync<Package>(packageId, cancellation);
+        var package = await session.LoadAsync<Package>(packageId, cancellation);
         if (package is null) return Rejection.NotFound("packageId", "package");
 
         var status = await session.LoadAsync<PackageFundingStatus>(packageId, cancellation);

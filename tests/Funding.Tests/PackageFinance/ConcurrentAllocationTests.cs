@@ -46,8 +46,8 @@ public class ConcurrentAllocationTests(FundingApp app) : IClassFixture<FundingAp
         })));
 
         outcomes.Count(x => x == HttpStatusCode.OK).ShouldBe(10);
-        // A lost race answers 409 with where the fund's stream stands now.
-        conflicts.ShouldNotBeEmpty();
+        // Writers to one fund queue for it (ReadModelLocks), so a race is rarely lost; when one is, it answers 409
+        // with where the fund's stream stands now.
         conflicts.ShouldAllBe(body => body.Contains($"\"streamId\":\"{fund.FundId}\"") && body.Contains("\"currentVersion\":"));
         outcomes.Count(x => x == HttpStatusCode.UnprocessableEntity).ShouldBe(90);
         var statement = await api.Get<FundStatementReport>($"/api/funds/{fund.FundId}/statement");

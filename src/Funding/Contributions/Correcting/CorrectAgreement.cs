@@ -99,6 +99,7 @@ public static class CorrectAgreementEndpoint
         ClaimsPrincipal user, CancellationToken cancellation)
     {
         var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        await ReadModelLocks.ForFundAsync(session, contribution.FundId, cancellation);
         if (answered is not null) return (answered, new Events());
         var history = await session.Events.FetchStreamAsync(contribution.Id, token: cancellation);
         var signing = history.OfType<IEvent<AgreementSigned>>().LastOrDefault();
@@ -117,6 +118,7 @@ public static class ConfirmAgreementCorrectionEndpoint
         HttpContext http, ClaimsPrincipal user, CancellationToken cancellation)
     {
         var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        await ReadModelLocks.ForFundAsync(session, contribution.FundId, cancellation);
         return answered is not null
             ? (answered, new Events())
             : CorrectAgreementEndpoint.Confirm(contribution, ActorStamp.NameOf(user)).ToResponse(contribution.Id, session, request);

@@ -400,6 +400,9 @@ public static class ContributionImport
         session.CorrelationId = actor.CorrelationId;
         session.CausationId = actor.Causation;
         if (actor.Roles is { } roles) session.SetHeader(ActorStamp.RolesHeader, roles);
+        // The funds' statements and trial balances change with the file: no other writer to them meanwhile.
+        var funds = plan.Writes.SelectMany(x => x.Events).Select(x => x.Event).OfType<IFundEvent>().Select(x => x.FundId);
+        await ReadModelLocks.TakeAsync(session, funds, [], cancellation);
 
         foreach (var write in plan.Writes)
         {

@@ -80,6 +80,7 @@ public static class RecordDepositEndpoint
         var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
         if (answered is not null) return answered;
 
+        await ReadModelLocks.ForFundAsync(session, command.FundId!.Value, cancellation);
         var fundStream = await session.Events.FetchForWriting<Fund>(command.FundId!.Value, cancellation);
         if (fundStream.Aggregate is null) return Rejection.NotFound("fundId", "fund");
 

@@ -53,6 +53,7 @@ public static class ReducePledgeEndpoint
         ReducePledge command, [WriteAggregate(Required = true)] Contribution contribution, IDocumentSession session, HttpContext http, CancellationToken cancellation)
     {
         var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        await ReadModelLocks.ForFundAsync(session, contribution.FundId, cancellation);
         return answered is not null ? (answered, new Events()) : Decide(contribution, command).ToResponse(contribution.Id, session, request);
     }
 }
@@ -109,6 +110,7 @@ public static class ReduceAgreementEndpoint
         System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellation)
     {
         var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        await ReadModelLocks.ForFundAsync(session, contribution.FundId, cancellation);
         return answered is not null
             ? (answered, new Events())
             : Decide(contribution, command, ActorStamp.NameOf(user)).ToResponse(contribution.Id, session, request);
@@ -126,6 +128,7 @@ public static class ConfirmAgreementReductionEndpoint
         HttpContext http, System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellation)
     {
         var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        await ReadModelLocks.ForFundAsync(session, contribution.FundId, cancellation);
         return answered is not null
             ? (answered, new Events())
             : ReduceAgreementEndpoint.Confirm(contribution, ActorStamp.NameOf(user)).ToResponse(contribution.Id, session, request);

@@ -62,6 +62,7 @@ public static class RevalueReceivablesEndpoint
         var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
         if (answered is not null) return answered;
 
+        await ReadModelLocks.ForFundAsync(session, fundId, cancellation);
         var fund = await session.LoadAsync<Fund>(fundId, cancellation);
         if (fund is null) return Rejection.NotFound("fundId", "fund");
 

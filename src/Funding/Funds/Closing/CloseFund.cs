@@ -1,3 +1,4 @@
+using Funding.Ledger;
 using Microsoft.AspNetCore.Authorization;
 using Funding.Access;
 using Funding.Shared;
@@ -65,6 +66,7 @@ public static class CloseFundEndpoint
         CloseFund command, [WriteAggregate(Required = true)] Fund fund, IDocumentSession session, HttpContext http, CancellationToken cancellation)
     {
         var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        await ReadModelLocks.ForFundAsync(session, fund.Id, cancellation);
         if (answered is not null) return (answered, new Events());
         var statement = await session.LoadAsync<FundStatement>(fund.Id, cancellation);
         return Decide(fund, statement!, command).ToResponse(fund.Id, session, request);

@@ -40,6 +40,7 @@ public static class RecordInterestEndpoint
         RecordInterest command, [WriteAggregate(Required = true)] Fund fund, IDocumentSession session, HttpContext http, CancellationToken cancellation)
     {
         var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        await ReadModelLocks.ForFundAsync(session, fund.Id, cancellation);
         return answered is not null ? (answered, new Events()) : Decide(fund, command).ToResponse(fund.Id, session, request);
     }
 }

@@ -62,5 +62,5 @@ public static class AllocateFundsEndpoint
     [Tags("Package finance")]
     [EndpointSummary("Allocate money of a fund to a phase of an approved package")]
     public static Task<IResult> Post(Guid packageId, AllocateFunds command, IDocumentSession session, HttpContext http, CancellationToken cancellation) =>
-        FundMovementContext.Handle(command, command.FundId!.Value, packageId, lockPackage: true, c => Decide(c.Fund, c.Package, c.Status, c.Statement.Contributions, command), session, http, cancellation);
+        FundMovementContext.Handle(command, command.FundId!.Value, packageId, c => Decide(c.Fund, c.Package, c.Status, c.Statement.Contributions, command), session, http, cancellation);
 }

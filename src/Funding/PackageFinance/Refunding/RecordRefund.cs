@@ -46,5 +46,5 @@ public static class RecordRefundEndpoint
     [Tags("Package finance")]
     [EndpointSummary("Record a refund of unspent money from an implementing organisation")]
     public static Task<IResult> Post(Guid packageId, RecordRefund command, IDocumentSession session, HttpContext http, CancellationToken cancellation) =>
-        FundMovementContext.Handle(command, command.FundId!.Value, packageId, lockPackage: false, c => Decide(c.Fund, c.Package, command), session, http, cancellation);
+        FundMovementContext.Handle(command, command.FundId!.Value, packageId, c => Decide(c.Fund, c.Package, command), session, http, cancellation);
 }

@@ -58,5 +58,5 @@ public static class ReportExpenditureEndpoint
     [Tags("Package finance")]
     [EndpointSummary("Record expenditure to date reported by an implementing organisation (interim or certified)")]
     public static Task<IResult> Post(Guid packageId, ReportExpenditure command, IDocumentSession session, HttpContext http, CancellationToken cancellation) =>
-        FundMovementContext.Handle(command, command.FundId!.Value, packageId, lockPackage: false, c => Decide(c.Fund, c.Package, command), session, http, cancellation);
+        FundMovementContext.Handle(command, command.FundId!.Value, packageId, c => Decide(c.Fund, c.Package, command), session, http, cancellation);
 }

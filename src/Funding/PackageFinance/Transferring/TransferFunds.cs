@@ -73,5 +73,5 @@ public static class TransferFundsEndpoint
     [Tags("Package finance")]
     [EndpointSummary("Transfer allocated money to an implementing organisation, with indirect cost")]
     public static Task<IResult> Post(Guid packageId, TransferFunds command, IDocumentSession session, HttpContext http, CancellationToken cancellation) =>
-        FundMovementContext.Handle(command, command.FundId!.Value, packageId, lockPackage: false, c => Decide(c.Fund, c.Package, c.Statement.Contributions, command), session, http, cancellation);
+        FundMovementContext.Handle(command, command.FundId!.Value, packageId, c => Decide(c.Fund, c.Package, c.Statement.Contributions, command), session, http, cancellation);
 }

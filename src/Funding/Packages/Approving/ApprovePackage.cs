@@ -79,6 +79,7 @@ public static class ApprovePackageEndpoint
         System.Security.Claims.ClaimsPrincipal user, IOptions<FlagOptions> flags, CancellationToken cancellation)
     {
         var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        await ReadModelLocks.ForPackageAsync(session, package.Id, cancellation);
         if (answered is not null) return (answered, new Events());
         var picture = await PreApprovalCheck.LoadAsync(session, package, cancellation);
         var decision = Decide(package, command, ActorStamp.NameOf(user), picture, flags.Value.AtRiskHorizonDays);

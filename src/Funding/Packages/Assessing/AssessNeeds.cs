@@ -1,3 +1,4 @@
+using Funding.Ledger;
 using Microsoft.AspNetCore.Authorization;
 using Funding.Access;
 using Funding.Shared;
@@ -53,6 +54,7 @@ public static class AssessNeedsEndpoint
         System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellation)
     {
         var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        await ReadModelLocks.ForPackageAsync(session, package.Id, cancellation);
         return answered is not null ? (answered, new Events()) : Decide(package, command, ActorStamp.NameOf(user)).ToResponse(package.Id, session, request);
     }
 }

@@ -1,3 +1,4 @@
+using Funding.Ledger;
 using Microsoft.AspNetCore.Authorization;
 using Funding.Access;
 using Funding.Shared;
@@ -39,6 +40,7 @@ public static class ClosePackageEndpoint
         ClosePackage command, [WriteAggregate(Required = true)] Package package, IDocumentSession session, HttpContext http, CancellationToken cancellation)
     {
         var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        await ReadModelLocks.ForPackageAsync(session, package.Id, cancellation);
         if (answered is not null) return (answered, new Events());
         var status = await session.LoadAsync<PackageFundingStatus>(package.Id, cancellation);
         return Decide(package, status, command).ToResponse(package.Id, session, request);
