@@ -15,7 +15,13 @@ public sealed class ApplySchemaOnStartup(FundingDatabase database, IServiceProvi
         if (!database.AppliesSchemaChanges) return;
         foreach (var schema in await LedgerHealthCheck.ExpectedSchemas(services))
         {
-            await schema.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate, ct: cancellationToken);
+            // Weasel replaces a changed trigger function with DROP ... CASCADE, which takes its triggers along
+            // without recreating them in the same pass: apply again until nothing is left to change.
+            for (var pass = 0; pass < 3; pass++)
+            {
+                await schema.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate, ct: cancellationToken);
+                if ((await schema.CreateMigrationAsync(cancellationToken)).Difference == Weasel.Core.SchemaPatchDifference.None) break;
+            }
         }
 
         // Events from before the hash chain existed are chained once, before anything new is appended after them.
