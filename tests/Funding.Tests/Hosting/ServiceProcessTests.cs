@@ -122,4 +122,21 @@ public class ServiceProcessTests
         JsonForFunding.Configure(options);
         return options;
     }
+
+    [Fact]
+    public async Task a_verb_run_beside_the_service_uses_its_running_database_and_leaves_it_running()
+    {
+        var dataDirectory = TestCluster.NewScratchDirectory("beside");
+        await using var service = ServiceProcess.Start(dataDirectory);
+        await service.WaitUntilHealthy(TimeSpan.FromSeconds(90));
+        var server = File.ReadLines(Path.Combine(dataDirectory, "postgres", "postmaster.pid")).First();
+
+        var (exit, output) = await ServiceProcess.RunVerb(["report", "packages"], dataDirectory);
+
+        exit.ShouldBe(0, output);
+        output.ShouldContain("Using the embedded PostgreSQL already running");
+        File.ReadLines(Path.Combine(dataDirectory, "postgres", "postmaster.pid")).First().ShouldBe(server);
+        using var health = await service.Http.GetAsync(new Uri(service.BaseAddress, "/health"));
+        health.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
 }

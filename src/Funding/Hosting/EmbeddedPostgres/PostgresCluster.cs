@@ -38,8 +38,10 @@ public sealed class PostgresCluster : IDisposable
     readonly Lock stopLock = new();
     bool stopped;
 
-    PostgresCluster(PostgresBinaries binaries, string dataDirectory, string? runAsUser, string password, int port, ILogger logger)
+    PostgresCluster(PostgresBinaries binaries, string dataDirectory, string? runAsUser, string password, int port, ILogger logger, bool owned = true)
     {
+        // A cluster another live process started is only borrowed: it is that process's to stop.
+        stopped = !owned;
         this.binaries = binaries;
         this.runAsUser = runAsUser;
         this.password = password;
@@ -84,6 +86,16 @@ public sealed class PostgresCluster : IDisposable
             InitDb(binaries, dataDirectory, clusterDirectory, passwordFile, runAsUser, settings.Durable, logger);
         }
 
+        // The service is running on this data directory (an auditor's `audit verify`, an `import` beside it): use
+        // its server rather than restart it under the service.
+        if (RunningServerOfALiveOwner(clusterDirectory) is { } running)
+        {
+            var borrowed = new PostgresCluster(binaries, dataDirectory, runAsUser, password, running, logger, owned: false);
+            borrowed.WaitUntilAcceptingConnections(TimeSpan.FromSeconds(60));
+            logger.LogInformation("Using the embedded PostgreSQL already running on 127.0.0.1:{Port} for {DataDirectory}", running, clusterDirectory);
+            return borrowed;
+        }
+
         StopLeftoverServer(binaries, clusterDirectory, runAsUser, logger);
 
         // A free port can be taken between our probe and the server's bind: retry with another.
@@ -95,6 +107,7 @@ public sealed class PostgresCluster : IDisposable
             if (started)
             {
                 cluster.WaitUntilAcceptingConnections(TimeSpan.FromSeconds(60));
+                File.WriteAllText(OwnerFile(clusterDirectory), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
                 logger.LogInformation(
                     "Embedded PostgreSQL ({Binaries}) listening on 127.0.0.1:{Port}, data in {DataDirectory}",
@@ -221,6 +234,39 @@ public sealed class PostgresCluster : IDisposable
 
         if (Directory.Exists(clusterDirectory)) Directory.Delete(clusterDirectory, recursive: true);
         Directory.Move(scratch, clusterDirectory);
+    }
+
+    /// <summary>Which process started the server now running on the cluster: it stops it when it exits.</summary>
+    static string OwnerFile(string clusterDirectory) => Path.Combine(Path.GetDirectoryName(clusterDirectory)!, "postgres.owner");
+
+    /// <summary>
+    /// The port of the server running on the cluster, when the process that started it is still alive; null when no
+    /// server runs, or when it was left behind by a run that was killed.
+    /// </summary>
+    static int? RunningServerOfALiveOwner(string clusterDirectory)
+    {
+        var pidFile = Path.Combine(clusterDirectory, "postmaster.pid");
+        var ownerFile = OwnerFile(clusterDirectory);
+        if (!File.Exists(pidFile) || !File.Exists(ownerFile)) return null;
+        var lines = File.ReadAllLines(pidFile);
+        if (lines.Length < 4 || !int.TryParse(lines[0], out var server) || !IsPostgresProcess(server)) return null;
+        if (!int.TryParse(File.ReadAllText(ownerFile).Trim(), out var owner) || owner == Environment.ProcessId || !IsLiveFundingProcess(owner)) return null;
+        return int.TryParse(lines[3], out var port) ? port : null;
+    }
+
+    /// <summary>Alive, and ours: a process id of a killed run may since have been given to something else.</summary>
+    static bool IsLiveFundingProcess(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault() is not ('Z' or 'X')
+                   && File.ReadAllText($"/proc/{pid}/cmdline").Contains("Funding", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
