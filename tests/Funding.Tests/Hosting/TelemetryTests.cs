@@ -73,6 +73,8 @@ public class TelemetryTests(TelemetryTests.TracedApp app) : IClassFixture<Teleme
         });
         await api.Record($"/api/packages/{package.PackageId}/approval", new { approvedOn = "2025-01-20", phases = new[] { new { phase = "Polling", budget = Usd(1_000m) } } });
 
+        // The daemon keeps the time-to-funding timeline: once it has caught up, the lag is nothing.
+        await Marten.Events.TestingExtensions.WaitForNonStaleProjectionDataAsync(app.Store, TimeSpan.FromSeconds(60));
         await app.Host.Services.GetRequiredService<LedgerGauges>().RefreshAsync(CancellationToken.None);
         app.Metrics.Clear();
         app.Host.Services.GetRequiredService<MeterProvider>().ForceFlush();
