@@ -51,7 +51,7 @@ var baselines = cluster.Database("baselines");
 var b1 = await Part("B1 single-row inserts", () => Baselines.SingleRowInsertsAsync(baselines, sizes));
 var b2 = await Part("B2 COPY", () => Baselines.CopyEventRowsAsync(baselines, sizes));
 var b3 = await Part("B3 Marten appends", () => Baselines.MartenAppendsAsync(baselines, sizes));
-var p1 = await Part("P1 record deposits over HTTP", () => RecordDeposits.RunAsync(cluster.Database("deposits"), sizes).ContinueWith(x => Tuple.Create(x.Result.Result, x.Result.ServicePeakMb)));
+var p1 = await Part("P1 record deposits over HTTP", () => RecordDeposits.RunAsync(cluster.Database("deposits"), sizes).ContinueWith(x => Tuple.Create(x.Result.Result, x.Result.ServicePeakMb, x.Result.OneClient)));
 var p2 = await Part("P2 CSV import", () => BulkImport.RunAsync(cluster.Database("import"), sizes));
 var ledgerDatabase = cluster.Database("ledger");
 var ledger = await Part("Generating the ledger", () => GeneratedLedger.GenerateAsync(ledgerDatabase, sizes, Say));
@@ -108,6 +108,11 @@ if (p3 is not null)
 {
     table.Note("Rebuild of each projection (Marten daemon, RebuildProjectionAsync, one after the other): " +
                string.Join(", ", p3.Projections.Select(x => Invariant($"{x.Projection} {x.Took.TotalSeconds:0.0} s ({p3.Events / x.Took.TotalSeconds:N0} events/s)"))) + ".");
+}
+
+if (p1 is { Item3: var alone })
+{
+    table.Note(Invariant($"P1 with one client alone ({alone.Operations} deposits): {alone.PerSecond:N0} tx/s, p50 {alone.P50:0.0} ms, p99 {alone.P99:0.0} ms."));
 }
 
 table.Note("P1: each client pays into a fund of its own (a deposit locks its fund's read models); every request carries an Idempotency-Key. " +

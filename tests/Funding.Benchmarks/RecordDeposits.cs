@@ -6,7 +6,8 @@ namespace Funding.Benchmarks;
 /// </summary>
 public static class RecordDeposits
 {
-    public static async Task<(Measured Result, double ServicePeakMb)> RunAsync(string connectionString, Sizes sizes)
+    /// <returns>The 16-client run, and one client alone (the service's latency without queueing).</returns>
+    public static async Task<(Measured Result, Measured OneClient, double ServicePeakMb)> RunAsync(string connectionString, Sizes sizes)
     {
         await using var service = await ServiceUnderTest.StartAsync(connectionString);
         using var http = service.Client();
@@ -24,8 +25,9 @@ public static class RecordDeposits
 
         // Warm-up: the service compiles each handler on its first request.
         await ClosedLoop.CountAsync(4 * Sizes.Clients, Sizes.Clients, (client, n) => DepositAsync(http, funds[client], $"WARM-{n}"));
+        var oneClient = await ClosedLoop.CountAsync(50, 1, (_, n) => DepositAsync(http, funds[0], $"ONE-{n}"));
         var measured = await ClosedLoop.ForAsync(sizes.ThroughputWindow, Sizes.Clients, (client, n) => DepositAsync(http, funds[client], $"P1-{n}"));
-        return (measured, service.PeakWorkingSetMb);
+        return (measured, oneClient, service.PeakWorkingSetMb);
     }
 
     static async Task DepositAsync(HttpClient http, Guid fundId, string reference)
