@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using static Funding.Benchmarks.ResultsTable;
 
 // ops/bench/run.sh [--scale S]: baselines and the service's figures measured in one run on the embedded PostgreSQL.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var scale = 1.0;
 for (var i = 0; i < args.Length; i++)
 {
@@ -55,7 +56,7 @@ var p1 = await Part("P1 record deposits over HTTP", () => RecordDeposits.RunAsyn
 var p2 = await Part("P2 CSV import", () => BulkImport.RunAsync(cluster.Database("import"), sizes));
 var ledgerDatabase = cluster.Database("ledger");
 var ledger = await Part("Generating the ledger", () => GeneratedLedger.GenerateAsync(ledgerDatabase, sizes, Say));
-var p3 = ledger is null ? null : await Part("P3 projection rebuild", () => ProjectionRebuild.RunAsync(ledgerDatabase, ledger.Events));
+var p3 = ledger is null ? null : await Part("P3 projection rebuild", () => ProjectionRebuild.RunAsync(ledgerDatabase, ledger.Events, Say));
 var queries = ledger is null || p3 is null ? null : await Part("P4/P5 statement queries over HTTP", () =>
     StatementQueries.RunAsync(ledgerDatabase, ledger, sizes).ContinueWith(x => Tuple.Create(x.Result.PackageStatus, x.Result.AsKnownOn, x.Result.ServicePeakMb)));
 

@@ -25,7 +25,7 @@ public sealed record Rebuild(long Events, IReadOnlyList<(string Projection, Time
 /// </summary>
 public static class ProjectionRebuild
 {
-    public static async Task<Rebuild> RunAsync(string connectionString, long events)
+    public static async Task<Rebuild> RunAsync(string connectionString, long events, Action<string> progress)
     {
         using var store = await BenchCluster.LedgerStoreAsync(connectionString);
         using var daemon = await store.BuildProjectionDaemonAsync();
@@ -37,6 +37,7 @@ public static class ProjectionRebuild
             var clock = Stopwatch.StartNew();
             await daemon.RebuildProjectionAsync<T>(timeout, CancellationToken.None);
             took.Add((typeof(T).Name, clock.Elapsed));
+            progress($"rebuilt {typeof(T).Name} in {clock.Elapsed.TotalSeconds:0.0} s");
         }
 
         await Time<TrialBalanceProjection>();

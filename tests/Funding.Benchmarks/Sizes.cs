@@ -11,8 +11,8 @@ public sealed record Sizes(double Scale)
     public int AsKnownOnFundEvents => Scaled(10_000);
     /// <summary>As ops/bench/import-100k.sh: one file of deposits, each its own contribution.</summary>
     public int ImportRows => Scaled(100_000);
-    public int StatusQueries => Math.Max(20, Scaled(200));
-    public int StatementQueries => Math.Max(10, Scaled(50));
+    public int StatusQueries => Math.Max(20, Scaled(100));
+    public int StatementQueries => Math.Max(10, Scaled(20));
 
     /// <summary>Throughput runs last a fixed time: 10 s at scale 1, never under 2 s.</summary>
     public TimeSpan ThroughputWindow => TimeSpan.FromSeconds(Math.Max(2, 10 * Scale));
