@@ -19,7 +19,7 @@ public sealed record LedgerShape(long Events, int Packages, Guid AsKnownOnFund, 
 public static class GeneratedLedger
 {
     const int BulkFunds = 20;
-    const int RowsPerFile = 25_000;
+    const int RowsPerFile = 10_000;
     const int PackagesPerTransaction = 500;
 
     public static async Task<LedgerShape> GenerateAsync(string connectionString, Sizes sizes, Action<string> progress)

@@ -1,13 +1,15 @@
 namespace Funding.Benchmarks;
 
+/// <param name="OneClient">One client alone: the service's latency without queueing.</param>
+public sealed record DepositRun(Measured Clients, Measured OneClient, double ServicePeakMb);
+
 /// <summary>
 /// P1: `POST /api/contributions/deposits` from 16 clients against the service process. Each client pays into its own
 /// fund: a deposit locks its fund's read models, so 16 clients on one fund would measure that one lock.
 /// </summary>
 public static class RecordDeposits
 {
-    /// <returns>The 16-client run, and one client alone (the service's latency without queueing).</returns>
-    public static async Task<(Measured Result, Measured OneClient, double ServicePeakMb)> RunAsync(string connectionString, Sizes sizes)
+    public static async Task<DepositRun> RunAsync(string connectionString, Sizes sizes)
     {
         await using var service = await ServiceUnderTest.StartAsync(connectionString);
         using var http = service.Client();
@@ -27,7 +29,7 @@ public static class RecordDeposits
         await ClosedLoop.CountAsync(4 * Sizes.Clients, Sizes.Clients, (client, n) => DepositAsync(http, funds[client], $"WARM-{n}"));
         var oneClient = await ClosedLoop.CountAsync(50, 1, (_, n) => DepositAsync(http, funds[0], $"ONE-{n}"));
         var measured = await ClosedLoop.ForAsync(sizes.ThroughputWindow, Sizes.Clients, (client, n) => DepositAsync(http, funds[client], $"P1-{n}"));
-        return (measured, oneClient, service.PeakWorkingSetMb);
+        return new DepositRun(measured, oneClient, service.PeakWorkingSetMb);
     }
 
     static async Task DepositAsync(HttpClient http, Guid fundId, string reference)

@@ -3,14 +3,15 @@ using NodaTime;
 
 namespace Funding.Benchmarks;
 
+public sealed record QueryRun(Measured PackageStatus, Measured AsKnownOn, double ServicePeakMb);
+
 /// <summary>
 /// P4 and P5, over HTTP against the service process on the generated ledger, one request at a time (latency, not
 /// throughput), after a warm-up.
 /// </summary>
 public static class StatementQueries
 {
-    public static async Task<(Measured PackageStatus, Measured AsKnownOn, double ServicePeakMb)> RunAsync(
-        string connectionString, LedgerShape ledger, Sizes sizes)
+    public static async Task<QueryRun> RunAsync(string connectionString, LedgerShape ledger, Sizes sizes)
     {
         await using var service = await ServiceUnderTest.StartAsync(connectionString);
         using var http = service.Client();
@@ -26,7 +27,7 @@ public static class StatementQueries
         var statement = $"/api/funds/{ledger.AsKnownOnFund}/statement?knownOn={today}";
         await ClosedLoop.CountAsync(3, 1, (_, _) => GetAsync(http, statement));
         var asKnownOn = await ClosedLoop.CountAsync(sizes.StatementQueries, 1, (_, _) => GetAsync(http, statement));
-        return (packageStatus, asKnownOn, service.PeakWorkingSetMb);
+        return new QueryRun(packageStatus, asKnownOn, service.PeakWorkingSetMb);
     }
 
     static async Task GetAsync(HttpClient http, string path, int? expectedTotal = null)
