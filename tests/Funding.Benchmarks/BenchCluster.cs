@@ -17,6 +17,8 @@ public sealed class BenchCluster : IDisposable
     readonly string directory;
     readonly EmbeddedPostgresSettings settings;
     readonly ILogger logger;
+    readonly Lock disposing = new();
+    bool disposed;
 
     BenchCluster(string directory, EmbeddedPostgresSettings settings, PostgresCluster cluster, ILogger logger)
     {
@@ -75,10 +77,16 @@ public sealed class BenchCluster : IDisposable
         return store;
     }
 
+    /// <summary>Idempotent; a second caller (an interruption during the first) waits until the first is done.</summary>
     public void Dispose()
     {
-        Cluster.Stop();
-        PostgresCluster.Discard(settings.DataDirectory!, settings, logger);
-        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        lock (disposing)
+        {
+            if (disposed) return;
+            Cluster.Stop();
+            PostgresCluster.Discard(settings.DataDirectory!, settings, logger);
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+            disposed = true;
+        }
     }
 }

@@ -27,6 +27,13 @@ void Say(string text) => Console.WriteLine(Invariant($"[{run.Elapsed:mm\\:ss}] {
 Say($"scale {scale}: {sizes.CopyRows:N0} COPY rows, {sizes.LedgerEvents:N0} ledger events, {sizes.Packages:N0} packages, " +
     $"{sizes.ImportRows:N0} import rows, throughput windows of {sizes.ThroughputWindow.TotalSeconds:0} s, {Sizes.Clients} clients");
 using var cluster = BenchCluster.Start(log);
+// Interrupted (Ctrl+C, SIGTERM): the services and the throwaway cluster go too; the part running then just waits.
+Interruption.OnSignal(() =>
+{
+    Say("interrupted: stopping the services and the cluster");
+    ServiceUnderTest.KillAll();
+    cluster.Dispose();
+});
 var table = new ResultsTable(sizes, Machine.Describe(cluster.ServerVersion()));
 var failed = false;
 
@@ -39,6 +46,11 @@ async Task<T?> Part<T>(string name, Func<Task<T>> part) where T : class
         Say($"{name} done");
         return result;
     }
+    catch (Exception) when (Interruption.Requested)
+    {
+        await Task.Delay(Timeout.Infinite);
+        throw;
+    }
     catch (Exception e)
     {
         failed = true;
@@ -48,14 +60,13 @@ async Task<T?> Part<T>(string name, Func<Task<T>> part) where T : class
     }
 }
 
-var baselines = cluster.Database("baselines");
-var b1 = await Part("B1 single-row inserts", () => Baselines.SingleRowInsertsAsync(baselines, sizes));
-var b2 = await Part("B2 COPY", () => Baselines.CopyEventRowsAsync(baselines, sizes));
-var b3 = await Part("B3 Marten appends", () => Baselines.MartenAppendsAsync(baselines, sizes));
+var b1 = await Part("B1 single-row inserts", () => Baselines.SingleRowInsertsAsync(cluster.Database("baselines"), sizes));
+var b2 = await Part("B2 COPY", () => Baselines.CopyEventRowsAsync(cluster.Database("baselines"), sizes));
+var b3 = await Part("B3 Marten appends", () => Baselines.MartenAppendsAsync(cluster.Database("baselines"), sizes));
 var p1 = await Part("P1 record deposits over HTTP", () => RecordDeposits.RunAsync(cluster.Database("deposits"), sizes));
 var p2 = await Part("P2 CSV import", () => BulkImport.RunAsync(cluster.Database("import"), sizes));
-var ledgerDatabase = cluster.Database("ledger");
-var ledger = await Part("Generating the ledger", () => GeneratedLedger.GenerateAsync(ledgerDatabase, sizes, Say));
+var ledgerDatabase = cluster.Cluster.ConnectionStringFor("ledger");
+var ledger = await Part("Generating the ledger", () => GeneratedLedger.GenerateAsync(cluster.Database("ledger"), sizes, Say));
 var p3 = ledger is null ? null : await Part("P3 projection rebuild", () => ProjectionRebuild.RunAsync(ledgerDatabase, ledger.Events, Say));
 var queries = ledger is null || p3 is null ? null : await Part("P4/P5 statement queries over HTTP", () => StatementQueries.RunAsync(ledgerDatabase, ledger, sizes));
 

@@ -13,6 +13,7 @@ namespace Funding.Benchmarks;
 /// <summary>The service's Release build run as its own process, on a database of the benchmark's cluster.</summary>
 public sealed class ServiceUnderTest : IAsyncDisposable
 {
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Process> Running = new();
     static readonly string SigningKeyBase64 = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     readonly Process process;
@@ -21,6 +22,7 @@ public sealed class ServiceUnderTest : IAsyncDisposable
     ServiceUnderTest(Process process, Uri baseAddress)
     {
         this.process = process;
+        Running[process.Id] = process;
         BaseAddress = baseAddress;
         process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
@@ -138,7 +140,24 @@ public sealed class ServiceUnderTest : IAsyncDisposable
             }
         }
 
+        Running.TryRemove(process.Id, out _);
         process.Dispose();
+    }
+
+    /// <summary>For an interrupted run: the services it started go with it.</summary>
+    public static void KillAll()
+    {
+        foreach (var running in Running.Values)
+        {
+            try
+            {
+                running.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // already gone
+            }
+        }
     }
 
     static int FreePort()
