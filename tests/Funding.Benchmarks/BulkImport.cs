@@ -1,0 +1,23 @@
+using Funding.Contributions.Importing;
+
+namespace Funding.Benchmarks;
+
+/// <summary>
+/// P2: the CSV import's own code path (ContributionImport, as the `import deposits` verb runs it) over a generated
+/// file of deposits into one fund, on a fresh ledger with the service's store configuration.
+/// </summary>
+public static class BulkImport
+{
+    public static async Task<Measured> RunAsync(string connectionString, Sizes sizes)
+    {
+        using var store = await BenchCluster.LedgerStoreAsync(connectionString);
+        await LedgerSetup.EstablishFundsAsync(store, "BENCH-P2", 1);
+        await LedgerSetup.LoadRatesAsync(store);
+        // Warm-up: a small file first, so Marten's code generation is not timed.
+        await LedgerSetup.ImportAsync(store, ImportKind.Deposits, LedgerSetup.DepositsFile("WARM", 0, 10, ["BENCH-P2-1"]));
+
+        var file = LedgerSetup.DepositsFile("P2", 0, sizes.ImportRows, ["BENCH-P2-1"]);
+        var result = await LedgerSetup.ImportAsync(store, ImportKind.Deposits, file);
+        return new Measured(sizes.ImportRows, result.Elapsed, []);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Globalization;
+using Funding.Benchmarks;
+using Microsoft.Extensions.Logging;
+using static Funding.Benchmarks.ResultsTable;
+
+// ops/bench/run.sh [--scale S]: baselines and the service's figures measured in one run on the embedded PostgreSQL.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var scale = 1.0;
+for (var i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--scale" && i + 1 < args.Length && double.TryParse(args[++i], CultureInfo.InvariantCulture, out var s) && s is > 0 and <= 1) scale = s;
+    else
+    {
+        Console.Error.WriteLine("usage: Funding.Benchmarks [--scale S]   (0 < S <= 1; 1 = the issue's sizes)");
+        return 2;
+    }
+}
+
+var sizes = new Sizes(scale);
+var started = DateTimeOffset.UtcNow;
+var run = Stopwatch.StartNew();
+using var logging = LoggerFactory.Create(x => x.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+var log = logging.CreateLogger("bench");
+void Say(string text) => Console.WriteLine(Invariant($"[{run.Elapsed:mm\\:ss}] {text}"));
+
+Say($"scale {scale}: {sizes.CopyRows:N0} COPY rows, {sizes.LedgerEvents:N0} ledger events, {sizes.Packages:N0} packages, " +
+    $"{sizes.ImportRows:N0} import rows, throughput windows of {sizes.ThroughputWindow.TotalSeconds:0} s, {Sizes.Clients} clients");
+using var cluster = BenchCluster.Start(log);
+// Interrupted (Ctrl+C, SIGTERM): the services and the throwaway cluster go too; the part running then just waits.
+Interruption.OnSignal(() =>
+{
+    Say("interrupted: stopping the services and the cluster");
+    ServiceUnderTest.KillAll();
+    cluster.Dispose();
+});
+var table = new ResultsTable(sizes, Machine.Describe(cluster.ServerVersion()));
+var failed = false;
+
+async Task<T?> Part<T>(string name, Func<Task<T>> part) where T : class
+{
+    Say($"{name}...");
+    try
+    {
+        var result = await part();
+        Say($"{name} done");
+        return result;
+    }
+    catch (Exception) when (Interruption.Requested)
+    {
+        await Task.Delay(Timeout.Infinite);
+        throw;
+    }
+    catch (Exception e)
+    {
+        failed = true;
+        Say($"{name} FAILED: {e}");
+        table.Note($"{name} failed: {e.GetType().Name}: {e.Message.Split('\n')[0]}");
+        return null;
+    }
+}
+
+var b1 = await Part("B1 single-row inserts", () => Baselines.SingleRowInsertsAsync(cluster.Database("baselines"), sizes));
+var b2 = await Part("B2 COPY", () => Baselines.CopyEventRowsAsync(cluster.Database("baselines"), sizes));
+var b3 = await Part("B3 Marten appends", () => Baselines.MartenAppendsAsync(cluster.Database("baselines"), sizes));
+var p1 = await Part("P1 record deposits over HTTP", () => RecordDeposits.RunAsync(cluster.Database("deposits"), sizes));
+var p2 = await Part("P2 CSV import", () => BulkImport.RunAsync(cluster.Database("import"), sizes));
+var ledgerDatabase = cluster.Cluster.ConnectionStringFor("ledger");
+var ledger = await Part("Generating the ledger", () => GeneratedLedger.GenerateAsync(cluster.Database("ledger"), sizes, Say));
+var p3 = ledger is null ? null : await Part("P3 projection rebuild", () => ProjectionRebuild.RunAsync(ledgerDatabase, ledger.Events, Say));
+var queries = ledger is null || p3 is null ? null : await Part("P4/P5 statement queries over HTTP", () => StatementQueries.RunAsync(ledgerDatabase, ledger, sizes));
+
+string Rate(Measured? m, string unit) => m is null ? "failed" : Invariant($"{m.PerSecond:N0} {unit}/s");
+string Ratio(Measured? m, Measured? baseline, string name) => m is null || baseline is null ? "" : Invariant($"{m.PerSecond / baseline.PerSecond:0.00} × {name}");
+
+table.Add(new Line("B1", Invariant($"single-row insert transactions, Npgsql, {Sizes.Clients} clients, synchronous commit on"), Rate(b1, "tx")));
+table.Add(new Line("B2", Invariant($"COPY (binary) of {sizes.CopyRows:N0} event-sized rows (uuid, bigint, ~300 B jsonb, headers jsonb)"), Rate(b2, "rows")));
+table.Add(new Line("B3", Invariant($"Marten appends, one event per transaction, {Sizes.Clients} writers (service's store options, hashChained: true)"), Rate(b3, "tx")));
+if (p1 is { Clients: var deposits })
+{
+    table.Add(new Line("P1", Invariant($"POST /api/contributions/deposits, {Sizes.Clients} clients ({deposits.Operations:N0} deposits)"),
+        Invariant($"{deposits.PerSecond:N0} tx/s; p50 {deposits.P50:0.0} ms, p99 {deposits.P99:0.0} ms"),
+        string.Join("; ", new[] { Ratio(deposits, b3, "B3"), Ratio(deposits, b1, "B1") }.Where(x => x.Length > 0)), "≥ 0.8 × B3, p99 ≤ 50 ms",
+        b3 is null ? null : deposits.PerSecond >= 0.8 * b3.PerSecond && deposits.P99 <= 50));
+}
+else table.Add(new Line("P1", "POST /api/contributions/deposits", "failed"));
+
+table.Add(new Line("P2", Invariant($"CSV import of {sizes.ImportRows:N0} deposits (ContributionImport, one file, one fund)"), Rate(p2, "rows"),
+    Ratio(p2, b2, "B2"), "≥ 0.25 × B2", p2 is null || b2 is null ? null : p2.PerSecond >= 0.25 * b2.PerSecond));
+
+var money = p3?.MoneyReadModels;
+table.Add(new Line("P3", Invariant($"rebuild of the money read models (trial balance, fund statement, package status) over {ledger?.Events ?? 0:N0} events"),
+    Rate(money, "events"), "", "≥ 20,000 events/s", money is null ? null : money.PerSecond >= 20_000));
+
+if (queries is { PackageStatus: var status, AsKnownOn: var asKnownOn })
+{
+    table.Add(new Line("P4", Invariant($"GET /api/packages/status (first page), {ledger!.Packages:N0} packages, {ledger.Events:N0} events, {status.Operations} requests"),
+        Invariant($"p50 {status.P50:0.0} ms, p99 {status.P99:0.0} ms"), "", "p99 ≤ 20 ms", status.P99 <= 20));
+    table.Add(new Line("P5", Invariant($"fund statement as known on today, fund with {ledger.AsKnownOnFundEvents:N0} events, {asKnownOn.Operations} requests"),
+        Invariant($"p50 {asKnownOn.P50:0.0} ms, p99 {asKnownOn.P99:0.0} ms"), "", "≤ 100 ms (p50)", asKnownOn.P50 <= 100));
+}
+else
+{
+    table.Add(new Line("P4", "GET /api/packages/status", "failed"));
+    table.Add(new Line("P5", "fund statement as known on", "failed"));
+}
+
+table.Add(new Line("Mem", "peak working set (VmHWM)", Invariant(
+    $"service {p1?.ServicePeakMb ?? double.NaN:N0} MB (P1), {queries?.ServicePeakMb ?? double.NaN:N0} MB (P4/P5); harness {Memory.SelfPeakMb:N0} MB (B2, P2, generation, P3 run in it)")));
+
+if (ledger is not null)
+{
+    table.Note(Invariant($"Ledger for P3-P5 generated in {ledger.GeneratedIn.TotalSeconds:0} s without HTTP: 21 funds and the rates recorded with the service's store, ") +
+               Invariant($"{ledger.Packages:N0} packages (requested, assessed, approved) appended 500 per transaction, and deposits imported 10,000 rows per file through ") +
+               "ContributionImport, the read models left to the rebuild; hash chain on throughout.");
+}
+
+if (p3 is not null)
+{
+    table.Note("Rebuild of each projection (Marten daemon, RebuildProjectionAsync, one after the other): " +
+               string.Join(", ", p3.Projections.Select(x => Invariant($"{x.Projection} {x.Took.TotalSeconds:0.0} s ({p3.Events / x.Took.TotalSeconds:N0} events/s)"))) + ".");
+}
+
+if (p1 is { OneClient: var alone })
+{
+    table.Note(Invariant($"P1 with one client alone ({alone.Operations} deposits): {alone.PerSecond:N0} tx/s, p50 {alone.P50:0.0} ms, p99 {alone.P99:0.0} ms."));
+}
+
+table.Note("P1: each client pays into a fund of its own (a deposit locks its fund's read models); every request carries an Idempotency-Key. " +
+           "The service is the Release build run as its own process, log level Warning; each endpoint is warmed up first.");
+table.Note("Latencies are exact percentiles over every request (nearest rank). P4 and P5 send one request at a time.");
+
+var markdown = table.ToMarkdown(started, run.Elapsed);
+Console.WriteLine();
+Console.WriteLine(markdown);
+var results = Path.Combine(Repository.Root, "ops", "bench", "results");
+Directory.CreateDirectory(results);
+var file = Path.Combine(results, Invariant($"{started:yyyy-MM-dd}-{Environment.MachineName}{(scale < 1 ? $"-scale-{scale}" : "")}.md"));
+await File.WriteAllTextAsync(file, markdown);
+Say($"written to {Path.GetRelativePath(Repository.Root, file)}");
+return failed ? 1 : 0;
