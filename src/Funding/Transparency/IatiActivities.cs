@@ -97,12 +97,12 @@ public static class IatiActivities
         var identifier = IdentifierOf(options, fund.Code);
         var incoming = flows.IntoFund.GetValueOrDefault(fund.Id) ?? [];
         var packagesFunded = flows.OutOfFund.GetValueOrDefault(fund.Id) ?? [];
-        var closed = ledger.Events.Select(x => x.Data).OfType<FundFinanciallyClosed>().FirstOrDefault(x => x.FundId == fund.Id);
+        var closedOn = flows.FinanciallyClosedOn.GetValueOrDefault(fund.Id);
         var countries = fund.EligibleCountries.Count == 0
             ? "any country"
             : string.Join(", ", fund.EligibleCountries.Select(x => Countries.NamesByCode.GetValueOrDefault(x, x)));
 
-        return Activity(options, identifier, hierarchy: 1, lastUpdated: LastUpdated(ledger, fund.Id, incoming.Concat(packagesFunded)),
+        return Activity(options, identifier, hierarchy: 1, lastUpdated: LastUpdated(flows, fund.Id, incoming.Concat(packagesFunded)),
             title: fund.Name,
             description: $"{KindInWords(fund.Kind)} ({fund.Code}) funding electoral assistance in {countries}. " +
                          $"Administrative agent fee {Percent(fund.AdministrativeAgentFeePercent)}, indirect cost {Percent(fund.DefaultIndirectCostPercent)}.",
@@ -124,7 +124,7 @@ public static class IatiActivities
             dates:
             [
                 ActivityDate(fund.EstablishedOn <= today ? "2" : "1", fund.EstablishedOn),
-                .. closed is null ? Array.Empty<XElement>() : [ActivityDate("4", closed.ClosedOn)],
+                .. closedOn is { } closed ? [ActivityDate("4", closed)] : Array.Empty<XElement>(),
             ],
             country: fund.EligibleCountries.Count == 1 ? fund.EligibleCountries[0] : null,
             budgets: [],
@@ -151,7 +151,7 @@ public static class IatiActivities
         var phases = approved ? package.ApprovedPhases : package.RecommendedPhases;
         var firstTransfer = outgoing.Where(x => x.Type == TransactionType.Disbursement && x.Value.IsPositive).Select(x => (LocalDate?)x.Date).Min();
 
-        return Activity(options, identifier, hierarchy: 2, lastUpdated: LastUpdated(ledger, package.Id, outgoing),
+        return Activity(options, identifier, hierarchy: 2, lastUpdated: LastUpdated(flows, package.Id, outgoing),
             title: $"Electoral assistance to {CountryName(package.Country)}: {package.ElectoralProcess}",
             description: PackageDescription(package),
             participants:
@@ -316,9 +316,10 @@ public static class IatiActivities
 
     static XElement Narrative(string text) => new("narrative", text);
 
-    static Instant? LastUpdated(IatiLedger ledger, Guid streamId, IEnumerable<Flow> flows)
+    static Instant? LastUpdated(Flows flows, Guid streamId, IEnumerable<Flow> activityFlows)
     {
-        var times = ledger.Events.Where(x => x.StreamId == streamId).Select(x => x.RecordedAt).Concat(flows.Select(x => x.RecordedAt)).ToList();
+        var times = activityFlows.Select(x => x.RecordedAt).ToList();
+        if (flows.LastRecorded.TryGetValue(streamId, out var own)) times.Add(own);
         return times.Count == 0 ? null : times.Max();
     }
 
@@ -360,6 +361,8 @@ public static class IatiActivities
         public Dictionary<Guid, List<Flow>> OfPackage { get; } = new();
         public Dictionary<Guid, List<Flow>> OutOfFund { get; } = new();
         public Dictionary<Guid, List<string>> Earmarked { get; } = new();
+        public Dictionary<Guid, Instant> LastRecorded { get; } = new();
+        public Dictionary<Guid, LocalDate> FinanciallyClosedOn { get; } = new();
 
         public static Flows Of(IatiLedger ledger, LocalDate today)
         {
@@ -369,6 +372,10 @@ public static class IatiActivities
             var contributions = new Dictionary<Guid, Contributor>();
             foreach (var logged in ledger.Events)
             {
+                // One pass over the log gathers everything the activities need from it.
+                if (!flows.LastRecorded.TryGetValue(logged.StreamId, out var last) || logged.RecordedAt > last)
+                    flows.LastRecorded[logged.StreamId] = logged.RecordedAt;
+                if (logged.Data is FundFinanciallyClosed closure) flows.FinanciallyClosedOn.TryAdd(closure.FundId, closure.ClosedOn);
                 switch (logged.Data)
                 {
                     case PledgeRecorded e: contributions[e.ContributionId] = new Contributor(e.Donor, e.EarmarkedPackageId); break;

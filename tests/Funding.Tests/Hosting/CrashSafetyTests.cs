@@ -71,7 +71,7 @@ public class CrashSafetyTests(ITestOutputHelper output)
             await sending;
             var retried = await load.ResendUnacknowledged(deployment.Service);
 
-            var connectionString = EmbeddedConnectionString(directory);
+            var connectionString = ServiceProcess.EmbeddedConnectionString(directory);
             using var store = new DocumentStore(LedgerStore.Options(
                 connectionString, LedgerStore.Schema, TimeProvider.System, AutoCreate.None, ProjectionLifecycle.Inline, hashChained: false));
             await store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
@@ -110,9 +110,9 @@ public class CrashSafetyTests(ITestOutputHelper output)
         readonly ConcurrentDictionary<string, bool> acknowledged = new();
         readonly (string Key, string Path, object Body)[] requests = Enumerable.Range(0, count).Select(i => i % 2 == 0
             ? ($"deposit-{i}", "/api/contributions/deposits",
-                (object)new { reference = $"LOAD-{i}", fundId, donor = "Load donor", amount = Usd(DepositAmount), valueDate = "2024-02-01" })
+                (object)new { reference = $"LOAD-{i}", fundId, donor = "Load donor", amount = LedgerApi.Usd(DepositAmount), valueDate = "2024-02-01" })
             : ($"allocation-{i}", $"/api/packages/{packageId}/allocations",
-                new { fundId, phase = "Polling", amount = Usd(AllocationAmount), allocatedOn = "2024-07-01" })).ToArray();
+                new { fundId, phase = "Polling", amount = LedgerApi.Usd(AllocationAmount), allocatedOn = "2024-07-01" })).ToArray();
 
         int failures;
         public static readonly string Token = TestAuth.Token("crash", Funding.Access.Roles.All.ToArray());
@@ -200,8 +200,6 @@ public class CrashSafetyTests(ITestOutputHelper output)
         }
     }
 
-    static object Usd(decimal amount) => new { amount, currency = "USD" };
-
     static async Task<(Guid FundId, Guid PackageId)> Setup(ServiceProcess service)
     {
         service.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token("crash", Funding.Access.Roles.All.ToArray()));
@@ -211,7 +209,7 @@ public class CrashSafetyTests(ITestOutputHelper output)
             establishedOn = "2024-01-02",
         })).FundId;
         await Post<object>(service, "/api/contributions/deposits",
-            new { reference = "OPENING", fundId = fund, donor = "Opening donor", amount = Usd(Load.Opening), valueDate = "2024-01-15" });
+            new { reference = "OPENING", fundId = fund, donor = "Opening donor", amount = LedgerApi.Usd(Load.Opening), valueDate = "2024-01-15" });
         var package = (await Post<Funding.Packages.Requesting.PackageCreated>(service, "/api/packages", new
         {
             code = "CRASH-2024", country = "NP", electoralProcess = "2024 by-elections", origin = "MemberStateRequest", requestedOn = "2024-03-01",
@@ -219,22 +217,15 @@ public class CrashSafetyTests(ITestOutputHelper output)
         await Post<object>(service, $"/api/packages/{package}/needs-assessment", new
         {
             assessedOn = "2024-04-01", implementingOrganisations = new[] { "UNDP" },
-            phases = new[] { new { phase = "Polling", startsOn = "2024-09-01", endsOn = "2024-12-31", budget = Usd(900_000m) } },
+            phases = new[] { new { phase = "Polling", startsOn = "2024-09-01", endsOn = "2024-12-31", budget = LedgerApi.Usd(900_000m) } },
         });
         await Post<object>(service, $"/api/packages/{package}/approval",
-            new { approvedOn = "2024-06-01", phases = new[] { new { phase = "Polling", budget = Usd(900_000m) } } }, approver: "focal-point");
+            new { approvedOn = "2024-06-01", phases = new[] { new { phase = "Polling", budget = LedgerApi.Usd(900_000m) } } }, approver: "focal-point");
         return (fund, package);
     }
 
-    static async Task<T> Post<T>(ServiceProcess service, string path, object body, string? approver = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(service.BaseAddress, path)) { Content = JsonContent.Create(body) };
-        if (approver is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token(approver, Funding.Access.Roles.All.ToArray()));
-        using var response = await service.Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        response.IsSuccessStatusCode.ShouldBeTrue($"{path}: {(int)response.StatusCode} {text}");
-        return System.Text.Json.JsonSerializer.Deserialize<T>(text, JsonForFunding.CreateWeb())!;
-    }
+    static async Task<T> Post<T>(ServiceProcess service, string path, object body, string? approver = null) =>
+        System.Text.Json.JsonSerializer.Deserialize<T>(await service.Post(path, body, approver), JsonForFunding.CreateWeb())!;
 
     static async Task<T> Get<T>(ServiceProcess service, string path) =>
         (await service.Http.GetFromJsonAsync<T>(new Uri(service.BaseAddress, path), JsonForFunding.CreateWeb()))!;
@@ -263,17 +254,6 @@ public class CrashSafetyTests(ITestOutputHelper output)
             "select (select count(*) from funding.wolverine_incoming_envelopes where status <> 'Handled') + (select count(*) from funding.wolverine_outgoing_envelopes)",
             connection);
         return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    /// <summary>The embedded cluster the service started in its data directory: its port and generated password.</summary>
-    static string EmbeddedConnectionString(string dataDirectory)
-    {
-        var port = int.Parse(File.ReadAllLines(Path.Combine(dataDirectory, "postgres", "postmaster.pid"))[3]);
-        var password = File.ReadAllText(Path.Combine(dataDirectory, "postgres.password")).Trim();
-        return new NpgsqlConnectionStringBuilder
-        {
-            Host = "127.0.0.1", Port = port, Username = "postgres", Password = password, Database = "funding",
-        }.ConnectionString;
     }
 
     /// <summary>

@@ -45,8 +45,8 @@ public class SecondNodeTests(ITestOutputHelper output)
         foreach (var node in nodes) Authorise(node);
 
         var (fundId, packageId) = await RecordApprovedPackage(first);
-        await Post(second, $"/api/packages/{packageId}/allocations",
-            new { fundId, phase = "Polling", amount = Usd(400_000m), allocatedOn = "2024-07-01" });
+        await second.Post($"/api/packages/{packageId}/allocations",
+            new { fundId, phase = "Polling", amount = LedgerApi.Usd(400_000m), allocatedOn = "2024-07-01" });
         await store.WaitForNonStaleProjectionDataAsync(TakeoverLimit);
         var runner = await NodeRunningTheTimeline(connectionString);
 
@@ -54,8 +54,8 @@ public class SecondNodeTests(ITestOutputHelper output)
         var (killed, survivor) = runner == 1 ? (first, second) : (second, first);
         await killed.KillHard();
         var clock = Stopwatch.StartNew();
-        await Post(survivor, $"/api/packages/{packageId}/transfers",
-            new { fundId, phase = "Polling", implementingOrganisation = "UNDP", programmable = Usd(100_000m), transferredOn = "2024-07-15" });
+        await survivor.Post($"/api/packages/{packageId}/transfers",
+            new { fundId, phase = "Polling", implementingOrganisation = "UNDP", programmable = LedgerApi.Usd(100_000m), transferredOn = "2024-07-15" });
 
         await store.WaitForNonStaleProjectionDataAsync(TakeoverLimit);
         clock.Elapsed.ShouldBeLessThan(TakeoverLimit);
@@ -72,36 +72,24 @@ public class SecondNodeTests(ITestOutputHelper output)
         node.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
             TestAuth.Token("two-nodes", Funding.Access.Roles.All.ToArray()));
 
-    static object Usd(decimal amount) => new { amount, currency = "USD" };
-
-    static async Task<string> Post(ServiceProcess node, string path, object body, string? user = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(node.BaseAddress, path)) { Content = JsonContent.Create(body) };
-        if (user is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token(user, Funding.Access.Roles.All.ToArray()));
-        using var response = await node.Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        response.IsSuccessStatusCode.ShouldBeTrue($"{path}: {(int)response.StatusCode} {text}");
-        return text;
-    }
-
     static async Task<(Guid FundId, Guid PackageId)> RecordApprovedPackage(ServiceProcess node)
     {
-        var fund = System.Text.Json.JsonDocument.Parse(await Post(node, "/api/funds", new
+        var fund = System.Text.Json.JsonDocument.Parse(await node.Post("/api/funds", new
         {
             code = "TN-TF", name = "Two-node trust fund", kind = "TrustFund", administrativeAgentFeePercent = 1, defaultIndirectCostPercent = 7,
             establishedOn = "2024-01-02",
         })).RootElement.GetProperty("fundId").GetGuid();
-        await Post(node, "/api/contributions/deposits", new { reference = "TN-USA", fundId = fund, donor = "United States", amount = Usd(1_000_000m), valueDate = "2024-02-01" });
-        var package = System.Text.Json.JsonDocument.Parse(await Post(node, "/api/packages", new
+        await node.Post("/api/contributions/deposits", new { reference = "TN-USA", fundId = fund, donor = "United States", amount = LedgerApi.Usd(1_000_000m), valueDate = "2024-02-01" });
+        var package = System.Text.Json.JsonDocument.Parse(await node.Post("/api/packages", new
         {
             code = "TN-2024", country = "NP", electoralProcess = "2024 by-elections", origin = "MemberStateRequest", requestedOn = "2024-03-01",
         })).RootElement.GetProperty("packageId").GetGuid();
-        await Post(node, $"/api/packages/{package}/needs-assessment", new
+        await node.Post($"/api/packages/{package}/needs-assessment", new
         {
             assessedOn = "2024-04-01", implementingOrganisations = new[] { "UNDP" },
-            phases = new[] { new { phase = "Polling", startsOn = "2024-09-01", endsOn = "2024-12-31", budget = Usd(500_000m) } },
+            phases = new[] { new { phase = "Polling", startsOn = "2024-09-01", endsOn = "2024-12-31", budget = LedgerApi.Usd(500_000m) } },
         });
-        await Post(node, $"/api/packages/{package}/approval", new { approvedOn = "2024-06-01", phases = new[] { new { phase = "Polling", budget = Usd(500_000m) } } },
+        await node.Post($"/api/packages/{package}/approval", new { approvedOn = "2024-06-01", phases = new[] { new { phase = "Polling", budget = LedgerApi.Usd(500_000m) } } },
             user: "focal-point"); // four eyes: not the one who assessed
         return (fund, package);
     }

@@ -94,6 +94,32 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// POSTs a body and returns the answer's text, failing with the status and body unless it succeeded. With a
+    /// user, the request carries that user's token (every role) instead of the client's: four eyes need two people.
+    /// </summary>
+    public async Task<string> Post(string path, object body, string? user = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, path)) { Content = System.Net.Http.Json.JsonContent.Create(body) };
+        if (user is not null)
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestAuth.Token(user, Funding.Access.Roles.All.ToArray()));
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        response.IsSuccessStatusCode.ShouldBeTrue($"{path}: {(int)response.StatusCode} {text}");
+        return text;
+    }
+
+    /// <summary>The embedded cluster a service started in a data directory: its port and generated password.</summary>
+    public static string EmbeddedConnectionString(string dataDirectory)
+    {
+        var port = int.Parse(File.ReadAllLines(Path.Combine(dataDirectory, "postgres", "postmaster.pid"))[3]);
+        var password = File.ReadAllText(Path.Combine(dataDirectory, "postgres.password")).Trim();
+        return new Npgsql.NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1", Port = port, Username = "postgres", Password = password, Database = "funding",
+        }.ConnectionString;
+    }
+
     /// <summary>Polls GET /health until it answers 200; returns how long that took.</summary>
     public async Task<TimeSpan> WaitUntilHealthy(TimeSpan limit)
     {

@@ -12,6 +12,7 @@ using Funding.Statements;
 using JasperFx;
 using JasperFx.Events.Projections;
 using Marten;
+using Marten.Events;
 using Npgsql;
 
 namespace Funding.Audit.Verifying;
@@ -176,16 +177,17 @@ public static class LedgerVerification
     /// </summary>
     static async Task<string?> AsyncProjectionBehind(IDocumentStore live, string projection, CancellationToken cancellation)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
+        try
+        {
+            await live.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(10));
+            return null;
+        }
+        catch (TimeoutException)
         {
             var head = (await live.Advanced.FetchEventStoreStatistics(token: cancellation)).EventSequenceNumber;
             var progress = (await live.Advanced.AllProjectionProgress(token: cancellation))
                 .Where(x => x.ShardName.StartsWith(projection, StringComparison.Ordinal)).Select(x => x.Sequence).DefaultIfEmpty(0).Min();
-            if (progress >= head) return null;
-            if (DateTime.UtcNow > deadline)
-                return $"{projection}: the projection daemon is at sequence {progress:N0} of {head:N0}; start the service (it runs the daemon) and verify again";
-            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellation);
+            return $"{projection}: the projection daemon is at sequence {progress:N0} of {head:N0}; start the service (it runs the daemon) and verify again";
         }
     }
 

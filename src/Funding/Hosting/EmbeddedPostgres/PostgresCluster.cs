@@ -255,19 +255,8 @@ public sealed class PostgresCluster : IDisposable
     }
 
     /// <summary>Alive, and ours: a process id of a killed run may since have been given to something else.</summary>
-    static bool IsLiveFundingProcess(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault() is not ('Z' or 'X')
-                   && File.ReadAllText($"/proc/{pid}/cmdline").Contains("Funding", StringComparison.Ordinal);
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
+    static bool IsLiveFundingProcess(int pid) =>
+        Alive(pid) is not null && ReadProc(pid, "cmdline")?.Contains("Funding", StringComparison.Ordinal) == true;
 
     /// <summary>
     /// A run killed with -9 leaves its server running (or only its postmaster.pid): stop the one, remove the other.
@@ -294,23 +283,25 @@ public sealed class PostgresCluster : IDisposable
         }
     }
 
-    static bool IsPostgresProcess(int pid)
+    static bool IsPostgresProcess(int pid) => Alive(pid) is "postgres" or "postmaster";
+
+    /// <summary>The process's name when it is running; a zombie has already exited, only its table entry is left.</summary>
+    static string? Alive(int pid)
+    {
+        if (ReadProc(pid, "stat") is not { } stat) return null;
+        var state = stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault();
+        return state is 'Z' or 'X' ? null : stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
+    }
+
+    static string? ReadProc(int pid, string file)
     {
         try
         {
-            // A zombie has already exited; only its process-table entry is left.
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
-            var state = stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault();
-            return name is "postgres" or "postmaster" && state is not ('Z' or 'X');
+            return File.ReadAllText($"/proc/{pid}/{file}");
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return false;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
+            return null;
         }
     }
 
