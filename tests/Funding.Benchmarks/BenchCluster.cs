@@ -83,10 +83,18 @@ public sealed class BenchCluster : IDisposable
         lock (disposing)
         {
             if (disposed) return;
+            disposed = true;
+            // FUNDING_BENCH_KEEP=1 leaves the server running on the measured data, to look at query plans afterwards.
+            if (Environment.GetEnvironmentVariable("FUNDING_BENCH_KEEP") == "1" && !Interruption.Requested)
+            {
+                logger.LogWarning("Kept the benchmark's PostgreSQL running: {ConnectionString}; stop it with pg_ctl stop -D {Directory}",
+                    Cluster.ConnectionStringFor("ledger"), Path.Combine(settings.DataDirectory!, "postgres"));
+                return;
+            }
+
             Cluster.Stop();
             PostgresCluster.Discard(settings.DataDirectory!, settings, logger);
             if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-            disposed = true;
         }
     }
 }

@@ -7,16 +7,21 @@ using static Funding.Benchmarks.ResultsTable;
 // ops/bench/run.sh [--scale S]: baselines and the service's figures measured in one run on the embedded PostgreSQL.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var scale = 1.0;
+string[] allParts = ["B1", "B2", "B3", "P1", "P2", "P3", "P4"];
+var only = allParts.ToHashSet();
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--scale" && i + 1 < args.Length && double.TryParse(args[++i], CultureInfo.InvariantCulture, out var s) && s is > 0 and <= 1) scale = s;
+    else if (args[i] == "--only" && i + 1 < args.Length && args[++i].ToUpperInvariant().Split(',') is var parts && parts.All(allParts.Contains)) only = parts.ToHashSet();
     else
     {
-        Console.Error.WriteLine("usage: Funding.Benchmarks [--scale S]   (0 < S <= 1; 1 = the issue's sizes)");
+        Console.Error.WriteLine("usage: Funding.Benchmarks [--scale S] [--only B1,B2,B3,P1,P2,P3,P4]   (0 < S <= 1; 1 = the issue's sizes; P4 includes P5)");
         return 2;
     }
 }
 
+// P4 and P5 query the read models that P3 rebuilds.
+if (only.Contains("P4")) only.Add("P3");
 var sizes = new Sizes(scale);
 var started = DateTimeOffset.UtcNow;
 var run = Stopwatch.StartNew();
@@ -39,6 +44,7 @@ var failed = false;
 
 async Task<T?> Part<T>(string name, Func<Task<T>> part) where T : class
 {
+    if (!only.Contains(name[..2]) && !(name.StartsWith("Generating", StringComparison.Ordinal) && (only.Contains("P3") || only.Contains("P4")))) return null;
     Say($"{name}...");
     try
     {
@@ -70,43 +76,50 @@ var ledger = await Part("Generating the ledger", () => GeneratedLedger.GenerateA
 var p3 = ledger is null ? null : await Part("P3 projection rebuild", () => ProjectionRebuild.RunAsync(ledgerDatabase, ledger.Events, Say));
 var queries = ledger is null || p3 is null ? null : await Part("P4/P5 statement queries over HTTP", () => StatementQueries.RunAsync(ledgerDatabase, ledger, sizes));
 
+// A part left out with --only has no line at all (rather than a "failed" one).
+void Add(Line line)
+{
+    if (line.Id == "Mem" || only.Contains(line.Id == "P5" ? "P4" : line.Id)) table.Add(line);
+}
+
 string Rate(Measured? m, string unit) => m is null ? "failed" : Invariant($"{m.PerSecond:N0} {unit}/s");
 string Ratio(Measured? m, Measured? baseline, string name) => m is null || baseline is null ? "" : Invariant($"{m.PerSecond / baseline.PerSecond:0.00} × {name}");
 
-table.Add(new Line("B1", Invariant($"single-row insert transactions, Npgsql, {Sizes.Clients} clients, synchronous commit on"), Rate(b1, "tx")));
-table.Add(new Line("B2", Invariant($"COPY (binary) of {sizes.CopyRows:N0} event-sized rows (uuid, bigint, ~300 B jsonb, headers jsonb)"), Rate(b2, "rows")));
-table.Add(new Line("B3", Invariant($"Marten appends, one event per transaction, {Sizes.Clients} writers (service's store options, hashChained: true)"), Rate(b3, "tx")));
+Add(new Line("B1", Invariant($"single-row insert transactions, Npgsql, {Sizes.Clients} clients, synchronous commit on"), Rate(b1, "tx")));
+Add(new Line("B2", Invariant($"COPY (binary) of {sizes.CopyRows:N0} event-sized rows (uuid, bigint, ~300 B jsonb, headers jsonb)"), Rate(b2, "rows")));
+Add(new Line("B3", Invariant($"Marten appends, one event per transaction, {Sizes.Clients} writers (service's store options, hashChained: true)"), Rate(b3, "tx")));
 if (p1 is { Clients: var deposits })
 {
-    table.Add(new Line("P1", Invariant($"POST /api/contributions/deposits, {Sizes.Clients} clients ({deposits.Operations:N0} deposits)"),
+    Add(new Line("P1", Invariant($"POST /api/contributions/deposits, {Sizes.Clients} clients ({deposits.Operations:N0} deposits)"),
         Invariant($"{deposits.PerSecond:N0} tx/s; p50 {deposits.P50:0.0} ms, p99 {deposits.P99:0.0} ms"),
         string.Join("; ", new[] { Ratio(deposits, b3, "B3"), Ratio(deposits, b1, "B1") }.Where(x => x.Length > 0)), "≥ 0.8 × B3, p99 ≤ 50 ms",
         b3 is null ? null : deposits.PerSecond >= 0.8 * b3.PerSecond && deposits.P99 <= 50));
 }
-else table.Add(new Line("P1", "POST /api/contributions/deposits", "failed"));
+else Add(new Line("P1", "POST /api/contributions/deposits", "failed"));
 
-table.Add(new Line("P2", Invariant($"CSV import of {sizes.ImportRows:N0} deposits (ContributionImport, one file, one fund)"), Rate(p2, "rows"),
+Add(new Line("P2", Invariant($"CSV import of {sizes.ImportRows:N0} deposits (ContributionImport, one file, one fund)"), Rate(p2, "rows"),
     Ratio(p2, b2, "B2"), "≥ 0.25 × B2", p2 is null || b2 is null ? null : p2.PerSecond >= 0.25 * b2.PerSecond));
 
 var money = p3?.MoneyReadModels;
-table.Add(new Line("P3", Invariant($"rebuild of the money read models (trial balance, fund statement, package status) over {ledger?.Events ?? 0:N0} events"),
+Add(new Line("P3", Invariant($"rebuild of the money read models (trial balance, fund statement, package status) over {ledger?.Events ?? 0:N0} events"),
     Rate(money, "events"), "", "≥ 20,000 events/s", money is null ? null : money.PerSecond >= 20_000));
 
 if (queries is { PackageStatus: var status, AsKnownOn: var asKnownOn })
 {
-    table.Add(new Line("P4", Invariant($"GET /api/packages/status (first page), {ledger!.Packages:N0} packages, {ledger.Events:N0} events, {status.Operations} requests"),
+    Add(new Line("P4", Invariant($"GET /api/packages/status (first page), {ledger!.Packages:N0} packages, {ledger.Events:N0} events, {status.Operations} requests"),
         Invariant($"p50 {status.P50:0.0} ms, p99 {status.P99:0.0} ms"), "", "p99 ≤ 20 ms", status.P99 <= 20));
-    table.Add(new Line("P5", Invariant($"fund statement as known on today, fund with {ledger.AsKnownOnFundEvents:N0} events, {asKnownOn.Operations} requests"),
+    Add(new Line("P5", Invariant($"fund statement as known on today, fund with {ledger.AsKnownOnFundEvents:N0} events, {asKnownOn.Operations} requests"),
         Invariant($"p50 {asKnownOn.P50:0.0} ms, p99 {asKnownOn.P99:0.0} ms"), "", "≤ 100 ms (p50)", asKnownOn.P50 <= 100));
 }
 else
 {
-    table.Add(new Line("P4", "GET /api/packages/status", "failed"));
-    table.Add(new Line("P5", "fund statement as known on", "failed"));
+    Add(new Line("P4", "GET /api/packages/status", "failed"));
+    Add(new Line("P5", "fund statement as known on", "failed"));
 }
 
-table.Add(new Line("Mem", "peak working set (VmHWM)", Invariant(
-    $"service {p1?.ServicePeakMb ?? double.NaN:N0} MB (P1), {queries?.ServicePeakMb ?? double.NaN:N0} MB (P4/P5); harness {Memory.SelfPeakMb:N0} MB (B2, P2, generation, P3 run in it)")));
+string Mb(double? mb) => mb is { } value ? Invariant($"{value:N0} MB") : "not run";
+Add(new Line("Mem", "peak working set (VmHWM)",
+    $"service {Mb(p1?.ServicePeakMb)} (P1), {Mb(queries?.ServicePeakMb)} (P4/P5); harness {Mb(Memory.SelfPeakMb)} (B2, P2, generation, P3 run in it)"));
 
 if (ledger is not null)
 {
@@ -135,7 +148,8 @@ Console.WriteLine();
 Console.WriteLine(markdown);
 var results = Path.Combine(Repository.Root, "ops", "bench", "results");
 Directory.CreateDirectory(results);
-var file = Path.Combine(results, Invariant($"{started:yyyy-MM-dd}-{Environment.MachineName}{(scale < 1 ? $"-scale-{scale}" : "")}.md"));
+var partial = only.Count == allParts.Length ? "" : "-only-" + string.Join("-", allParts.Where(only.Contains));
+var file = Path.Combine(results, Invariant($"{started:yyyy-MM-dd}-{Environment.MachineName}{(scale < 1 ? $"-scale-{scale}" : "")}{partial}.md"));
 await File.WriteAllTextAsync(file, markdown);
 Say($"written to {Path.GetRelativePath(Repository.Root, file)}");
 return failed ? 1 : 0;

@@ -2,6 +2,7 @@ using Funding.Audit;
 using Funding.Audit.Chain;
 using Funding.Contributions;
 using Funding.Funds;
+using Funding.Ledger;
 using Funding.Packages;
 using Funding.Packages.TimeToFunding;
 using Funding.Rates;
@@ -33,10 +34,12 @@ public static class LedgerStore
         opts.Events.TimeProvider = time;
 
         var snapshots = projections == ProjectionLifecycle.Inline ? SnapshotLifecycle.Inline : SnapshotLifecycle.Async;
-        opts.Projections.Snapshot<Fund>(snapshots);
-        opts.Projections.Snapshot<Package>(snapshots);
-        opts.Projections.Snapshot<Contribution>(snapshots);
-        opts.Projections.Snapshot<OperationalRates>(snapshots);
+        opts.Projections.Snapshot<Fund>(snapshots, Batches);
+        opts.Projections.Snapshot<Package>(snapshots, Batches);
+        opts.Projections.Snapshot<Contribution>(snapshots, Batches);
+        opts.Projections.Snapshot<OperationalRates>(snapshots, Batches);
+        // A fund's statement as known on a past day is folded from its own and its contributions' streams.
+        opts.Schema.For<Contribution>().Index(x => x.FundId);
         // Money read models are inline: they change in the same transaction as the events, so a finance officer
         // reads what was just recorded and the allocation rules read consistent balances.
         opts.Projections.Add<TrialBalanceProjection>(projections);
@@ -63,4 +66,6 @@ public static class LedgerStore
         if (hashChained) opts.Storage.Add(new EventChainSchema(schema));
         return opts;
     }
+
+    static void Batches(AsyncOptions options) => options.BatchSize = EventKeys.RebuildBatchSize;
 }

@@ -27,9 +27,12 @@ public sealed record Page(int Number, int Size)
         return Results.Ok(items.ToList());
     }
 
-    public IResult Of<T>(IReadOnlyList<T> all, HttpContext http)
+    public IResult Of<T>(IReadOnlyList<T> all, HttpContext http) => Of(all.Skip((Number - 1) * Size).Take(Size).ToList(), all.Count, http);
+
+    /// <summary>A page already cut by the database, with the total it counted.</summary>
+    public IResult Of<T>(IReadOnlyList<T> page, long total, HttpContext http)
     {
-        http.Response.Headers[TotalHeader] = all.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Results.Ok(all.Skip((Number - 1) * Size).Take(Size).ToList());
+        http.Response.Headers[TotalHeader] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Results.Ok(page);
     }
 }

@@ -68,7 +68,12 @@ public sealed class FundStatement
 /// <summary>Inline: finance officers read the statement right after recording, and allocations check it.</summary>
 public sealed class FundStatementProjection : MultiStreamProjection<FundStatement, Guid>
 {
-    public FundStatementProjection() => Identity<IFundEvent>(e => e.FundId);
+    public FundStatementProjection()
+    {
+        Identity<IFundEvent>(e => e.FundId);
+        foreach (var type in EventKeys.Implementing<IFundEvent>()) IncludeType(type);
+        Options.BatchSize = EventKeys.RebuildBatchSize;
+    }
 
     public override FundStatement? Evolve(FundStatement? snapshot, Guid id, IEvent e)
     {

@@ -126,9 +126,12 @@ public static class StatementEndpoints
         if (!QueryDates.TryDay(asOf is null ? "asAt" : "asOf", asOf ?? asAt, clock, out var day, out problem)) return problem!;
         var (paging, pagingProblem) = Page.From(page, pageSize);
         if (pagingProblem is not null) return pagingProblem;
-        var reports = await Statements.PackageStatusesAsync(
-            session, new PackageFilter(status, flag, country, mandated), cut, day, horizonDays ?? flags.Value.AtRiskHorizonDays, cancellation);
-        return paging!.Of(reports, http);
+        var filter = new PackageFilter(status, flag, country, mandated);
+        var horizon = horizonDays ?? flags.Value.AtRiskHorizonDays;
+        if (!cut.IsLive) return paging!.Of(await Statements.PackageStatusesAsync(session, filter, cut, day, horizon, cancellation), http);
+
+        var (items, total) = await PackageStatusPage.LoadAsync(session, filter, day, horizon, paging!, cancellation);
+        return paging!.Of(items, total, http);
     }
 
     [WolverineGet("/api/donors/statement")]

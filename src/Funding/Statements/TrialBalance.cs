@@ -18,7 +18,12 @@ public sealed class TrialBalance
 /// <summary>Inline: a fund's books must balance in the same transaction as the event that moved them.</summary>
 public sealed class TrialBalanceProjection : MultiStreamProjection<TrialBalance, Guid>
 {
-    public TrialBalanceProjection() => Identity<IFundEvent>(e => e.FundId);
+    public TrialBalanceProjection()
+    {
+        Identity<IFundEvent>(e => e.FundId);
+        foreach (var type in EventKeys.Implementing<IFundEvent>()) IncludeType(type);
+        Options.BatchSize = EventKeys.RebuildBatchSize;
+    }
 
     public override TrialBalance Evolve(TrialBalance? snapshot, Guid id, IEvent e)
     {

@@ -40,7 +40,12 @@ public sealed class FundingTimeline
 /// </summary>
 public sealed class FundingTimelineProjection : MultiStreamProjection<FundingTimeline, Guid>
 {
-    public FundingTimelineProjection() => Identity<IPackageEvent>(e => e.PackageId);
+    public FundingTimelineProjection()
+    {
+        Identity<IPackageEvent>(e => e.PackageId);
+        foreach (var type in EventKeys.Implementing<IPackageEvent>()) IncludeType(type);
+        Options.BatchSize = EventKeys.RebuildBatchSize;
+    }
 
     public override FundingTimeline? Evolve(FundingTimeline? snapshot, Guid id, IEvent e)
     {
