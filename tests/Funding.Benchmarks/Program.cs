@@ -140,7 +140,9 @@ if (p1 is { OneClient: var alone })
 }
 
 table.Note("P1: each client pays into a fund of its own (a deposit locks its fund's read models); every request carries an Idempotency-Key. " +
-           "The service is the Release build run as its own process, log level Warning; each endpoint is warmed up first.");
+           "The service is the Release build run as its own process, log level Warning; " +
+           "each part is warmed up first (P1 with as many seconds of the same load as it measures, P4 and P5 with 10 requests), so that what is " +
+           "measured is the service after .NET has recompiled its hot code, as it runs all day.");
 table.Note("Latencies are exact percentiles over every request (nearest rank). P4 and P5 send one request at a time.");
 
 var markdown = table.ToMarkdown(started, run.Elapsed);

@@ -11,6 +11,9 @@ public sealed record QueryRun(Measured PackageStatus, Measured AsKnownOn, double
 /// </summary>
 public static class StatementQueries
 {
+    /// <summary>Requests before measuring: enough for .NET to have recompiled the hot paths (JSON reading above all).</summary>
+    const int Warm = 10;
+
     public static async Task<QueryRun> RunAsync(string connectionString, LedgerShape ledger, Sizes sizes)
     {
         await using var service = await ServiceUnderTest.StartAsync(connectionString);
@@ -19,13 +22,13 @@ public static class StatementQueries
         // P4: the first page (the default 100), which needs every package's status to sort and flag them.
         const string statuses = "/api/packages/status";
         await GetAsync(http, statuses, expectedTotal: ledger.Packages);
-        await ClosedLoop.CountAsync(3, 1, (_, _) => GetAsync(http, statuses));
+        await ClosedLoop.CountAsync(Warm, 1, (_, _) => GetAsync(http, statuses));
         var packageStatus = await ClosedLoop.CountAsync(sizes.StatusQueries, 1, (_, _) => GetAsync(http, statuses));
 
         // P5: as known on today, so every event recorded so far is folded again.
         var today = SystemClock.Instance.GetCurrentInstant().InUtc().Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var statement = $"/api/funds/{ledger.AsKnownOnFund}/statement?knownOn={today}";
-        await ClosedLoop.CountAsync(3, 1, (_, _) => GetAsync(http, statement));
+        await ClosedLoop.CountAsync(Warm, 1, (_, _) => GetAsync(http, statement));
         var asKnownOn = await ClosedLoop.CountAsync(sizes.StatementQueries, 1, (_, _) => GetAsync(http, statement));
         return new QueryRun(packageStatus, asKnownOn, service.PeakWorkingSetMb);
     }

@@ -15,6 +15,7 @@ public sealed record LogEntry(ChainLink Link, string DotnetType, string Previous
 public static class EventLog
 {
     static readonly JsonSerializerOptions Json = JsonForFunding.CreateWeb();
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Type?> Types = new(StringComparer.Ordinal);
 
     /// <summary>Every event, each stream's in version order: how the chain is verified.</summary>
     public static IAsyncEnumerable<LogEntry> ByStream(NpgsqlConnection connection, string schema, CancellationToken cancellation) =>
@@ -41,7 +42,8 @@ public static class EventLog
     /// <summary>The event's data as the ledger's own type; an unknown type or unreadable data is a verification failure.</summary>
     public static object Deserialize(string dotnetType, string data)
     {
-        var type = Type.GetType(dotnetType) ?? throw new JsonException($"unknown event type {dotnetType}");
+        // Resolving the name takes longer than reading a deposit's JSON: once per type, not once per event.
+        var type = Types.GetOrAdd(dotnetType, static name => Type.GetType(name)) ?? throw new JsonException($"unknown event type {dotnetType}");
         return JsonSerializer.Deserialize(data, type, Json) ?? throw new JsonException("the data is null");
     }
 

@@ -3,8 +3,6 @@ using Funding.PackageFinance;
 using Funding.Packages;
 using JasperFx.Events;
 using Marten.Events.Projections;
-using Marten.Schema;
-using NpgsqlTypes;
 using NodaTime;
 
 namespace Funding.Statements;
@@ -118,14 +116,8 @@ public sealed class PackageFundingStatus
     public static bool IsLateRequest(LocalDate requestedOn, LocalDate? electionDay) =>
         electionDay is { } day && requestedOn > day.Minus(LateRequestWindow);
 
-    /// <summary>Requested too close to election day; stored so that the package list can sort on it.</summary>
+    /// <summary>Requested too close to election day; stored with the document, for the package list (PackageListSchema).</summary>
     public bool LateRequest => IsLateRequest(RequestedOn, ElectionDay);
-
-    /// <summary>The start and end of each phase not yet covered, in the same order: the package list's at-risk test in SQL.</summary>
-    public DateOnly[] UncoveredPhaseStarts => Phases.Where(x => !x.IsCovered).Select(x => x.StartsOn.ToDateOnly()).ToArray();
-
-    /// <inheritdoc cref="UncoveredPhaseStarts"/>
-    public DateOnly[] UncoveredPhaseEnds => Phases.Where(x => !x.IsCovered).Select(x => x.EndsOn.ToDateOnly()).ToArray();
 
     public IEnumerable<PhaseFunding> PhasesAtRisk(LocalDate today, int horizonDays) =>
         Stage != PackageStatus.Approved
@@ -133,24 +125,6 @@ public sealed class PackageFundingStatus
             : Phases.Where(p => !p.IsCovered && p.EndsOn >= today && p.StartsOn <= today.PlusDays(horizonDays));
 
     public PhaseFunding? PhaseOf(ElectoralPhase phase) => Phases.FirstOrDefault(x => x.Phase == phase);
-
-    /// <summary>
-    /// Marten calls this when it maps the document. The package list filters, flags and sorts every package in SQL
-    /// (PackageStatusPage), on copies of these members in columns of their own rather than in each document's JSON.
-    /// Columns only: Marten would index each, slowing every write of a status for no query that uses the index.
-    /// </summary>
-    public static void ConfigureMarten(DocumentMapping<PackageFundingStatus> mapping)
-    {
-        mapping.Duplicate(x => x.Code);
-        mapping.Duplicate(x => x.Country);
-        mapping.Duplicate(x => x.Stage);
-        mapping.Duplicate(x => x.Status);
-        mapping.Duplicate(x => x.Origin);
-        mapping.Duplicate(x => x.LateRequest);
-        mapping.Duplicate(x => x.UncoveredPhaseStarts, "date[]", NpgsqlDbType.Array | NpgsqlDbType.Date);
-        mapping.Duplicate(x => x.UncoveredPhaseEnds, "date[]", NpgsqlDbType.Array | NpgsqlDbType.Date);
-        foreach (var index in mapping.Indexes.OfType<DocumentIndex>().ToList()) mapping.Indexes.Remove(index);
-    }
 }
 
 /// <summary>Inline: the allocation rules read it in the same transaction that changes it.</summary>

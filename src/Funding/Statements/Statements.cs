@@ -66,7 +66,7 @@ public static class Statements
         }
         else
         {
-            statuses = (await HistoricalStatements.ForEverything(session, cut, cancellation)).PackageStatuses.Values.ToList();
+            statuses = (await HistoricalStatements.ForEveryPackage(session, cut, cancellation)).PackageStatuses.Values.ToList();
         }
 
         return filter.Apply(statuses.Select(x => PackageStatusReport.From(x, day, horizonDays)));

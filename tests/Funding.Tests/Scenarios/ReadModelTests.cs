@@ -1,5 +1,6 @@
 using Funding.Contributions;
 using Funding.Funds;
+using Funding.Hosting;
 using Funding.Packages;
 using Funding.Statements;
 using Funding.Tests.Infrastructure;
@@ -147,6 +148,10 @@ public class ReadModelTests(WalkthroughApp app) : IClassFixture<WalkthroughApp>
         Add(await session.Query<TrialBalance>().ToListAsync(), x => x.Id);
         Add(await session.Query<FundStatement>().ToListAsync(), x => x.Id);
         Add(await session.Query<PackageFundingStatus>().ToListAsync(), x => x.Id);
+        // The package list's keys follow the statuses through the rebuild (triggers, not Marten, keep them).
+        var list = await session.AdvancedSql.QueryAsync<string, string>(
+            $"select row(l.id::text), row(l::text) from {LedgerStore.Schema}.{PackageListSchema.Table} l", CancellationToken.None);
+        foreach (var (id, row) in list) models[$"{PackageListSchema.Table}/{id}"] = row;
         return models;
     }
 }

@@ -29,6 +29,18 @@ public readonly record struct ReportCut(LocalDate? AsAt, LocalDate? KnownOn)
         (AsAt is null || e.BusinessDate is null || e.BusinessDate <= AsAt) && (RecordedBefore is not { } before || e.RecordedAt < before);
 }
 
+/// <summary>Which read models a replay folds: a report asks only for what it shows.</summary>
+[Flags]
+public enum ReplayedModels
+{
+    FundStatements = 1,
+    TrialBalances = 2,
+    PackageStatuses = 4,
+    Contributions = 8,
+    Funds = FundStatements | TrialBalances,
+    All = Funds | PackageStatuses | Contributions,
+}
+
 /// <summary>
 /// Every read model folded again from events alone, in memory, with the same projection code the live ledger uses.
 /// For reports as at a date and as known on a day, and for the offline verifier, which has no database.
@@ -44,9 +56,13 @@ public sealed class LedgerReplay
     public Dictionary<Guid, PackageFundingStatus> PackageStatuses { get; } = new();
     public Dictionary<Guid, Contribution> Contributions { get; } = new();
 
-    public static LedgerReplay Of(IEnumerable<LoggedEvent> events, ReportCut cut = default)
+    readonly ReplayedModels models;
+
+    public LedgerReplay(ReplayedModels models = ReplayedModels.All) => this.models = models;
+
+    public static LedgerReplay Of(IEnumerable<LoggedEvent> events, ReportCut cut = default, ReplayedModels models = ReplayedModels.All)
     {
-        var replay = new LedgerReplay();
+        var replay = new LedgerReplay(models);
         foreach (var e in events.Where(cut.Includes)) replay.Apply(e);
         return replay;
     }
@@ -56,13 +72,14 @@ public sealed class LedgerReplay
         var e = Wrap(logged);
         if (logged.Data is IFundEvent fund)
         {
-            Evolve(FundStatements, fund.FundId, e, FundStatementRules.Evolve);
-            Evolve(TrialBalances, fund.FundId, e, TrialBalanceRules.Evolve);
+            if (models.HasFlag(ReplayedModels.FundStatements)) Evolve(FundStatements, fund.FundId, e, FundStatementRules.Evolve);
+            if (models.HasFlag(ReplayedModels.TrialBalances)) Evolve(TrialBalances, fund.FundId, e, TrialBalanceRules.Evolve);
         }
 
-        if (logged.Data is IPackageEvent package) Evolve(PackageStatuses, package.PackageId, e, PackageStatusRules.Evolve);
+        if (logged.Data is IPackageEvent package && models.HasFlag(ReplayedModels.PackageStatuses))
+            Evolve(PackageStatuses, package.PackageId, e, PackageStatusRules.Evolve);
 
-        if (Folding<Contribution>.Handles(logged.Data))
+        if (models.HasFlag(ReplayedModels.Contributions) && Folding<Contribution>.Handles(logged.Data))
         {
             var folded = Folding<Contribution>.Evolve(Contributions.GetValueOrDefault(logged.StreamId), logged.Data);
             if (folded is not null) Contributions[logged.StreamId] = folded;
@@ -76,9 +93,18 @@ public sealed class LedgerReplay
         else documents[id] = evolved;
     }
 
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<object, IEvent>> Wrappers = new();
+
+    /// <summary>The event as Marten hands it to a projection; one compiled constructor per event type, not reflection per event.</summary>
     static IEvent Wrap(LoggedEvent logged)
     {
-        var e = (IEvent)Activator.CreateInstance(typeof(Event<>).MakeGenericType(logged.Data.GetType()), logged.Data)!;
+        var e = Wrappers.GetOrAdd(logged.Data.GetType(), static type =>
+        {
+            var data = System.Linq.Expressions.Expression.Parameter(typeof(object), "data");
+            var create = System.Linq.Expressions.Expression.New(
+                typeof(Event<>).MakeGenericType(type).GetConstructor([type])!, System.Linq.Expressions.Expression.Convert(data, type));
+            return System.Linq.Expressions.Expression.Lambda<Func<object, IEvent>>(create, data).Compile();
+        })(logged.Data);
         e.Sequence = logged.Sequence;
         e.Version = logged.Version;
         e.StreamId = logged.StreamId;
