@@ -1,5 +1,4 @@
-using System.Data.Common;
-using System.Text.RegularExpressions;
+using Funding.Shared;
 using Weasel.Core;
 using Weasel.Postgresql;
 using DbCommandBuilder = Weasel.Core.DbCommandBuilder;
@@ -8,27 +7,19 @@ namespace Funding.Audit.Chain;
 
 /// <summary>
 /// A row trigger that runs at commit (CREATE CONSTRAINT TRIGGER ... DEFERRABLE INITIALLY DEFERRED), which Weasel's own
-/// Trigger cannot express. It is compared with the database the way Weasel compares triggers, so db-patch and
-/// db-assert see it.
+/// Trigger cannot express.
 /// </summary>
-public sealed partial class DeferredInsertTrigger(PostgresqlObjectName identifier, PostgresqlObjectName table, string functionCall) : ISchemaObject
+public sealed class DeferredInsertTrigger(PostgresqlObjectName identifier, PostgresqlObjectName table, string functionCall)
+    : DefinitionComparedObject(identifier)
 {
-    public DbObjectName Identifier => identifier;
-
-    string CreateStatement() =>
+    protected override string CreateStatement() =>
         $"CREATE CONSTRAINT TRIGGER {identifier.Name} AFTER INSERT ON {table.QualifiedName} DEFERRABLE INITIALLY DEFERRED " +
-        $"FOR EACH ROW EXECUTE FUNCTION {functionCall};";
+        $"FOR EACH ROW EXECUTE FUNCTION {functionCall}";
 
-    public void WriteCreateStatement(Migrator migrator, TextWriter writer)
-    {
-        WriteDropStatement(migrator, writer);
-        writer.WriteLine(CreateStatement());
-    }
-
-    public void WriteDropStatement(Migrator rules, TextWriter writer) =>
+    public override void WriteDropStatement(Migrator rules, TextWriter writer) =>
         writer.WriteLine($"DROP TRIGGER IF EXISTS {identifier.Name} ON {table.QualifiedName};");
 
-    public void ConfigureQueryCommand(DbCommandBuilder builder)
+    public override void ConfigureQueryCommand(DbCommandBuilder builder)
     {
         var name = builder.AddParameter(identifier.Name).ParameterName;
         var relation = builder.AddParameter(table.Name).ParameterName;
@@ -42,24 +33,4 @@ public sealed partial class DeferredInsertTrigger(PostgresqlObjectName identifie
             WHERE NOT t.tgisinternal AND t.tgname = :{name} AND c.relname = :{relation} AND n.nspname = :{schema};
             """);
     }
-
-    public async Task<ISchemaObjectDelta> CreateDeltaAsync(DbDataReader reader, CancellationToken ct)
-    {
-        string? existing = null;
-        if (await reader.ReadAsync(ct) && !await reader.IsDBNullAsync(0, ct)) existing = await reader.GetFieldValueAsync<string>(0, ct);
-        if (string.IsNullOrWhiteSpace(existing)) return new SchemaObjectDelta(this, SchemaPatchDifference.Create);
-        return Normalise(existing) == Normalise(CreateStatement())
-            ? new SchemaObjectDelta(this, SchemaPatchDifference.None)
-            : new SchemaObjectDelta(this, SchemaPatchDifference.Update);
-    }
-
-    public IEnumerable<DbObjectName> AllNames()
-    {
-        yield return identifier;
-    }
-
-    static string Normalise(string sql) => Whitespace().Replace(sql.Trim().TrimEnd(';'), " ").ToLowerInvariant();
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
 }

@@ -1,5 +1,4 @@
-using System.Data.Common;
-using System.Text.RegularExpressions;
+using Funding.Shared;
 using Weasel.Core;
 using Weasel.Core.Migrations;
 using Weasel.Postgresql;
@@ -14,7 +13,7 @@ namespace Funding.Audit.Replay;
 /// Marten does not manage indexes on its event table beyond its own, so this one is a schema object of ours, and
 /// Marten is told to leave it alone (<see cref="Marten.Events.IEventStoreOptions.IgnoreIndex"/>).
 /// </summary>
-public sealed partial class FundEventIndexSchema(string schema) : FeatureSchemaBase("FundEventIndex", new PostgresqlMigrator())
+public sealed class FundEventIndexSchema(string schema) : FeatureSchemaBase("FundEventIndex", new PostgresqlMigrator())
 {
     public const string IndexName = "mt_events_fund_id";
 
@@ -29,22 +28,16 @@ public sealed partial class FundEventIndexSchema(string schema) : FeatureSchemaB
             "USING btree ((((data ->> 'fundId'::text))::uuid), seq_id)");
     }
 
-    /// <summary>A plain index on a table that is not ours to define, compared with the database as Weasel would.</summary>
-    sealed partial class EventTableIndex(PostgresqlObjectName identifier, PostgresqlObjectName table, string definition) : ISchemaObject
+    /// <summary>A plain index on a table that is not ours to define.</summary>
+    sealed class EventTableIndex(PostgresqlObjectName identifier, PostgresqlObjectName table, string definition)
+        : DefinitionComparedObject(identifier)
     {
-        public DbObjectName Identifier => identifier;
+        protected override string CreateStatement() => $"CREATE INDEX {identifier.Name} ON {table.QualifiedName} {definition}";
 
-        string CreateStatement() => $"CREATE INDEX {identifier.Name} ON {table.QualifiedName} {definition}";
+        public override void WriteDropStatement(Migrator rules, TextWriter writer) =>
+            writer.WriteLine($"DROP INDEX IF EXISTS {identifier.QualifiedName};");
 
-        public void WriteCreateStatement(Migrator migrator, TextWriter writer)
-        {
-            WriteDropStatement(migrator, writer);
-            writer.WriteLine(CreateStatement() + ";");
-        }
-
-        public void WriteDropStatement(Migrator rules, TextWriter writer) => writer.WriteLine($"DROP INDEX IF EXISTS {identifier.QualifiedName};");
-
-        public void ConfigureQueryCommand(DbCommandBuilder builder)
+        public override void ConfigureQueryCommand(DbCommandBuilder builder)
         {
             var name = builder.AddParameter(identifier.Name).ParameterName;
             var schema = builder.AddParameter(identifier.Schema).ParameterName;
@@ -57,25 +50,5 @@ public sealed partial class FundEventIndexSchema(string schema) : FeatureSchemaB
                 WHERE c.relname = :{name} AND n.nspname = :{schema};
                 """);
         }
-
-        public async Task<ISchemaObjectDelta> CreateDeltaAsync(DbDataReader reader, CancellationToken ct)
-        {
-            string? existing = null;
-            if (await reader.ReadAsync(ct) && !await reader.IsDBNullAsync(0, ct)) existing = await reader.GetFieldValueAsync<string>(0, ct);
-            if (string.IsNullOrWhiteSpace(existing)) return new SchemaObjectDelta(this, SchemaPatchDifference.Create);
-            return Normalise(existing) == Normalise(CreateStatement())
-                ? new SchemaObjectDelta(this, SchemaPatchDifference.None)
-                : new SchemaObjectDelta(this, SchemaPatchDifference.Update);
-        }
-
-        public IEnumerable<DbObjectName> AllNames()
-        {
-            yield return identifier;
-        }
-
-        static string Normalise(string sql) => Whitespace().Replace(sql.Trim().TrimEnd(';'), " ").ToLowerInvariant();
-
-        [GeneratedRegex(@"\s+")]
-        private static partial Regex Whitespace();
     }
 }
