@@ -82,10 +82,13 @@ public static class LedgerStore
     /// </summary>
     public static string Tuned(string connectionString)
     {
+        // The keys as written ("No Reset On Close" and "NoResetOnClose" both name the first); Npgsql's own builder
+        // answers ContainsKey for every keyword it knows, set or not.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>().Select(x => x.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        var given = connectionString.ToLowerInvariant().Replace(" ", "", StringComparison.Ordinal);
-        if (!given.Contains("noresetonclose", StringComparison.Ordinal)) builder.NoResetOnClose = true;
-        if (!given.Contains("maxautoprepare", StringComparison.Ordinal)) builder.MaxAutoPrepare = 64;
+        if (!given.Contains(nameof(builder.NoResetOnClose))) builder.NoResetOnClose = true;
+        if (!given.Contains(nameof(builder.MaxAutoPrepare))) builder.MaxAutoPrepare = 64;
         return builder.ConnectionString;
     }
 

@@ -30,10 +30,6 @@ public static class HistoricalStatements
     /// Every event about the fund, wherever it was appended (its own stream, its contributions'), found by the
     /// fund's index of the log: what the fund's statement and trial balance fold, and nothing else.
     /// </summary>
-    /// <summary>
-    /// Every event about the fund, wherever it was appended (its own stream, its contributions'), found by the
-    /// fund's index of the log: what the fund's statement and trial balance fold, and nothing else.
-    /// </summary>
     public static async Task<LedgerReplay> ForFund(IQuerySession session, Guid fundId, ReportCut cut, CancellationToken cancellation) =>
         LedgerReplay.Of(await Load(session, $"{FundEventIndexSchema.FundIdOfEvent} = @fund", new NpgsqlParameter("fund", fundId), cut, cancellation), cut, ReplayedModels.Funds);
 
