@@ -4,6 +4,7 @@ using Funding.Demo;
 using Funding.Hosting;
 using Funding.Hosting.EmbeddedPostgres;
 using Funding.Hosting.Health;
+using Funding.Hosting.Input;
 using Funding.Hosting.OpenApi;
 using Funding.Hosting.Telemetry;
 using Funding.Statements;
@@ -61,6 +62,8 @@ builder.Host.UseWolverine(opts =>
     opts.Policies.UseDurableLocalQueues();
     opts.Policies.UseDurableInboxOnAllListeners();
     opts.Policies.UseDurableOutboxOnAllSendingEndpoints();
+    // An aggregate that is not there is a 404 that says so, not an empty answer.
+    opts.EntityDefaults.OnMissing = Wolverine.Persistence.OnMissing.ProblemDetailsWith404;
     // With several nodes, one that has stopped answering its health check for about 10 s is taken for gone, and the
     // projections it ran move to the others: they catch up within half a minute of a crash.
     opts.Durability.HealthCheckPollingTime = TimeSpan.FromSeconds(3);
@@ -76,9 +79,12 @@ builder.Services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o =>
     // Requests may only set what a command declares: nobody sets "status" or "approvedBy" through a body.
     o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
     o.SerializerOptions.MaxDepth = 16;
+    o.SerializerOptions.AllowDuplicateProperties = false;
     o.SerializerOptions.Converters.Insert(0, new BusinessDateConverter());
+    // Every string of a body passes the ledger's text rules as it is read (no NUL or control characters, a length limit).
+    o.SerializerOptions.Converters.Insert(0, new SingleLineTextConverter());
 });
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ClientErrors.Customize);
 builder.Services.AddOpenApi(ApiDocument.Configure);
 LedgerTelemetry.Add(builder);
 builder.Services.AddSingleton(TimeProvider.System);
@@ -135,18 +141,22 @@ catch (Exception e) when (e is EmbeddedPostgresException or AccessConfigurationE
 
 app.UseExceptionHandler();
 app.UseMiddleware<CorrelationScope>();
+app.UseMiddleware<ClientErrors.Log>();
 // Pages explain an error status in words; the API answers with ProblemDetails.
 app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/status/{0}"));
+// ...and every API refusal without a body of its own (401, 403, 405, 415 from routing) gets a ProblemDetails too.
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
 app.UseStaticFiles();
 // After the status pages, so that re-executing "/status/403" finds its page.
 app.UseRouting();
-app.UseMiddleware<RequestBodyGuard>();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseMiddleware<InputGuard>();
 app.MapWolverineEndpoints(opts =>
 {
     // A query value that does not parse is a 400, never a silent default.
     opts.RejectUnparseableQueryValues = true;
+    opts.AddPolicy<ApiResponses>();
     opts.AddMiddleware(typeof(ActorStamp));
 });
 app.MapRazorPages();

@@ -71,24 +71,24 @@ public static class LedgerStore
     }
 
     /// <summary>
-    /// Npgsql's pool settings for a ledger that runs the same few statements all day, unless the connection string
-    /// sets them itself. A pooled connection is not reset with DISCARD ALL on its way back to the pool: that threw
-    /// away the plans PostgreSQL had cached for the append and hash-chain functions, which were then planned again in
-    /// every transaction. And the statements used most are prepared once per connection. Measured once with 16 clients
-    /// recording deposits (wrk, after a warm-up): PostgreSQL's CPU per deposit fell from 3.4 ms to 2.6 ms with the
-    /// first and to 2.1 ms with both.
-    /// Nothing the ledger does keeps state in a connection's session (no SET, temporary tables or held advisory locks
-    /// across uses) that a reset would have cleared.
+    /// Npgsql's pool settings for the ledger. Unless the connection string says otherwise, a pooled connection is not
+    /// reset with DISCARD ALL on its way back to the pool: the reset threw away PostgreSQL's cached plans for the
+    /// append and hash-chain functions, which were then planned again in every transaction. Nothing the ledger does
+    /// keeps state in a connection's session (no SET, temporary tables or held advisory locks across uses) that a
+    /// reset would have cleared.
+    /// Statements are never prepared automatically, whatever the connection string says: after a failed batch,
+    /// Npgsql's automatic preparation can leave a connection's prepared statements out of step with the server, so
+    /// one bad request could make later valid ones on that connection fail (PooledConnectionTests).
     /// </summary>
     public static string Tuned(string connectionString)
     {
-        // The keys as written ("No Reset On Close" and "NoResetOnClose" both name the first); Npgsql's own builder
-        // answers ContainsKey for every keyword it knows, set or not.
+        // The keys as written ("No Reset On Close" and "NoResetOnClose" both name it); Npgsql's own builder answers
+        // ContainsKey for every keyword it knows, set or not.
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
             .Cast<string>().Select(x => x.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
         if (!given.Contains(nameof(builder.NoResetOnClose))) builder.NoResetOnClose = true;
-        if (!given.Contains(nameof(builder.MaxAutoPrepare))) builder.MaxAutoPrepare = 64;
+        builder.MaxAutoPrepare = 0;
         return builder.ConnectionString;
     }
 

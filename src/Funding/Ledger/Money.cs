@@ -25,6 +25,15 @@ public readonly record struct Money
     public decimal Amount { get; }
     public string Currency { get; }
 
+    /// <summary>
+    /// The largest amount a command may carry, in any currency: far above any contribution or budget, and far enough
+    /// below decimal's limit that no sum of the ledger's amounts can overflow.
+    /// </summary>
+    public const decimal MaxAmount = 1_000_000_000_000_000m;
+
+    /// <summary>The largest exchange rate (units per USD) the ledger takes; real rates stay far below it.</summary>
+    public const decimal MaxRate = 1_000_000_000m;
+
     public static Money Usd(decimal amount) => new(amount, Ledger.Currency.UsdCode);
 
     public bool IsUsd => Currency == Ledger.Currency.UsdCode;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using Funding.Hosting.Input;
 using NodaTime;
 using NodaTime.Text;
 
@@ -36,6 +37,8 @@ public static class CsvInput
         }
 
         var headers = reader.Headers.ToList();
+        foreach (var header in headers.Where(x => TextRules.Problem(x, TextRules.MaxQueryLength) is not null))
+            errors.Add(FileField, "A column name in the header is not valid text (control characters or not UTF-8).");
         foreach (var column in required.Where(x => !headers.Contains(x)))
             errors.Add(FileField, $"The header has no {column} column (expected {expected}).");
         foreach (var column in headers.Where(x => !required.Contains(x) && !optional.Contains(x)))
@@ -48,7 +51,13 @@ public static class CsvInput
         while (reader.Read())
         {
             var cells = new Dictionary<string, string>(headers.Count, StringComparer.Ordinal);
-            for (var i = 0; i < Math.Min(headers.Count, reader.FieldCount); i++) cells[headers[i]] = reader.GetString(i);
+            for (var i = 0; i < Math.Min(headers.Count, reader.FieldCount); i++)
+            {
+                var cell = reader.GetString(i);
+                // A cell is text like any other input: no NUL or control characters, valid UTF-8, a length limit.
+                if (TextRules.Problem(cell, TextRules.MaxLength) is { } problem) errors.Add(Key((int)reader.LineNumber, headers[i]), problem);
+                else cells[headers[i]] = cell;
+            }
             rows.Add(new CsvRow((int)reader.LineNumber, cells, reader.FieldCount - headers.Count));
         }
 

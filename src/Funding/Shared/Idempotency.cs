@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Funding.Hosting;
+using Funding.Hosting.Telemetry;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -15,13 +16,15 @@ namespace Funding.Shared;
 public sealed record IdempotencyRecord(string Id, string Path, string RequestHash, int StatusCode, string? Location, string Body, DateTimeOffset RecordedAt);
 
 /// <summary>A keyed write that has not been answered before.</summary>
-public sealed record IdempotentRequest(string Key, string Path, string RequestHash)
+/// <param name="CorrelationId">The request's correlation id: a refusal's ProblemDetails carries it, and so does its replay.</param>
+public sealed record IdempotentRequest(string Key, string Path, string RequestHash, string CorrelationId)
 {
     /// <summary>Remembers the answer in the command's unit of work and returns it unchanged.</summary>
     public IResult Remember(IDocumentSession session, IResult answer)
     {
         var status = (answer as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
         var value = (answer as IValueHttpResult)?.Value;
+        if (value is ProblemDetails problem) problem.Extensions["correlationId"] = CorrelationId;
         // Every Created<T> has a Location; they share no interface that exposes it.
         var location = answer.GetType().GetProperty(nameof(Created.Location))?.GetValue(answer) as string;
         session.Insert(new IdempotencyRecord(Key, Path, RequestHash, status, location,
@@ -53,7 +56,7 @@ public static class Idempotency
         var path = http.Request.Path.ToString();
         var hash = Hash(path, command);
         var stored = await session.LoadAsync<IdempotencyRecord>(key, cancellation);
-        if (stored is null) return (null, new IdempotentRequest(key, path, hash));
+        if (stored is null) return (null, new IdempotentRequest(key, path, hash, CorrelationScope.Of(http)));
         if (stored.Path != path || stored.RequestHash != hash)
         {
             return (Results.Problem(new ProblemDetails

@@ -42,6 +42,11 @@ public sealed record MoneyInput(decimal? Amount, string? Currency)
             errors.Add($"{field}.amount", "The amount must be greater than zero.");
             ok = false;
         }
+        else if (input.Amount > Money.MaxAmount)
+        {
+            errors.Add($"{field}.amount", $"The amount may be at most {Money.MaxAmount:#,0}.");
+            ok = false;
+        }
 
         if (!ok) return null;
         try
@@ -73,7 +78,7 @@ public sealed record MoneyInput(decimal? Amount, string? Currency)
             return;
         }
 
-        if (rate <= 0m) errors.Add("rate", "The rate must be greater than zero.");
+        if (rate <= 0m || rate > Money.MaxRate) errors.Add("rate", $"The rate must be greater than zero and at most {Money.MaxRate:#,0}.");
         else if (decimal.Round(rate.Value, 6) != rate.Value) errors.Add("rate", "Give the rate with at most 6 decimal places.");
         if (string.IsNullOrWhiteSpace(reason))
             errors.Add("rateOverrideReason", "Overriding the UN operational rate needs a reason (e.g. the rate in the signed agreement).");

@@ -1,3 +1,4 @@
+using Funding.Hosting;
 using NodaTime;
 using NodaTime.Text;
 
@@ -11,9 +12,19 @@ public static class QueryDates
     {
         if (value is null) return null;
         var parsed = LocalDatePattern.Iso.Parse(value);
-        if (parsed.Success) return parsed.Value;
-        errors[field] = [$"'{value}' is not a date (yyyy-MM-dd)."];
+        if (parsed.Success && parsed.Value >= BusinessDateConverter.Earliest && parsed.Value <= BusinessDateConverter.Latest) return parsed.Value;
+        errors[field] = [$"'{value}' is not a date (yyyy-MM-dd) between {BusinessDateConverter.Earliest:uuuu-MM-dd} and {BusinessDateConverter.Latest:uuuu-MM-dd}."];
         return null;
+    }
+
+    /// <summary>How far ahead a phase without money counts as at risk: the given number of days, or the configured default.</summary>
+    public static bool TryHorizon(int? given, int fallback, out int days, out IResult? problem)
+    {
+        days = given ?? fallback;
+        problem = given is < 0 or > 3650
+            ? Results.ValidationProblem(new Dictionary<string, string[]> { ["horizonDays"] = ["Use 0 to 3650 days."] })
+            : null;
+        return problem is null;
     }
 
     /// <summary>The given day, or today (UTC) from the clock when none is given.</summary>

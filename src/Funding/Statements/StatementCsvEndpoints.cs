@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Funding.Audit.Replay;
 using Funding.Funds;
 using Marten;
@@ -12,6 +13,7 @@ namespace Funding.Statements;
 public static class StatementCsvEndpoints
 {
     [WolverineGet("/api/funds/{fundId}/statement.csv")]
+    [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/csv")]
     [Tags("Statements")]
     [EndpointSummary("Fund statement as CSV (Line,Usd)")]
     public static async Task<IResult> FundStatement(Guid fundId, string? asAt, string? knownOn, IQuerySession session, CancellationToken cancellation)
@@ -25,15 +27,18 @@ public static class StatementCsvEndpoints
     }
 
     [WolverineGet("/api/funds/{fundId}/trial-balance.csv")]
+    [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/csv")]
     [Tags("Statements")]
     [EndpointSummary("Trial balance as CSV (Code,Account,Debit,Credit)")]
     public static async Task<IResult> TrialBalance(Guid fundId, string? asAt, string? knownOn, IQuerySession session, CancellationToken cancellation)
     {
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
-        return Results.File(StatementCsv.TrialBalance(await Statements.TrialBalanceAsync(session, fundId, cut, cancellation)), "text/csv", "trial-balance.csv");
+        var report = await Statements.TrialBalanceAsync(session, fundId, cut, cancellation);
+        return report is null ? Shared.Rejection.NotFound("fundId", "fund") : Results.File(StatementCsv.TrialBalance(report), "text/csv", "trial-balance.csv");
     }
 
     [WolverineGet("/api/packages/status.csv")]
+    [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/csv")]
     [Tags("Statements")]
     [EndpointSummary("Every package's funding status by phase as CSV")]
     public static async Task<IResult> PackageStatuses(
@@ -47,6 +52,7 @@ public static class StatementCsvEndpoints
     }
 
     [WolverineGet("/api/donors/statement.csv")]
+    [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/csv")]
     [Tags("Statements")]
     [EndpointSummary("Donor statement as CSV")]
     public static async Task<IResult> DonorStatement(string? donor, string? asAt, string? knownOn, IQuerySession session, CancellationToken cancellation)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Funding.Audit.Replay;
 using Funding.Contributions;
 using Funding.Ledger;
@@ -83,6 +84,7 @@ public static class StatementEndpoints
     // folded again from the events recorded by the end of that day and dated on or before asAt.
 
     [WolverineGet("/api/funds/{fundId}/statement")]
+    [ProducesResponseType<FundStatementReport>(StatusCodes.Status200OK)]
     [Tags("Statements")]
     [EndpointSummary("Fund statement: sources, uses, balances, receivables and pledges (USD), optionally as at a date and as known on a day")]
     public static async Task<IResult> FundStatement(Guid fundId, string? asAt, string? knownOn, IQuerySession session, CancellationToken cancellation)
@@ -93,15 +95,18 @@ public static class StatementEndpoints
     }
 
     [WolverineGet("/api/funds/{fundId}/trial-balance")]
+    [ProducesResponseType<TrialBalanceReport>(StatusCodes.Status200OK)]
     [Tags("Statements")]
     [EndpointSummary("Trial balance of a fund (USD), optionally as at a date and as known on a day")]
     public static async Task<IResult> TrialBalance(Guid fundId, string? asAt, string? knownOn, IQuerySession session, CancellationToken cancellation)
     {
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
-        return Results.Ok(await Statements.TrialBalanceAsync(session, fundId, cut, cancellation));
+        var report = await Statements.TrialBalanceAsync(session, fundId, cut, cancellation);
+        return report is null ? Rejection.NotFound("fundId", "fund") : Results.Ok(report);
     }
 
     [WolverineGet("/api/packages/{packageId}/status")]
+    [ProducesResponseType<PackageStatusReport>(StatusCodes.Status200OK)]
     [Tags("Statements")]
     [EndpointSummary("A package's funding status and flags, as on a date (default today, or asAt), optionally as known on a day")]
     public static async Task<IResult> PackageStatus(
@@ -110,12 +115,14 @@ public static class StatementEndpoints
     {
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
         if (!QueryDates.TryDay(asOf is null ? "asAt" : "asOf", asOf ?? asAt, clock, out var day, out problem)) return problem!;
-        var report = await Statements.PackageStatusAsync(session, packageId, cut, day, horizonDays ?? flags.Value.AtRiskHorizonDays, cancellation);
+        if (!QueryDates.TryHorizon(horizonDays, flags.Value.AtRiskHorizonDays, out var horizon, out problem)) return problem!;
+        var report = await Statements.PackageStatusAsync(session, packageId, cut, day, horizon, cancellation);
         return report is null ? NotFound("packageId", "package", cut) : Results.Ok(report);
     }
 
     /// <summary>Every package's status; filters combine. Mandated and unfunded packages come first.</summary>
     [WolverineGet("/api/packages/status")]
+    [ProducesResponseType<IReadOnlyList<PackageStatusReport>>(StatusCodes.Status200OK)]
     [Tags("Statements")]
     [EndpointSummary("Funding status of all packages, filtered by status, flag, country and mandate; optionally as at a date and as known on a day")]
     public static async Task<IResult> PackageStatuses(
@@ -126,8 +133,8 @@ public static class StatementEndpoints
         if (!QueryDates.TryDay(asOf is null ? "asAt" : "asOf", asOf ?? asAt, clock, out var day, out problem)) return problem!;
         var (paging, pagingProblem) = Page.From(page, pageSize);
         if (pagingProblem is not null) return pagingProblem;
+        if (!QueryDates.TryHorizon(horizonDays, flags.Value.AtRiskHorizonDays, out var horizon, out problem)) return problem!;
         var filter = new PackageFilter(status, flag, country, mandated);
-        var horizon = horizonDays ?? flags.Value.AtRiskHorizonDays;
         if (!cut.IsLive) return paging!.Of(await Statements.PackageStatusesAsync(session, filter, cut, day, horizon, cancellation), http);
 
         var (items, total) = await PackageStatusPage.LoadAsync(session, filter, day, horizon, paging!, cancellation);
@@ -135,6 +142,7 @@ public static class StatementEndpoints
     }
 
     [WolverineGet("/api/donors/statement")]
+    [ProducesResponseType<IReadOnlyList<DonorStatementLine>>(StatusCodes.Status200OK)]
     [Tags("Statements")]
     [EndpointSummary("Donor statement: pledged, signed, received and outstanding, per fund and year (USD); optionally as at a date and as known on a day")]
     public static async Task<IResult> DonorStatement(

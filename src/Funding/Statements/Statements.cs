@@ -35,8 +35,10 @@ public static class Statements
         return statement is null ? null : FundStatementReport.From(statement);
     }
 
-    public static async Task<TrialBalanceReport> TrialBalanceAsync(IQuerySession session, Guid fundId, ReportCut cut, CancellationToken cancellation)
+    /// <summary>The fund's trial balance; null when no fund has that id.</summary>
+    public static async Task<TrialBalanceReport?> TrialBalanceAsync(IQuerySession session, Guid fundId, ReportCut cut, CancellationToken cancellation)
     {
+        if (await session.LoadAsync<Funds.Fund>(fundId, cancellation) is null) return null;
         var balance = cut.IsLive
             ? await session.LoadAsync<TrialBalance>(fundId, cancellation)
             : (await HistoricalStatements.ForFund(session, fundId, cut, cancellation)).TrialBalances.GetValueOrDefault(fundId);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
@@ -62,6 +63,7 @@ public static class IatiSource
 public static class IatiEndpoints
 {
     [WolverineGet("/api/iati/activities.xml")]
+    [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "application/xml")]
     [Tags("Transparency")]
     [EndpointSummary("IATI 2.03 activities of the whole reporting organisation: every fund and package")]
     public static async Task<IResult> Organisation(IQuerySession session, IClock clock, IOptions<IatiOptions> options, CancellationToken cancellation)
@@ -73,6 +75,7 @@ public static class IatiEndpoints
     }
 
     [WolverineGet("/api/packages/{packageId}/iati.xml")]
+    [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "application/xml")]
     [Tags("Transparency")]
     [EndpointSummary("One package as an IATI 2.03 activity")]
     public static async Task<IResult> Package(Guid packageId, IQuerySession session, IClock clock, IOptions<IatiOptions> options, CancellationToken cancellation)

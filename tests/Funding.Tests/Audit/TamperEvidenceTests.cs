@@ -109,6 +109,44 @@ public class TamperEvidenceTests(WalkthroughApp ledger) : IClassFixture<Walkthro
         await transaction.RollbackAsync();
     }
 
+    [Theory]
+    [InlineData("null")]
+    [InlineData("'null'::jsonb")]
+    [InlineData("'{}'::jsonb")]
+    public async Task an_event_written_with_no_headers_or_json_null_headers_is_chained_and_verifies(string headers)
+    {
+        await using var connection = await Open();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var stream = Guid.NewGuid();
+        await Execute(connection, $"insert into funding.mt_streams (id, type, version) values ('{stream}', 'probe', 1)");
+        await Execute(connection, $$"""
+            insert into funding.mt_events (seq_id, id, stream_id, version, data, type, mt_dotnet_type, headers)
+            values (nextval('funding.mt_events_sequence'), '{{Guid.NewGuid()}}', '{{stream}}', 1, '{}', 'probe', 'Probe', {{headers}})
+            """);
+        // The stream's head moves at commit; move it now, inside the transaction this test rolls back.
+        await Execute(connection, "set constraints all immediate");
+
+        (await Links(connection, stream)).ShouldHaveSingleItem().ShouldMatch("^[0-9a-f]{64}$");
+        (await Count(connection, $"select count(*) from funding.mt_events where stream_id = '{stream}' and jsonb_typeof(headers) = 'object'")).ShouldBe(1);
+        (await Verify(connection)).ShouldBeEmpty();
+        await transaction.RollbackAsync();
+    }
+
+    [Fact]
+    public async Task an_event_whose_headers_are_not_an_object_is_refused()
+    {
+        await using var connection = await Open();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var stream = Guid.NewGuid();
+        await Execute(connection, $"insert into funding.mt_streams (id, type, version) values ('{stream}', 'probe', 1)");
+        var refused = await Should.ThrowAsync<PostgresException>(() => Execute(connection, $$"""
+            insert into funding.mt_events (seq_id, id, stream_id, version, data, type, mt_dotnet_type, headers)
+            values (nextval('funding.mt_events_sequence'), '{{Guid.NewGuid()}}', '{{stream}}', 1, '{}', 'probe', 'Probe', '["a"]'::jsonb)
+            """));
+        refused.MessageText.ShouldContain("headers must be a JSON object");
+        await transaction.RollbackAsync();
+    }
+
     static async Task<List<string>> Links(NpgsqlConnection connection, Guid stream)
     {
         await using var command = new NpgsqlCommand($"select headers->>'hash' from funding.mt_events where stream_id = '{stream}' order by version", connection);

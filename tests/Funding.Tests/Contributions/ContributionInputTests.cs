@@ -33,7 +33,7 @@ public class ContributionInputTests(FundingApp app) : IClassFixture<FundingApp>
         });
         tooPrecise.ReadAsJson<ValidationProblemDetails>()!.Errors.OrderBy(x => x.Key).Select(x => (x.Key, string.Join(" | ", x.Value))).ShouldBe([
             ("amount.amount", "JPY amounts have at most 0 decimal places; 100.5 has more."),
-            ("rate", "The rate must be greater than zero."),
+            ("rate", "The rate must be greater than zero and at most 1,000,000,000."),
             ("rateOverrideReason", "Overriding the UN operational rate needs a reason (e.g. the rate in the signed agreement)."),
         ]);
 

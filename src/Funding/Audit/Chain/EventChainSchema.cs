@@ -42,6 +42,25 @@ public sealed class EventChainSchema(string schema) : FeatureSchemaBase("EventCh
             $function$;
             """);
 
+        // An event's headers as the chain keeps them: an object, empty when none were written (SQL NULL or JSON null).
+        // Anything else is not Marten's header map, and is refused rather than chained in an unreadable shape.
+        yield return new Function(Name("event_headers", SchemaUtils.IdentifierUsage.Function), $$"""
+            CREATE OR REPLACE FUNCTION {{schema}}.event_headers(headers jsonb)
+             RETURNS jsonb
+             LANGUAGE plpgsql
+             IMMUTABLE
+            AS $function$
+            BEGIN
+              IF headers IS NULL OR jsonb_typeof(headers) = 'null' THEN
+                RETURN '{}'::jsonb;
+              ELSIF jsonb_typeof(headers) <> 'object' THEN
+                RAISE EXCEPTION 'An event''s headers must be a JSON object, not %.', jsonb_typeof(headers) USING ERRCODE = 'invalid_parameter_value';
+              END IF;
+              RETURN headers;
+            END;
+            $function$;
+            """);
+
         // A stream's chain head: where its last link is, so a cut-off tail shows.
         yield return new Function(Name("advance_chain_head", SchemaUtils.IdentifierUsage.Function), $$"""
             CREATE OR REPLACE FUNCTION {{schema}}.advance_chain_head(stream uuid, stream_version bigint, sequence bigint, link text)
@@ -66,7 +85,7 @@ public sealed class EventChainSchema(string schema) : FeatureSchemaBase("EventCh
               SELECT e.headers ->> 'hash' INTO previous FROM {{schema}}.mt_events e
                WHERE e.stream_id = NEW.stream_id AND e.version < NEW.version
                ORDER BY e.version DESC LIMIT 1;
-              NEW.headers := coalesce(NEW.headers, '{}'::jsonb) - 'hash';
+              NEW.headers := {{schema}}.event_headers(NEW.headers) - 'hash';
               link := {{schema}}.event_link(previous, NEW);
               NEW.headers := NEW.headers || jsonb_build_object('hash', link);
               RETURN NEW;
@@ -102,7 +121,7 @@ public sealed class EventChainSchema(string schema) : FeatureSchemaBase("EventCh
                   previous := e.headers ->> 'hash';
                   CONTINUE;
                 END IF;
-                e.headers := coalesce(e.headers, '{}'::jsonb);
+                e.headers := {{schema}}.event_headers(e.headers);
                 link := {{schema}}.event_link(previous, e);
                 UPDATE {{schema}}.mt_events SET headers = e.headers || jsonb_build_object('hash', link) WHERE seq_id = e.seq_id;
                 PERFORM {{schema}}.advance_chain_head(e.stream_id, e.version, e.seq_id, link);

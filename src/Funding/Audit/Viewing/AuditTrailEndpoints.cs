@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Funding.Shared;
 using Marten;
 using NodaTime;
@@ -10,6 +11,7 @@ namespace Funding.Audit.Viewing;
 public static class AuditStreamEndpoint
 {
     [WolverineGet("/api/audit/streams/{streamId}/events")]
+    [ProducesResponseType<IReadOnlyList<AuditedEvent>>(StatusCodes.Status200OK)]
     [Tags("Audit")]
     [EndpointSummary("One stream's full history in version order: each event with who, when, why and its chain hash")]
     public static async Task<IResult> Get(Guid streamId, IQuerySession session, CancellationToken cancellation)
@@ -23,6 +25,7 @@ public static class AuditSearchEndpoint
 {
     /// <summary>Filters combine; dates are inclusive, recorded dates are UTC days.</summary>
     [WolverineGet("/api/audit/events")]
+    [ProducesResponseType<IReadOnlyList<AuditedEvent>>(StatusCodes.Status200OK)]
     [Tags("Audit")]
     [EndpointSummary("Search the event log by business date, recorded date, user, event type, fund and package, in sequence order")]
     public static async Task<IResult> Search(
@@ -72,6 +75,7 @@ public static class AuditCsvEndpoint
 
     /// <summary>The whole search result, every page of it, as CSV with the columns in <see cref="Columns"/>.</summary>
     [WolverineGet("/api/audit/events.csv")]
+    [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/csv")]
     [Tags("Audit")]
     [EndpointSummary("The event log (or what a search finds) as CSV, in sequence order")]
     public static async Task<IResult> Get(

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Funding.Access;
 using Funding.Contributions.Signing;
+using Funding.Hosting.Input;
 using Funding.Ledger;
 using Funding.Shared;
 using JasperFx.Events;
@@ -17,7 +18,7 @@ namespace Funding.Contributions.Correcting;
 /// second finance officer confirms, the agreement as recorded is reversed and the right one entered, both on the
 /// original signing date. Without instalments the whole corrected amount is due on signature.
 /// </summary>
-public sealed record CorrectAgreement(Guid ContributionId, MoneyInput? Amount, IReadOnlyList<InstalmentInput>? Instalments, string? Reason);
+public sealed record CorrectAgreement(Guid ContributionId, MoneyInput? Amount, IReadOnlyList<InstalmentInput>? Instalments, [property: MultiLineText] string? Reason);
 
 /// <summary>A second finance officer confirms a requested correction; only then is the agreement reversed and re-entered.</summary>
 public sealed record ConfirmAgreementCorrection(Guid ContributionId);
@@ -91,6 +92,7 @@ public static class CorrectAgreementEndpoint
             : null;
 
     [WolverinePost("/api/contributions/{contributionId}/agreement-corrections")]
+    [ProducesResponseType<Recorded>(StatusCodes.Status200OK)]
     [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Contributions")]
     [EndpointSummary("Ask for a correction of a wrongly recorded agreement: reversal and re-entry once a second finance officer confirms")]
@@ -110,6 +112,7 @@ public static class CorrectAgreementEndpoint
 public static class ConfirmAgreementCorrectionEndpoint
 {
     [WolverinePost("/api/contributions/{contributionId}/agreement-corrections/confirmation")]
+    [ProducesResponseType<Recorded>(StatusCodes.Status200OK)]
     [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Contributions")]
     [EndpointSummary("Confirm a requested agreement correction (a different finance officer)")]

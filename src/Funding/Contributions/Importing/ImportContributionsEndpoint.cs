@@ -1,3 +1,4 @@
+using Funding.Hosting.OpenApi;
 using Funding.Access;
 using Funding.Hosting.Telemetry;
 using Marten;
@@ -19,6 +20,8 @@ public static class ImportContributionsEndpoint
     /// sent again writes nothing. With dryRun=true nothing is ever written.
     /// </summary>
     [WolverinePost("/api/contributions/imports/{kind}")]
+    [AcceptsCsv]
+    [ProducesResponseType<ImportAnswer>(StatusCodes.Status200OK)]
     [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Contributions")]
     [EndpointSummary("Import pledges, agreements or deposits from CSV (all or nothing; dryRun=true only checks)")]

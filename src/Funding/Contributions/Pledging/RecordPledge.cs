@@ -45,6 +45,7 @@ public static class RecordPledgeEndpoint
     }
 
     [WolverinePost("/api/contributions/pledges")]
+    [ProducesResponseType<Recorded>(StatusCodes.Status201Created)]
     [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Contributions")]
     [EndpointSummary("Record a pledge (indicative; never funding)")]

@@ -72,6 +72,7 @@ public static class RecordDepositEndpoint
     }
 
     [WolverinePost("/api/contributions/deposits")]
+    [ProducesResponseType<Recorded>(StatusCodes.Status201Created)]
     [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Contributions")]
     [EndpointSummary("Record cash received (a deposit), with its value date and rate")]

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Funding.Access;
+using Funding.Hosting.Input;
 using Funding.Ledger;
 using Funding.Shared;
 using Marten;
@@ -11,10 +12,10 @@ using Wolverine.Marten;
 namespace Funding.Contributions.Reducing;
 
 /// <summary>Lower (or, with the whole outstanding amount, cancel) a pledge that is not yet signed.</summary>
-public sealed record ReducePledge(Guid ContributionId, MoneyInput? Reduction, string? Reason, LocalDate? ReducedOn);
+public sealed record ReducePledge(Guid ContributionId, MoneyInput? Reduction, [property: MultiLineText] string? Reason, LocalDate? ReducedOn);
 
 /// <summary>Lower (or cancel) the unpaid part of a signed agreement; the receivable shrinks at its booked value.</summary>
-public sealed record ReduceAgreement(Guid ContributionId, MoneyInput? Reduction, string? Reason, LocalDate? ReducedOn);
+public sealed record ReduceAgreement(Guid ContributionId, MoneyInput? Reduction, [property: MultiLineText] string? Reason, LocalDate? ReducedOn);
 
 /// <summary>What every reduction must say: how much, why, and when.</summary>
 internal static class Reductions
@@ -46,6 +47,7 @@ public static class ReducePledgeEndpoint
     }
 
     [WolverinePost("/api/contributions/{contributionId}/pledge-reductions")]
+    [ProducesResponseType<Recorded>(StatusCodes.Status200OK)]
     [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Contributions")]
     [EndpointSummary("Reduce or cancel a pledge")]
@@ -102,6 +104,7 @@ public static class ReduceAgreementEndpoint
     }
 
     [WolverinePost("/api/contributions/{contributionId}/agreement-reductions")]
+    [ProducesResponseType<Recorded>(StatusCodes.Status200OK)]
     [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Contributions")]
     [EndpointSummary("Ask for a reduction or cancellation of the unpaid part of a signed agreement (a second finance officer confirms)")]
@@ -120,6 +123,7 @@ public static class ReduceAgreementEndpoint
 public static class ConfirmAgreementReductionEndpoint
 {
     [WolverinePost("/api/contributions/{contributionId}/agreement-reductions/confirmation")]
+    [ProducesResponseType<Recorded>(StatusCodes.Status200OK)]
     [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Contributions")]
     [EndpointSummary("Confirm a requested agreement reduction (a different finance officer)")]

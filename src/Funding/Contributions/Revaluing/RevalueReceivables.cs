@@ -54,6 +54,7 @@ public static class RevalueReceivablesEndpoint
     }
 
     [WolverinePost("/api/funds/{fundId}/revaluations")]
+    [ProducesResponseType<Recorded>(StatusCodes.Status200OK)]
     [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Contributions")]
     [EndpointSummary("Revalue open foreign-currency receivables at a month-end closing rate (idempotent per month)")]

@@ -84,6 +84,7 @@ public static class SignAgreementEndpoint
     }
 
     [WolverinePost("/api/contributions/agreements")]
+    [ProducesResponseType<Recorded>(StatusCodes.Status201Created)]
     [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Contributions")]
     [EndpointSummary("Record a signed contribution agreement (creates a receivable)")]

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Funding.Shared;
 using Marten;
 using Wolverine.Http;
@@ -13,6 +14,7 @@ public static class ContributionEndpoints
     public static Contribution Get([Document(Required = true)] Contribution contribution) => contribution;
 
     [WolverineGet("/api/contributions")]
+    [ProducesResponseType<IReadOnlyList<Contribution>>(StatusCodes.Status200OK)]
     [Tags("Contributions")]
     [EndpointSummary("Contributions, by fund and donor")]
     public static async Task<IResult> List(

@@ -37,6 +37,7 @@ public static class AppropriateRegularBudgetEndpoint
     }
 
     [WolverinePost("/api/funds/{fundId}/appropriations")]
+    [ProducesResponseType<Recorded>(StatusCodes.Status200OK)]
     [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Funds")]
     [EndpointSummary("Record a regular-budget appropriation for a year")]

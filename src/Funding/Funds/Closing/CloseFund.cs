@@ -59,6 +59,7 @@ public static class CloseFundEndpoint
     }
 
     [WolverinePost("/api/funds/{fundId}/closure")]
+    [ProducesResponseType<Recorded>(StatusCodes.Status200OK)]
     [Authorize(Roles = Roles.Administrator)]
     [Tags("Funds")]
     [EndpointSummary("Close a fund, operationally then financially")]

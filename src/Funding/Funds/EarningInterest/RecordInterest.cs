@@ -33,6 +33,7 @@ public static class RecordInterestEndpoint
     }
 
     [WolverinePost("/api/funds/{fundId}/interest")]
+    [ProducesResponseType<Recorded>(StatusCodes.Status200OK)]
     [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Funds")]
     [EndpointSummary("Record interest earned by the fund")]

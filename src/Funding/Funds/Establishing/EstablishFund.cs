@@ -94,6 +94,7 @@ public static partial class EstablishFundEndpoint
     public static ProblemDetails Validate(EstablishFund command) => Check(command).ToProblemDetails();
 
     [WolverinePost("/api/funds")]
+    [ProducesResponseType<FundCreated>(StatusCodes.Status201Created)]
     [Authorize(Roles = Roles.Administrator)]
     [Tags("Funds")]
     [EndpointSummary("Establish a fund")]

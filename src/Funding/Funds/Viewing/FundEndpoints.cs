@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Funding.Shared;
 using Marten;
 using Microsoft.AspNetCore.Http;
@@ -14,6 +15,7 @@ public static class FundEndpoints
     public static Fund Get([Document(Required = true)] Fund fund) => fund;
 
     [WolverineGet("/api/funds")]
+    [ProducesResponseType<IReadOnlyList<Fund>>(StatusCodes.Status200OK)]
     [Tags("Funds")]
     [EndpointSummary("Every fund, by code")]
     public static async Task<IResult> List(int? page, int? pageSize, IQuerySession session, HttpContext http, CancellationToken cancellation)

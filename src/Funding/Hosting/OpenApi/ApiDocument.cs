@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 
 namespace Funding.Hosting.OpenApi;
@@ -34,10 +35,10 @@ public static class ApiDocument
             return Task.CompletedTask;
         });
 
-        // A business date travels as "yyyy-MM-dd", not as NodaTime's object shape.
         options.AddSchemaTransformer((schema, context, _) =>
         {
             var type = context.JsonTypeInfo.Type;
+            // A business date travels as "yyyy-MM-dd", not as NodaTime's object shape.
             if (type == typeof(LocalDate) || type == typeof(LocalDate?))
             {
                 schema.Type = JsonSchemaType.String;
@@ -45,11 +46,36 @@ public static class ApiDocument
                 schema.Properties?.Clear();
             }
 
+            // Strings are read through the text rules' converter, which hides from the generator that they are strings.
+            if (type == typeof(string))
+            {
+                schema.Type = context.JsonPropertyInfo is { IsGetNullable: true } ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
+            }
+
+            if (type == typeof(ProblemDetails) || type == typeof(HttpValidationProblemDetails)) ProblemSchema.Describe(schema);
             return Task.CompletedTask;
         });
 
         options.AddOperationTransformer((operation, context, _) =>
         {
+            // Wolverine declares an IResult-returning endpoint as answering an IResult; what it answers is declared on
+            // the endpoint with ProducesResponseType.
+            foreach (var status in operation.Responses?.Where(x => x.Value.Content?.Values.Any(c => c.Schema is OpenApiSchemaReference { Reference.Id: "IResult" }) == true)
+                         .Select(x => x.Key).ToList() ?? [])
+            {
+                operation.Responses!.Remove(status);
+            }
+
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<AcceptsCsvAttribute>().Any())
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Description = "A CSV file, UTF-8, with a header row.",
+                    Content = new Dictionary<string, OpenApiMediaType> { ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
+                };
+            }
+
             var key = $"{context.Description.HttpMethod} {context.Description.RelativePath}";
             if (Examples.TryGetValue(key, out var example) && operation.RequestBody?.Content is { } content && content.TryGetValue("application/json", out var json))
             {
@@ -79,3 +105,7 @@ public static class ApiDocument
         ["POST api/rates"] = """{"effectiveOn":"2025-09-01","kind":"Monthly","reference":"UNORE 2025-09","rates":[{"currency":"NOK","unitsPerUsd":10.00},{"currency":"SEK","unitsPerUsd":10.40}]}""",
     };
 }
+
+/// <summary>An endpoint that reads a CSV file as its body, so that the document says so.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class AcceptsCsvAttribute : Attribute;

@@ -58,6 +58,7 @@ public static class AllocateFundsEndpoint
     }
 
     [WolverinePost("/api/packages/{packageId}/allocations")]
+    [ProducesResponseType<Recorded>(StatusCodes.Status200OK)]
     [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Package finance")]
     [EndpointSummary("Allocate money of a fund to a phase of an approved package")]

@@ -42,6 +42,7 @@ public static class RecordRefundEndpoint
     }
 
     [WolverinePost("/api/packages/{packageId}/refunds")]
+    [ProducesResponseType<Recorded>(StatusCodes.Status200OK)]
     [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Package finance")]
     [EndpointSummary("Record a refund of unspent money from an implementing organisation")]

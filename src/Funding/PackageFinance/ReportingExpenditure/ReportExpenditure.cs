@@ -54,6 +54,7 @@ public static class ReportExpenditureEndpoint
     }
 
     [WolverinePost("/api/packages/{packageId}/expenditure")]
+    [ProducesResponseType<Recorded>(StatusCodes.Status200OK)]
     [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Package finance")]
     [EndpointSummary("Record expenditure to date reported by an implementing organisation (interim or certified)")]

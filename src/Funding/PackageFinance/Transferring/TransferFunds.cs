@@ -69,6 +69,7 @@ public static class TransferFundsEndpoint
     }
 
     [WolverinePost("/api/packages/{packageId}/transfers")]
+    [ProducesResponseType<Recorded>(StatusCodes.Status200OK)]
     [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Package finance")]
     [EndpointSummary("Transfer allocated money to an implementing organisation, with indirect cost")]

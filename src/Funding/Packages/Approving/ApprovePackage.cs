@@ -71,6 +71,7 @@ public static class ApprovePackageEndpoint
     }
 
     [WolverinePost("/api/packages/{packageId}/approval")]
+    [ProducesResponseType<ApprovalRecorded>(StatusCodes.Status200OK)]
     [Authorize(Roles = Roles.FocalPoint)]
     [Tags("Packages")]
     [EndpointSummary("Approve the package: its requirement by phase (focal point)")]

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Funding.Contributions;
 using Funding.Funds;
 using Funding.Ledger;
@@ -127,14 +128,15 @@ public static class PreApprovalCheckEndpoint
 {
     /// <summary>For a package whose needs are assessed: its recommended requirement against the money that could fund it.</summary>
     [WolverineGet("/api/packages/{packageId}/pre-approval-check")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    [ProducesResponseType<FundingCheck>(StatusCodes.Status200OK)]
     [Tags("Packages")]
     [EndpointSummary("If this package is approved now, is the money there? Requirement by phase against cash, receivables and pledges")]
     public static async Task<IResult> Get(
         Guid packageId, string? asOf, int? horizonDays, IQuerySession session, IClock clock, IOptions<FlagOptions> flags, CancellationToken cancellation)
     {
         if (!QueryDates.TryDay("asOf", asOf, clock, out var day, out var problem)) return problem!;
-        if (horizonDays is < 0 or > 3650)
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["horizonDays"] = ["Use 0 to 3650 days."] });
+        if (!QueryDates.TryHorizon(horizonDays, flags.Value.AtRiskHorizonDays, out var horizon, out problem)) return problem!;
         var package = await session.LoadAsync<Package>(packageId, cancellation);
         if (package is null) return Rejection.NotFound("packageId", "package");
         if (package.Status != PackageStatus.NeedsAssessed)
@@ -145,6 +147,6 @@ public static class PreApprovalCheckEndpoint
         }
 
         var picture = await PreApprovalCheck.LoadAsync(session, package, cancellation);
-        return Results.Ok(PreApprovalCheck.Assess(package, package.RecommendedPhases, picture, day, horizonDays ?? flags.Value.AtRiskHorizonDays));
+        return Results.Ok(PreApprovalCheck.Assess(package, package.RecommendedPhases, picture, day, horizon));
     }
 }

@@ -46,6 +46,7 @@ public static class AssessNeedsEndpoint
     }
 
     [WolverinePost("/api/packages/{packageId}/needs-assessment")]
+    [ProducesResponseType<Recorded>(StatusCodes.Status200OK)]
     [Authorize(Roles = Roles.FocalPoint)]
     [Tags("Packages")]
     [EndpointSummary("Record the needs assessment: recommended budget by phase")]

@@ -33,6 +33,7 @@ public static class ClosePackageEndpoint
     }
 
     [WolverinePost("/api/packages/{packageId}/closure")]
+    [ProducesResponseType<Recorded>(StatusCodes.Status200OK)]
     [Authorize(Roles = Roles.FocalPoint)]
     [Tags("Packages")]
     [EndpointSummary("Close the package")]

@@ -65,6 +65,7 @@ public static partial class RequestPackageEndpoint
         command.Origin!.Value, command.Mandate, command.RequestedOn!.Value);
 
     [WolverinePost("/api/packages")]
+    [ProducesResponseType<PackageCreated>(StatusCodes.Status201Created)]
     [Authorize(Roles = Roles.FocalPoint)]
     [Tags("Packages")]
     [EndpointSummary("Open an assistance package (requested or mandated)")]

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Funding.Ledger;
 using Funding.PackageFinance;
 using JasperFx.Events;
@@ -92,6 +93,7 @@ public static class TimeToFundingEndpoint
 {
     /// <summary>Approved packages, those waiting longest for any money first; days waiting are counted to the day asked.</summary>
     [WolverineGet("/api/packages/time-to-funding")]
+    [ProducesResponseType<TimeToFundingReport>(StatusCodes.Status200OK)]
     [Tags("Packages")]
     [EndpointSummary("How long approved packages waited for allocation and transfer, and how long the unfunded ones have waited")]
     public static async Task<IResult> Get(string? asOf, string? country, IQuerySession session, IClock clock, CancellationToken cancellation)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Funding.Shared;
 using Marten;
 using Wolverine.Http;
@@ -13,6 +14,7 @@ public static class PackageEndpoints
     public static Package Get([Document(Required = true)] Package package) => package;
 
     [WolverineGet("/api/packages")]
+    [ProducesResponseType<IReadOnlyList<Package>>(StatusCodes.Status200OK)]
     [Tags("Packages")]
     [EndpointSummary("Every package, by code")]
     public static async Task<IResult> List(int? page, int? pageSize, IQuerySession session, HttpContext http, CancellationToken cancellation)

@@ -1,3 +1,4 @@
+using Funding.Hosting.OpenApi;
 using Microsoft.AspNetCore.Authorization;
 using Funding.Access;
 using Funding.Ledger;
@@ -34,8 +35,8 @@ public static class PublishRatesEndpoint
                 errors.Add($"{at}.currency", $"'{rates[i].Currency}' is not an ISO 4217 currency other than USD (upper case).");
             else if (rates.Take(i).Any(x => x.Currency == rates[i].Currency))
                 errors.Add($"{at}.currency", $"{rates[i].Currency} appears more than once in this revision.");
-            if (rates[i].UnitsPerUsd is not { } rate || rate <= 0m)
-                errors.Add($"{at}.unitsPerUsd", "A rate above zero is required: units of the currency per 1 USD.");
+            if (rates[i].UnitsPerUsd is not { } rate || rate <= 0m || rate > Money.MaxRate)
+                errors.Add($"{at}.unitsPerUsd", $"A rate above zero and at most {Money.MaxRate:#,0} is required: units of the currency per 1 USD.");
             else if (decimal.Round(rate, 6) != rate)
                 errors.Add($"{at}.unitsPerUsd", "Give the rate with at most 6 decimal places.");
         }
@@ -49,6 +50,7 @@ public static class PublishRatesEndpoint
         source);
 
     [WolverinePost("/api/rates")]
+    [ProducesResponseType<RatesLoaded>(StatusCodes.Status200OK)]
     [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Rates")]
     [EndpointSummary("Load a revision of the UN operational rates of exchange")]
@@ -75,6 +77,8 @@ public static class PublishRatesCsvEndpoint
     /// with its line and column, and nothing is loaded unless the whole file is good.
     /// </summary>
     [WolverinePost("/api/rates/csv")]
+    [AcceptsCsv]
+    [ProducesResponseType<RatesLoaded>(StatusCodes.Status200OK)]
     [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Rates")]
     [EndpointSummary("Load UN operational rates from CSV: effective_date,currency,units_per_usd")]
