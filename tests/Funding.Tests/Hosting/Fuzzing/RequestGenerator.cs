@@ -41,6 +41,9 @@ public sealed class RequestGenerator(ApiDescription api, KnownIds ids, Random ra
 {
     const string LoneSurrogate = "@@LONE-SURROGATE@@";
 
+    /// <summary>Nesting is one of the changes: the generator itself must write and read any depth.</summary>
+    static readonly JsonSerializerOptions Deep = new() { MaxDepth = 1_000 };
+
     static readonly string[] Dates = ["2024-06-30", "2024-09-03", "2024-12-31", "2025-01-20", "2024-03-01"];
     static readonly string[] EdgeDates = ["1945-10-24", "1945-10-23", "2100-12-31", "2101-01-01", "0001-01-01", "9999-12-31", "2024-02-30", "2024-13-01", "24-01-01", "2024-1-1", "2024-06-30T00:00:00Z", ""];
     static readonly string[] Currencies = ["USD", "EUR", "NOK", "SEK", "JPY", "KWD"];
@@ -232,11 +235,11 @@ public sealed class RequestGenerator(ApiDescription api, KnownIds ids, Random ra
                     Replace(body, changes, "deep nesting", _ => Nested(20 + random.Next(30)));
                     break;
                 case 12:
-                    text = DuplicateKey(body.ToJsonString());
+                    text = DuplicateKey(body.ToJsonString(Deep));
                     changes.Add("duplicate key");
                     break;
                 case 13:
-                    var whole = body.ToJsonString();
+                    var whole = body.ToJsonString(Deep);
                     text = whole[..random.Next(0, Math.Max(1, whole.Length - 1))];
                     changes.Add("truncated");
                     break;
@@ -251,7 +254,7 @@ public sealed class RequestGenerator(ApiDescription api, KnownIds ids, Random ra
             }
         }
 
-        var bytes = Encoding.UTF8.GetBytes((text ?? body.ToJsonString()).Replace(LoneSurrogate, "\\ud800", StringComparison.Ordinal));
+        var bytes = Encoding.UTF8.GetBytes((text ?? body.ToJsonString(Deep)).Replace(LoneSurrogate, "\\ud800", StringComparison.Ordinal));
         if (random.Next(60) == 0 && bytes.Length > 2)
         {
             // Bytes that are not UTF-8 at all.
@@ -431,10 +434,10 @@ public sealed class RequestGenerator(ApiDescription api, KnownIds ids, Random ra
 
     string DuplicateKey(string json)
     {
-        var node = JsonNode.Parse(json) as JsonObject;
+        var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 1_000 }) as JsonObject;
         if (node is null || node.Count == 0) return json + json;
         var (name, value) = node.ElementAt(random.Next(node.Count));
-        var copy = JsonSerializer.Serialize(name) + ":" + (value?.ToJsonString() ?? "null");
+        var copy = JsonSerializer.Serialize(name) + ":" + (value?.ToJsonString(Deep) ?? "null");
         return "{" + copy + "," + json[1..];
     }
 
@@ -444,7 +447,7 @@ public sealed class RequestGenerator(ApiDescription api, KnownIds ids, Random ra
         var before = parent![name!];
         var after = change(before?.DeepClone());
         parent[name!] = after;
-        changes.Add($"{what} {name}={Show(after?.ToJsonString() ?? "null")}");
+        changes.Add($"{what} {name}={Show(after?.ToJsonString(Deep) ?? "null")}");
     }
 
     bool RandomField(JsonNode body, out JsonObject? parent, out string? name)
