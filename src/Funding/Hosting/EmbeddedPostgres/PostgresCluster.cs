@@ -1,27 +1,9 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Funding.Hosting.EmbeddedPostgres;
-
-/// <summary>Where and how the private PostgreSQL cluster runs. Bound from the "Funding:Postgres" section.</summary>
-public sealed class EmbeddedPostgresSettings
-{
-    /// <summary>Holds the cluster (postgres/) and its superuser password; kept between runs.</summary>
-    public string? DataDirectory { get; set; }
-
-    /// <summary>The unprivileged account the server runs as when the service runs as root.</summary>
-    public string OsUser { get; set; } = "postgres";
-
-    /// <summary>Off only for throwaway test clusters: trades crash safety for speed.</summary>
-    public bool Durable { get; set; } = true;
-
-    public int MaxConnections { get; set; } = 200;
-}
 
 /// <summary>
 /// A private PostgreSQL cluster on loopback, started from the machine's binaries: initdb on first use,
@@ -66,17 +48,17 @@ public sealed class PostgresCluster : IDisposable
     /// <summary>Where the embedded data lives, without starting anything.</summary>
     public static string DataDirectoryFor(EmbeddedPostgresSettings settings)
     {
-        var runAsUser = IsRoot() ? settings.OsUser : null;
-        return Path.GetFullPath(settings.DataDirectory ?? DefaultDataDirectory(runAsUser is null ? null : HomeOf(runAsUser)));
+        var runAsUser = HostSystem.IsRoot() ? settings.OsUser : null;
+        return Path.GetFullPath(settings.DataDirectory ?? DefaultDataDirectory(runAsUser is null ? null : HostSystem.HomeOf(runAsUser)));
     }
 
     public static PostgresCluster Start(EmbeddedPostgresSettings settings, ILogger logger)
     {
         var binaries = PostgresBinaries.Locate();
-        var runAsUser = IsRoot() ? settings.OsUser : null;
+        var runAsUser = HostSystem.IsRoot() ? settings.OsUser : null;
         var dataDirectory = DataDirectoryFor(settings);
 
-        CreateDirectoryOwnedBy(dataDirectory, runAsUser);
+        HostSystem.CreateDirectoryOwnedBy(dataDirectory, runAsUser);
         var passwordFile = Path.Combine(dataDirectory, "postgres.password");
         var password = EnsurePassword(passwordFile, runAsUser);
 
@@ -88,7 +70,7 @@ public sealed class PostgresCluster : IDisposable
 
         // The service is running on this data directory (an auditor's `audit verify`, an `import` beside it): use
         // its server rather than restart it under the service.
-        if (RunningServerOfALiveOwner(clusterDirectory) is { } running)
+        if (ServerOwnership.RunningServerOfALiveOwner(clusterDirectory) is { } running)
         {
             var borrowed = new PostgresCluster(binaries, dataDirectory, runAsUser, password, running, logger, owned: false);
             borrowed.WaitUntilAcceptingConnections(TimeSpan.FromSeconds(60));
@@ -96,18 +78,18 @@ public sealed class PostgresCluster : IDisposable
             return borrowed;
         }
 
-        StopLeftoverServer(binaries, clusterDirectory, runAsUser, logger);
+        ServerOwnership.StopLeftoverServer(binaries, clusterDirectory, runAsUser, logger);
 
         // A free port can be taken between our probe and the server's bind: retry with another.
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreeLoopbackPort();
+            var port = HostSystem.FreeLoopbackPort();
             var cluster = new PostgresCluster(binaries, dataDirectory, runAsUser, password, port, logger);
             var started = cluster.TryStartServer(settings, out var failure);
             if (started)
             {
                 cluster.WaitUntilAcceptingConnections(TimeSpan.FromSeconds(60));
-                File.WriteAllText(OwnerFile(clusterDirectory), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                ServerOwnership.Claim(clusterDirectory);
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
                 logger.LogInformation(
                     "Embedded PostgreSQL ({Binaries}) listening on 127.0.0.1:{Port}, data in {DataDirectory}",
@@ -146,7 +128,7 @@ public sealed class PostgresCluster : IDisposable
             stopped = true;
         }
 
-        var result = Run(binaries.PgCtl, ["stop", "-D", ClusterDirectory, "-m", "fast", "-w", "-t", "60", "-s"], runAsUser);
+        var result = HostSystem.Run(binaries.PgCtl, ["stop", "-D", ClusterDirectory, "-m", "fast", "-w", "-t", "60", "-s"], runAsUser);
         if (result.ExitCode != 0)
         {
             logger.LogWarning("pg_ctl stop failed ({ExitCode}): {Output}", result.ExitCode, result.Output);
@@ -161,7 +143,7 @@ public sealed class PostgresCluster : IDisposable
         var clusterDirectory = Path.Combine(dataDirectory, "postgres");
         if (File.Exists(Path.Combine(clusterDirectory, "postmaster.pid")))
         {
-            StopLeftoverServer(PostgresBinaries.Locate(), clusterDirectory, IsRoot() ? settings.OsUser : null, logger);
+            ServerOwnership.StopLeftoverServer(PostgresBinaries.Locate(), clusterDirectory, HostSystem.IsRoot() ? settings.OsUser : null, logger);
         }
 
         if (Directory.Exists(dataDirectory)) Directory.Delete(dataDirectory, recursive: true);
@@ -181,14 +163,14 @@ public sealed class PostgresCluster : IDisposable
         }
 
         var log = Path.Combine(ClusterDirectory, "postmaster.log");
-        var result = Run(binaries.PgCtl, ["start", "-D", ClusterDirectory, "-w", "-t", "60", "-s", "-l", log, "-o", options], runAsUser);
+        var result = HostSystem.Run(binaries.PgCtl, ["start", "-D", ClusterDirectory, "-w", "-t", "60", "-s", "-l", log, "-o", options], runAsUser);
         if (result.ExitCode == 0)
         {
             failure = "";
             return true;
         }
 
-        failure = result.Output + Environment.NewLine + Tail(log, 20);
+        failure = result.Output + Environment.NewLine + HostSystem.Tail(log, 20);
         return false;
     }
 
@@ -229,7 +211,7 @@ public sealed class PostgresCluster : IDisposable
         ];
         if (!durable) arguments.Add("--no-sync");
 
-        var result = Run(binaries.InitDb, arguments, runAsUser);
+        var result = HostSystem.Run(binaries.InitDb, arguments, runAsUser);
         if (result.ExitCode != 0)
         {
             throw new EmbeddedPostgresException($"initdb failed in {scratch}:{Environment.NewLine}{result.Output}");
@@ -239,75 +221,6 @@ public sealed class PostgresCluster : IDisposable
         Directory.Move(scratch, clusterDirectory);
     }
 
-    /// <summary>Which process started the server now running on the cluster: it stops it when it exits.</summary>
-    static string OwnerFile(string clusterDirectory) => Path.Combine(Path.GetDirectoryName(clusterDirectory)!, "postgres.owner");
-
-    /// <summary>
-    /// The port of the server running on the cluster, when the process that started it is still alive; null when no
-    /// server runs, or when it was left behind by a run that was killed.
-    /// </summary>
-    static int? RunningServerOfALiveOwner(string clusterDirectory)
-    {
-        var pidFile = Path.Combine(clusterDirectory, "postmaster.pid");
-        var ownerFile = OwnerFile(clusterDirectory);
-        if (!File.Exists(pidFile) || !File.Exists(ownerFile)) return null;
-        var lines = File.ReadAllLines(pidFile);
-        if (lines.Length < 4 || !int.TryParse(lines[0], out var server) || !IsPostgresProcess(server)) return null;
-        if (!int.TryParse(File.ReadAllText(ownerFile).Trim(), out var owner) || owner == Environment.ProcessId || !IsLiveFundingProcess(owner)) return null;
-        return int.TryParse(lines[3], out var port) ? port : null;
-    }
-
-    /// <summary>Alive, and ours: a process id of a killed run may since have been given to something else.</summary>
-    static bool IsLiveFundingProcess(int pid) =>
-        Alive(pid) is not null && ReadProc(pid, "cmdline")?.Contains("Funding", StringComparison.Ordinal) == true;
-
-    /// <summary>
-    /// A run killed with -9 leaves its server running (or only its postmaster.pid): stop the one, remove the other.
-    /// </summary>
-    static void StopLeftoverServer(PostgresBinaries binaries, string clusterDirectory, string? runAsUser, ILogger logger)
-    {
-        var pidFile = Path.Combine(clusterDirectory, "postmaster.pid");
-        if (!File.Exists(pidFile)) return;
-
-        var firstLine = File.ReadLines(pidFile).FirstOrDefault();
-        if (int.TryParse(firstLine, out var pid) && IsPostgresProcess(pid))
-        {
-            logger.LogWarning("Stopping a PostgreSQL server (pid {Pid}) left running on {Directory} by an earlier run", pid, clusterDirectory);
-            var stop = Run(binaries.PgCtl, ["stop", "-D", clusterDirectory, "-m", "fast", "-w", "-t", "60", "-s"], runAsUser);
-            if (stop.ExitCode != 0)
-            {
-                Run(binaries.PgCtl, ["stop", "-D", clusterDirectory, "-m", "immediate", "-w", "-t", "60", "-s"], runAsUser);
-            }
-        }
-        else
-        {
-            logger.LogWarning("Removing a stale postmaster.pid (pid {Pid} is not a PostgreSQL server)", firstLine);
-            File.Delete(pidFile);
-        }
-    }
-
-    static bool IsPostgresProcess(int pid) => Alive(pid) is "postgres" or "postmaster";
-
-    /// <summary>The process's name when it is running; a zombie has already exited, only its table entry is left.</summary>
-    static string? Alive(int pid)
-    {
-        if (ReadProc(pid, "stat") is not { } stat) return null;
-        var state = stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault();
-        return state is 'Z' or 'X' ? null : stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
-    }
-
-    static string? ReadProc(int pid, string file)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/{file}");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
     static string EnsurePassword(string passwordFile, string? runAsUser)
     {
         if (File.Exists(passwordFile)) return File.ReadAllText(passwordFile).Trim();
@@ -315,7 +228,7 @@ public sealed class PostgresCluster : IDisposable
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
         File.WriteAllText(passwordFile, password);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        if (runAsUser is not null) Chown(passwordFile, runAsUser);
+        if (runAsUser is not null) HostSystem.Chown(passwordFile, runAsUser);
         return password;
     }
 
@@ -328,97 +241,5 @@ public sealed class PostgresCluster : IDisposable
         return Path.Combine(dataHome, "funding");
     }
 
-    static void CreateDirectoryOwnedBy(string directory, string? owner)
-    {
-        var missing = new Stack<string>();
-        for (var dir = directory; !Directory.Exists(dir); dir = Path.GetDirectoryName(dir)!)
-        {
-            missing.Push(dir);
-        }
-
-        while (missing.TryPop(out var dir))
-        {
-            Directory.CreateDirectory(dir);
-            if (owner is not null) Chown(dir, owner);
-        }
-
-        if (owner is not null) Chown(directory, owner);
-    }
-
-    static void Chown(string path, string owner)
-    {
-        var result = Run("chown", [$"{owner}:", path], runAsUser: null);
-        if (result.ExitCode != 0)
-        {
-            throw new EmbeddedPostgresException($"Could not give {path} to the user {owner}: {result.Output}");
-        }
-    }
-
-    static string HomeOf(string user)
-    {
-        var entry = File.ReadLines("/etc/passwd").Select(line => line.Split(':')).FirstOrDefault(f => f.Length >= 6 && f[0] == user);
-        return entry?[5] ?? throw new EmbeddedPostgresException(
-            $"Running as root, the embedded PostgreSQL must run as an unprivileged user, and the user '{user}' does not exist. " +
-            "Install PostgreSQL (`apt-get install postgresql` creates 'postgres'), or set Funding__Postgres__OsUser to an existing user.");
-    }
-
-    static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    static string Tail(string file, int lines)
-    {
-        try
-        {
-            return File.Exists(file) ? string.Join(Environment.NewLine, File.ReadLines(file).TakeLast(lines)) : "";
-        }
-        catch (IOException)
-        {
-            return "";
-        }
-    }
-
     static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
-
-    [DllImport("libc", EntryPoint = "geteuid")]
-    static extern uint GetEffectiveUserId();
-
-    static bool IsRoot() => OperatingSystem.IsLinux() && GetEffectiveUserId() == 0;
-
-    sealed record ProcessResult(int ExitCode, string Output);
-
-    static ProcessResult Run(string file, IEnumerable<string> arguments, string? runAsUser)
-    {
-        var info = new ProcessStartInfo
-        {
-            FileName = runAsUser is null ? file : "runuser",
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            // The server user may not be able to enter the caller's working directory (e.g. /root).
-            WorkingDirectory = "/",
-        };
-        if (runAsUser is not null)
-        {
-            foreach (var arg in new[] { "-u", runAsUser, "--", file }) info.ArgumentList.Add(arg);
-        }
-
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
-
-        try
-        {
-            using var process = Process.Start(info)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            process.WaitForExit();
-            return new ProcessResult(process.ExitCode, (stdout.Result + stderr.Result).Trim());
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new EmbeddedPostgresException($"Could not run {info.FileName}: {e.Message}", e);
-        }
-    }
 }
