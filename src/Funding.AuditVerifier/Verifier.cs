@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Funding.Audit.Verifying;
-using Funding.Hosting;
+using Funding.Shared;
 using Funding.Statements;
 using NodaTime.Text;
 

@@ -5,6 +5,7 @@ using Funding.Hosting;
 using Funding.Hosting.EmbeddedPostgres;
 using Funding.Hosting.Health;
 using Funding.Hosting.Input;
+using Funding.Hosting.Writing;
 using Funding.Hosting.OpenApi;
 using Funding.Hosting.Telemetry;
 using Funding.Statements;
@@ -157,6 +158,10 @@ app.MapWolverineEndpoints(opts =>
     // A query value that does not parse is a 400, never a silent default.
     opts.RejectUnparseableQueryValues = true;
     opts.AddPolicy<ApiResponses>();
+    // Every command endpoint writes through the one pipeline.
+    opts.AddPolicy<WritePipelinePolicy>();
+    opts.AddResourceWriterPolicy<WritePipelinePolicy>();
+    opts.AddParameterHandlingStrategy<RatesParameter>();
     opts.AddMiddleware(typeof(ActorStamp));
 });
 app.MapRazorPages();

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text;
+using Funding.Ledger;
 using Marten;
+using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -79,7 +81,8 @@ public static class Baselines
         // As the service stamps every write (the chain trigger expects a headers object, never JSON null).
         session.LastModifiedBy = "bench";
         session.SetHeader(Funding.Access.ActorStamp.RolesHeader, Funding.Access.Roles.FinanceOfficer);
-        session.Events.StartStream(Guid.NewGuid(), new BenchmarkEventRecorded(Guid.NewGuid(), "Benchmark donor", 125_000.50m, "USD", note));
+        var recorded = new BenchmarkEventRecorded(Guid.NewGuid(), "Benchmark donor", 125_000.50m, "USD", note);
+        session.Events.StartStream(recorded.Id, recorded);
         await session.SaveChangesAsync();
     }
 
@@ -115,5 +118,14 @@ public static class Baselines
     }
 }
 
-/// <summary>An event no projection handles, about the size of a deposit, for the raw append baseline.</summary>
-public sealed record BenchmarkEventRecorded(Guid Id, string Donor, decimal Amount, string Currency, string Note);
+/// <summary>
+/// An event no projection handles, about the size of a deposit, for the raw append baseline. The store refuses an
+/// event without the ledger's contract, so it carries one that posts and publishes nothing.
+/// </summary>
+public sealed record BenchmarkEventRecorded(Guid Id, string Donor, decimal Amount, string Currency, string Note) : ILedgerEvent
+{
+    Guid ILedgerEvent.StreamId => Id;
+    LocalDate ILedgerEvent.BusinessDate => new(2024, 1, 1);
+    IReadOnlyList<PostingLine> ILedgerEvent.Postings => Postings.Nothing;
+    IatiTreatment ILedgerEvent.Iati => new IatiTreatment.NotReported("a benchmark's event");
+}

@@ -1,4 +1,4 @@
-using Funding.Contributions.Importing;
+using Funding.Importing;
 
 namespace Funding.Benchmarks;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Funding.Contributions.Importing;
+using Funding.Importing;
 using Funding.Ledger;
 using Funding.Packages;
 using JasperFx.Events.Projections;
@@ -58,7 +58,7 @@ public static class GeneratedLedger
         }
 
         return new LedgerShape(await CountEventsAsync(generating), sizes.Packages,
-            Funds.Establishing.EstablishFundEndpoint.FundIdFor("BENCH-P5-1"), 2 * asKnownOnDeposits, clock.Elapsed);
+            Funding.Funds.FundIds.For("BENCH-P5-1"), 2 * asKnownOnDeposits, clock.Elapsed);
     }
 
     /// <summary>Requested, assessed and approved: approved but unfunded, the case the status list is read for.</summary>

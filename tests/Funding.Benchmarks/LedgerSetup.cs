@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Funding.Contributions.Importing;
+using Funding.Importing;
 using Funding.Funds;
 using Funding.Funds.Establishing;
 using Marten;
@@ -21,7 +21,7 @@ public static class LedgerSetup
         for (var i = 0; i < count; i++)
         {
             var code = $"{prefix}-{i + 1}";
-            ids[i] = EstablishFundEndpoint.FundIdFor(code);
+            ids[i] = FundIds.For(code);
             session.Events.StartStream<Fund>(ids[i], new FundEstablished(
                 ids[i], code, $"Benchmark fund {code}", FundKind.MultiPartnerBasketFund, 1m, 7m, [], new LocalDate(2024, 1, 1)));
         }
@@ -53,7 +53,7 @@ public static class LedgerSetup
 
     public static async Task<ImportResult> ImportAsync(IDocumentStore store, ImportKind kind, byte[] file, ImportOptions? options = null)
     {
-        var result = await ContributionImport.RunAsync(
+        var result = await LedgerImport.RunAsync(
             store, SystemClock.Instance, kind, file, Actor, options ?? new ImportOptions(false), progress: null, CancellationToken.None);
         if (result.Outcome != ImportOutcome.Imported)
         {

@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using Funding.Contributions;
-using Funding.Funds;
-using Funding.Packages;
 using Funding.Packages.TimeToFunding;
-using Funding.Rates;
 using Funding.Statements;
 using Marten;
 
@@ -12,10 +8,10 @@ namespace Funding.Benchmarks;
 /// <summary>How long each projection took to rebuild from the whole log.</summary>
 public sealed record Rebuild(long Events, IReadOnlyList<(string Projection, TimeSpan Took)> Projections)
 {
-    static readonly string[] MoneyProjections = [nameof(TrialBalanceProjection), nameof(FundStatementProjection), nameof(PackageFundingStatusProjection)];
+    internal static readonly string[] Judged = [nameof(TrialBalance), nameof(FundStatement), nameof(PackageFundingStatus)];
 
     /// <summary>P3: the three money read models rebuilt one after the other: the log's events per second of that.</summary>
-    public Measured MoneyReadModels => new((int)Events, Projections.Where(x => MoneyProjections.Contains(x.Projection)).Aggregate(TimeSpan.Zero, (a, x) => a + x.Took), []);
+    public Measured MoneyReadModels => new((int)Events, Projections.Where(x => Judged.Contains(x.Projection)).Aggregate(TimeSpan.Zero, (a, x) => a + x.Took), []);
 }
 
 /// <summary>
@@ -32,22 +28,14 @@ public static class ProjectionRebuild
         var timeout = TimeSpan.FromHours(1);
         var took = new List<(string, TimeSpan)>();
 
-        async Task Time<T>()
+        // The judged read models first, so a slow snapshot cannot warm the cache for them.
+        foreach (var projection in LedgerProjections.All.OrderBy(x => !Rebuild.Judged.Contains(x.Name)))
         {
             var clock = Stopwatch.StartNew();
-            await daemon.RebuildProjectionAsync<T>(timeout, CancellationToken.None);
-            took.Add((typeof(T).Name, clock.Elapsed));
-            progress($"rebuilt {typeof(T).Name} in {clock.Elapsed.TotalSeconds:0.0} s");
+            await daemon.RebuildProjectionAsync(projection.Name, timeout, CancellationToken.None);
+            took.Add((projection.Name, clock.Elapsed));
+            progress($"rebuilt {projection.Name} in {clock.Elapsed.TotalSeconds:0.0} s");
         }
-
-        await Time<TrialBalanceProjection>();
-        await Time<FundStatementProjection>();
-        await Time<PackageFundingStatusProjection>();
-        await Time<Fund>();
-        await Time<Package>();
-        await Time<Contribution>();
-        await Time<OperationalRates>();
-        await Time<FundingTimelineProjection>();
         return new Rebuild(events, took);
     }
 }

@@ -22,7 +22,7 @@ public static class RecordDeposits
                 code, name = $"Benchmark fund {i}", kind = "MultiPartnerBasketFund", administrativeAgentFeePercent = 1,
                 defaultIndirectCostPercent = 7, eligibleCountries = Array.Empty<string>(), establishedOn = "2024-01-01",
             });
-            funds[i] = Funding.Funds.Establishing.EstablishFundEndpoint.FundIdFor(code);
+            funds[i] = Funding.Funds.FundIds.For(code);
         }
 
         // Warm-up, as long as the measurement: the service compiles each handler on its first request, and .NET

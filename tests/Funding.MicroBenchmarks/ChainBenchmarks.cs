@@ -4,6 +4,7 @@ using Funding.Audit.Chain;
 using Funding.Contributions;
 using Funding.Hosting;
 using Funding.Ledger;
+using Funding.Shared;
 using NodaTime;
 
 namespace Funding.MicroBenchmarks;

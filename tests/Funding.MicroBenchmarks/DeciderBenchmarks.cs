@@ -18,7 +18,7 @@ namespace Funding.MicroBenchmarks;
 public class DeciderBenchmarks
 {
     static readonly Guid FundId = Guid.Parse("0b9f2a4e-6c1d-4e8a-9f3b-2d7c5a1e8f60");
-    readonly Fund fund = Fund.Create(new FundEstablished(
+    readonly Fund fund = Fund.Fold(null, new FundEstablished(
         FundId, "BENCH", "Benchmark fund", FundKind.MultiPartnerBasketFund, 1m, 7m, [], new LocalDate(2024, 1, 1)));
 
     readonly RecordDeposit direct = new("SWE-1", FundId, "Sweden", new MoneyInput(2_000_000m, "SEK"), 10.20m, new LocalDate(2024, 9, 3));
@@ -30,15 +30,15 @@ public class DeciderBenchmarks
     public void Setup()
     {
         var agreement = new SignAgreement("NOR-1", FundId, "Norway", new MoneyInput(15_000_000m, "NOK"), 10.50m, new LocalDate(2024, 5, 20), null, null);
-        signed = Contribution.Create((AgreementSigned)SignAgreementEndpoint.Decide(null, fund, agreement).Events.Single());
-        deposit = RecordDepositEndpoint.Decide(signed, fund, settling).Outcome!.Deposit;
+        signed = Contribution.Fold(null, SignAgreement.Decide(null, fund, null, agreement).Events.Single());
+        deposit = RecordDeposit.Decide(signed, fund, null, settling).Events.OfType<DepositReceived>().Single();
     }
 
     [Benchmark]
-    public RecordDepositEndpoint.Outcome? DirectDeposit() => RecordDepositEndpoint.Decide(null, fund, direct).Outcome;
+    public Decision DirectDeposit() => RecordDeposit.Decide(null, fund, null, direct);
 
     [Benchmark]
-    public RecordDepositEndpoint.Outcome? DepositSettlingAReceivable() => RecordDepositEndpoint.Decide(signed, fund, settling).Outcome;
+    public Decision DepositSettlingAReceivable() => RecordDeposit.Decide(signed, fund, null, settling);
 
     [Benchmark]
     public IReadOnlyList<PostingLine> PostingsOfADeposit() => Postings.For(deposit);

@@ -1,12 +1,7 @@
-using System.Text.Json;
 using Funding.Audit.Chain;
-using Funding.Hosting;
 using Npgsql;
 
 namespace Funding.Audit;
-
-/// <summary>One event as the audit tools read it from the database: its chain link and how to read its data.</summary>
-public sealed record LogEntry(ChainLink Link, string DotnetType, string PreviousHash);
 
 /// <summary>
 /// Reads the raw event table as text, exactly as PostgreSQL renders each field, which is what the chain hashes.
@@ -14,9 +9,6 @@ public sealed record LogEntry(ChainLink Link, string DotnetType, string Previous
 /// </summary>
 public static class EventLog
 {
-    static readonly JsonSerializerOptions Json = JsonForFunding.CreateWeb();
-    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Type?> Types = new(StringComparer.Ordinal);
-
     /// <summary>Every event, each stream's in version order: how the chain is verified.</summary>
     public static IAsyncEnumerable<LogEntry> ByStream(NpgsqlConnection connection, string schema, CancellationToken cancellation) =>
         Read(connection, Select(schema, withPrevious: false) + " order by e.stream_id, e.version", null, null, cancellation);
@@ -37,14 +29,6 @@ public static class EventLog
         var heads = new List<ChainHead>();
         while (await reader.ReadAsync(cancellation)) heads.Add(new ChainHead(reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3)));
         return heads;
-    }
-
-    /// <summary>The event's data as the ledger's own type; an unknown type or unreadable data is a verification failure.</summary>
-    public static object Deserialize(string dotnetType, string data)
-    {
-        // Resolving the name takes longer than reading a deposit's JSON: once per type, not once per event.
-        var type = Types.GetOrAdd(dotnetType, static name => Type.GetType(name)) ?? throw new JsonException($"unknown event type {dotnetType}");
-        return JsonSerializer.Deserialize(data, type, Json) ?? throw new JsonException("the data is null");
     }
 
     static string Select(string schema, bool withPrevious)

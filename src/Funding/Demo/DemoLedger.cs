@@ -6,7 +6,7 @@ namespace Funding.Demo;
 
 /// <summary>
 /// A realistic ledger to look at, recorded through the service's own API (so every rule and posting applies), from
-/// the two Secretary-General reports in ../shared/seeds: the Central African Republic 2015-16 basket fund with its
+/// two Secretary-General reports (on electoral assistance and on new or restored democracies): the Central African Republic 2015-16 basket fund with its
 /// USD 36.6 million budget, the electoral trust fund and the regular budget, donors paying in seven currencies, and
 /// packages for Annex I countries in every state, the Security Council-mandated ones among them.
 /// Current packages are dated from today, so the dashboard is alive whenever it is loaded.

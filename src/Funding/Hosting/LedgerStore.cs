@@ -34,25 +34,11 @@ public static class LedgerStore
         // Events are stamped with the service's clock, which the hash chain then fixes for good.
         opts.Events.TimeProvider = time;
 
-        var snapshots = projections == ProjectionLifecycle.Inline ? SnapshotLifecycle.Inline : SnapshotLifecycle.Async;
-        opts.Projections.Snapshot<Fund>(snapshots, Batches);
-        opts.Projections.Snapshot<Package>(snapshots, Batches);
-        opts.Projections.Snapshot<Contribution>(snapshots, Batches);
-        opts.Projections.Snapshot<OperationalRates>(snapshots, Batches);
+        // Every event type of the ledger, each declaring its stream, business date, postings and IATI treatment.
+        opts.Events.AddEventTypes(LedgerEvents.All);
         // Money read models are inline: they change in the same transaction as the events, so a finance officer
         // reads what was just recorded and the allocation rules read consistent balances.
-        opts.Projections.Add<TrialBalanceProjection>(projections);
-        opts.Projections.Add<FundStatementProjection>(projections);
-        opts.Projections.Add<PackageFundingStatusProjection>(projections);
-        // Nothing decides on the timeline: it is kept by the projection daemon, shared out between the nodes.
-        opts.Projections.Add<FundingTimelineProjection>(ProjectionLifecycle.Async);
-        // Should a projection ever run asynchronously, a money projection must stop on a failing event, not skip it.
-        opts.Projections.Errors.SkipApplyErrors = false;
-        opts.Projections.Errors.SkipSerializationErrors = false;
-        opts.Projections.Errors.SkipUnknownEvents = false;
-        opts.Projections.RebuildErrors.SkipApplyErrors = false;
-        opts.Projections.RebuildErrors.SkipSerializationErrors = false;
-        opts.Projections.RebuildErrors.SkipUnknownEvents = false;
+        LedgerProjections.Register(opts, projections);
 
         // Who did it and why: the user on every event; roles, idempotency key, business date and chain hash in its
         // headers; the request's correlation and causation ids.
@@ -91,6 +77,4 @@ public static class LedgerStore
         builder.MaxAutoPrepare = 0;
         return builder.ConnectionString;
     }
-
-    static void Batches(AsyncOptions options) => options.BatchSize = EventKeys.RebuildBatchSize;
 }

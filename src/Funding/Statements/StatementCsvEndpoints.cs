@@ -21,7 +21,7 @@ public static class StatementCsvEndpoints
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
         var report = await Statements.FundStatementAsync(session, fundId, cut, cancellation);
         return report is null
-            ? Shared.Rejection.NotFound("fundId", "fund")
+            ? Problems.NotFound("fundId", "fund")
             : Results.File(StatementCsv.Fund(report), "text/csv",
                 $"fund-statement-{report.Code}{(cut.IsLive ? "" : $"-as-at-{asAt ?? "today"}-known-on-{knownOn ?? "today"}")}.csv");
     }
@@ -34,7 +34,7 @@ public static class StatementCsvEndpoints
     {
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
         var report = await Statements.TrialBalanceAsync(session, fundId, cut, cancellation);
-        return report is null ? Shared.Rejection.NotFound("fundId", "fund") : Results.File(StatementCsv.TrialBalance(report), "text/csv", "trial-balance.csv");
+        return report is null ? Problems.NotFound("fundId", "fund") : Results.File(StatementCsv.TrialBalance(report), "text/csv", "trial-balance.csv");
     }
 
     [WolverineGet("/api/packages/status.csv")]

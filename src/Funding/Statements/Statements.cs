@@ -89,6 +89,6 @@ public static class Statements
             contributions = (await HistoricalStatements.ForDonors(session, donor, cut, cancellation)).Contributions.Values.ToList();
         }
 
-        return StatementEndpoints.DonorStatementLines(contributions);
+        return DonorStatement.Lines(contributions);
     }
 }

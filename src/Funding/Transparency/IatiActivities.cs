@@ -33,21 +33,11 @@ public sealed record IatiLedger(IReadOnlyList<Fund> Funds, IReadOnlyList<Package
 /// deposit into a basket fund is reported at the fund and never again at the packages it pays for.
 /// Values are in their own currency with their value date; nothing dated after today is reported as a transaction.
 /// </summary>
-public static class IatiActivities
+public static partial class IatiActivities
 {
     public const string Version = "2.03";
 
-    // IATI codelists (2.03).
-    public static class TransactionType
-    {
-        public const string IncomingFunds = "1";
-        public const string OutgoingCommitment = "2";
-        public const string Disbursement = "3";
-        public const string Expenditure = "4";
-        public const string IncomingCommitment = "11";
-        public const string IncomingPledge = "13";
-    }
-
+    // IATI codelists (2.03); transaction types are the ledger's own IatiTransaction.
     public static class OrganisationRole
     {
         public const string Funding = "1";
@@ -105,7 +95,7 @@ public static class IatiActivities
         return Activity(options, identifier, hierarchy: 1, lastUpdated: LastUpdated(flows, fund.Id, incoming.Concat(packagesFunded)),
             title: fund.Name,
             description: $"{KindInWords(fund.Kind)} ({fund.Code}) funding electoral assistance in {countries}. " +
-                         $"Administrative agent fee {Percent(fund.AdministrativeAgentFeePercent)}, indirect cost {Percent(fund.DefaultIndirectCostPercent)}.",
+                         $"Administrative agent fee {Wording.Percent(fund.AdministrativeAgentFeePercent)}, indirect cost {Wording.Percent(fund.DefaultIndirectCostPercent)}.",
             participants:
             [
                 .. incoming.Select(x => x.Donor).OfType<string>().Distinct().Order(StringComparer.Ordinal)
@@ -149,7 +139,7 @@ public static class IatiActivities
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var approved = package.Status is PackageStatus.Approved or PackageStatus.Closed;
         var phases = approved ? package.ApprovedPhases : package.RecommendedPhases;
-        var firstTransfer = outgoing.Where(x => x.Type == TransactionType.Disbursement && x.Value.IsPositive).Select(x => (LocalDate?)x.Date).Min();
+        var firstTransfer = outgoing.Where(x => x.Type == IatiTransaction.Disbursement && x.Value.IsPositive).Select(x => (LocalDate?)x.Date).Min();
 
         return Activity(options, identifier, hierarchy: 2, lastUpdated: LastUpdated(flows, package.Id, outgoing),
             title: $"Electoral assistance to {CountryName(package.Country)}: {package.ElectoralProcess}",
@@ -233,7 +223,7 @@ public static class IatiActivities
         var budget = phases.Count == 0
             ? ""
             : $" {(package.ApprovedPhases.Count > 0 ? "Approved" : "Recommended")} budget by phase: " +
-              string.Join("; ", phases.Select(x => $"{Words(x.Phase)} {Date(x.StartsOn)} to {Date(x.EndsOn)}, USD {Amount(x.Budget.Amount)}")) + ".";
+              string.Join("; ", phases.Select(x => $"{Wording.Words(x.Phase)} {Date(x.StartsOn)} to {Date(x.EndsOn)}, USD {Wording.Amount(x.Budget.Amount)}")) + ".";
         return $"{package.ElectoralProcess} ({package.Code}). {origin}{election}{budget}";
     }
 
@@ -277,7 +267,7 @@ public static class IatiActivities
 
     static XElement Transaction(Flow flow, IatiOptions options) =>
         new("transaction", new XAttribute("ref", flow.Sequence.ToString(CultureInfo.InvariantCulture)),
-            new XElement("transaction-type", new XAttribute("code", flow.Type)),
+            new XElement("transaction-type", new XAttribute("code", ((int)flow.Type).ToString(CultureInfo.InvariantCulture))),
             new XElement("transaction-date", new XAttribute("iso-date", Date(flow.Date))),
             Value(flow.Value, flow.Date),
             new XElement("description", Narrative(flow.Description)),
@@ -330,132 +320,13 @@ public static class IatiActivities
         FundKind.MultiPartnerBasketFund => "Multi-partner basket fund",
         FundKind.MissionBudget => "Mission budget",
         FundKind.PeacebuildingFund => "Peacebuilding Fund",
-        _ => "Democracy Fund",
+        FundKind.DemocracyFund => "Democracy Fund",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A fund kind the IATI export cannot describe."),
     };
 
-    /// <summary>"VoterRegistration" as people write it: "voter registration".</summary>
-    static string Words(ElectoralPhase phase) =>
-        string.Concat(phase.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? $" {char.ToLowerInvariant(c)}" : i == 0 ? char.ToLowerInvariant(c).ToString() : c.ToString()));
-
     static string CountryName(string code) => Countries.NamesByCode.GetValueOrDefault(code, code);
-
-    static string Percent(decimal percent) => $"{percent.ToString("0.##", CultureInfo.InvariantCulture)}%";
-
-    static string Amount(decimal amount) => amount.ToString("#,0.00", CultureInfo.InvariantCulture);
 
     static string Date(LocalDate date) => date.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture);
 
     static string DateTime(Instant instant) => instant.ToString("uuuu-MM-ddTHH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    /// <summary>One money flow of the ledger as an IATI transaction, on the activity it belongs to.</summary>
-    /// <param name="PackageId">Money going out to a package is reported on the package's activity; everything else on the fund's.</param>
-    /// <param name="EarmarkedTo">A contribution earmarked to a package: its donor also funds that package.</param>
-    sealed record Flow(
-        long Sequence, Instant RecordedAt, string Type, LocalDate Date, Money Value, string Description, Guid FundId, Guid? PackageId,
-        Guid? EarmarkedTo = null, string? Donor = null, Fund? ProvidingFund = null, string? Receiver = null, string? Spender = null);
-
-    /// <summary>The ledger's flows, each placed on exactly one activity.</summary>
-    sealed class Flows
-    {
-        public Dictionary<Guid, List<Flow>> IntoFund { get; } = new();
-        public Dictionary<Guid, List<Flow>> OfPackage { get; } = new();
-        public Dictionary<Guid, List<Flow>> OutOfFund { get; } = new();
-        public Dictionary<Guid, List<string>> Earmarked { get; } = new();
-        public Dictionary<Guid, Instant> LastRecorded { get; } = new();
-        public Dictionary<Guid, LocalDate> FinanciallyClosedOn { get; } = new();
-
-        public static Flows Of(IatiLedger ledger, LocalDate today)
-        {
-            var flows = new Flows();
-            var funds = ledger.Funds.ToDictionary(x => x.Id);
-            var packages = ledger.Packages.ToDictionary(x => x.Id);
-            var contributions = new Dictionary<Guid, Contributor>();
-            foreach (var logged in ledger.Events)
-            {
-                // One pass over the log gathers everything the activities need from it.
-                if (!flows.LastRecorded.TryGetValue(logged.StreamId, out var last) || logged.RecordedAt > last)
-                    flows.LastRecorded[logged.StreamId] = logged.RecordedAt;
-                if (logged.Data is FundFinanciallyClosed closure) flows.FinanciallyClosedOn.TryAdd(closure.FundId, closure.ClosedOn);
-                switch (logged.Data)
-                {
-                    case PledgeRecorded e: contributions[e.ContributionId] = new Contributor(e.Donor, e.EarmarkedPackageId); break;
-                    case AgreementSigned e: contributions[e.ContributionId] = new Contributor(e.Donor, e.EarmarkedPackageId); break;
-                    case DepositReceived e when !contributions.ContainsKey(e.ContributionId): contributions[e.ContributionId] = new Contributor(e.Donor, null); break;
-                }
-
-                var flow = FlowOf(logged, funds, packages, contributions);
-                // Transactions are what has happened: anything dated after today waits for its day.
-                if (flow is null || flow.Value.Amount == 0m || flow.Date > today) continue;
-                if (flow.PackageId is { } packageId)
-                {
-                    Add(flows.OfPackage, packageId, flow);
-                    Add(flows.OutOfFund, flow.FundId, flow);
-                }
-                else
-                {
-                    Add(flows.IntoFund, flow.FundId, flow);
-                    if (flow is { EarmarkedTo: { } earmarkedTo, Donor: { } donor }) Add(flows.Earmarked, earmarkedTo, donor);
-                }
-            }
-
-            return flows;
-        }
-
-        static void Add<T>(Dictionary<Guid, List<T>> lists, Guid key, T item)
-        {
-            if (!lists.TryGetValue(key, out var list)) lists[key] = list = [];
-            list.Add(item);
-        }
-
-        /// <summary>Who gave a contribution and to which package, if any, it is earmarked: later steps do not repeat it.</summary>
-        sealed record Contributor(string Donor, Guid? EarmarkedTo);
-
-        static Flow? FlowOf(LoggedEvent logged, Dictionary<Guid, Fund> funds, Dictionary<Guid, Package> packages, Dictionary<Guid, Contributor> contributions)
-        {
-            Flow ToPackage(string type, LocalDate date, Money value, string description, Guid fundId, Guid packageId, string? receiver = null) =>
-                new(logged.Sequence, logged.RecordedAt, type, date, value, description, fundId, packageId,
-                    ProvidingFund: funds.GetValueOrDefault(fundId), Receiver: receiver);
-
-            Flow IntoFund(string type, LocalDate date, Money value, string description, Guid fundId, string? provider, Guid? earmarkedTo = null) =>
-                new(logged.Sequence, logged.RecordedAt, type, date, value, description, fundId, null, earmarkedTo, provider);
-
-            Flow Contribution(string type, LocalDate date, Money value, string description, Guid fundId, Guid contributionId)
-            {
-                var contributor = contributions[contributionId];
-                var earmark = contributor.EarmarkedTo is { } packageId && packages.TryGetValue(packageId, out var package) ? $", earmarked for {package.Code}" : "";
-                return IntoFund(type, date, value, description + earmark, fundId, contributor.Donor, contributor.EarmarkedTo);
-            }
-
-            return logged.Data switch
-            {
-                PledgeRecorded e => Contribution(TransactionType.IncomingPledge, e.PledgedOn, e.Amount, $"Pledge {e.Reference} from {e.Donor}",
-                    e.FundId, e.ContributionId),
-                PledgeReduced e => Contribution(TransactionType.IncomingPledge, e.ReducedOn, -e.Reduction, $"Pledge reduced: {e.Reason}",
-                    e.FundId, e.ContributionId),
-                AgreementSigned e => Contribution(TransactionType.IncomingCommitment, e.SignedOn, e.Amount,
-                    $"Contribution agreement {e.Reference} with {e.Donor}{(e.CorrectsEventId is null ? "" : ", as corrected")}", e.FundId, e.ContributionId),
-                AgreementReversed e => Contribution(TransactionType.IncomingCommitment, e.SignedOn, -e.Amount,
-                    $"Agreement as first recorded, reversed: {e.Reason}", e.FundId, e.ContributionId),
-                AgreementReduced e => Contribution(TransactionType.IncomingCommitment, e.ReducedOn, -e.Reduction,
-                    $"Unpaid part of the agreement reduced: {e.Reason}", e.FundId, e.ContributionId),
-                DepositReceived e => Contribution(TransactionType.IncomingFunds, e.ValueDate, e.Amount,
-                    $"Contribution received under {e.Reference} from {e.Donor}", e.FundId, e.ContributionId),
-                InterestEarned e => IntoFund(TransactionType.IncomingFunds, e.EarnedOn, e.Amount, "Interest earned on the fund's cash", e.FundId, null),
-                RegularBudgetAppropriated e => IntoFund(TransactionType.IncomingCommitment, e.AppropriatedOn, e.Amount,
-                    $"Regular budget appropriation {e.Reference} for {e.Year}", e.FundId, "United Nations regular budget"),
-                FundsAllocated e => ToPackage(TransactionType.OutgoingCommitment, e.AllocatedOn, e.Amount, $"Allocation for the {Words(e.Phase)} phase",
-                    e.FundId, e.PackageId),
-                FundsTransferred e => ToPackage(TransactionType.Disbursement, e.TransferredOn, e.Total,
-                    $"Transfer for the {Words(e.Phase)} phase: programmable {Amount(e.Programmable.Amount)} plus indirect cost {Percent(e.IndirectCostPercent)}",
-                    e.FundId, e.PackageId, e.ImplementingOrganisation),
-                RefundReceived e => ToPackage(TransactionType.Disbursement, e.ReceivedOn, -e.Amount,
-                    $"Unspent money of the {Words(e.Phase)} phase returned by {e.ImplementingOrganisation}", e.FundId, e.PackageId, e.ImplementingOrganisation),
-                // The implementing organisation spent it: it is the provider of this transaction, not the fund.
-                ExpenditureReported e => ToPackage(TransactionType.Expenditure, e.AsOf, e.Change,
-                    $"{e.ImplementingOrganisation}'s {e.Basis.ToString().ToLowerInvariant()} expenditure for the {Words(e.Phase)} phase, {Amount(e.CumulativeToDate.Amount)} to date",
-                    e.FundId, e.PackageId) with { ProvidingFund = null, Spender = e.ImplementingOrganisation },
-                _ => null,
-            };
-        }
-    }
 }

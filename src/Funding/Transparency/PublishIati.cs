@@ -82,7 +82,7 @@ public static class IatiEndpoints
     {
         var now = clock.GetCurrentInstant();
         var (package, ledger) = await IatiSource.ForPackageAsync(session, packageId, cancellation);
-        if (package is null) return Shared.Rejection.NotFound("packageId", "package");
+        if (package is null) return Problems.NotFound("packageId", "package");
         var document = IatiActivities.ForPackage(package, ledger, options.Value, now.InUtc().Date, now);
         return Results.File(IatiSource.Serialise(document), "application/xml", $"iati-activity-{package.Code}.xml");
     }

@@ -95,11 +95,11 @@ public class AuditViewTests(AuditViewApp app) : IClassFixture<AuditViewApp>
 {
     const string FinanceOfficer = Roles.FinanceOfficer;
 
-    /// <summary>Every event of the ledger, in the order it was recorded (a deposit's fee, on the fund's stream, comes just before it).</summary>
+    /// <summary>Every event of the ledger, in the order it was recorded (a deposit's fee, on the fund's stream, comes just after it).</summary>
     static readonly string[] WholeLog =
     [
         "FundEstablished", "FundEstablished",
-        "PledgeRecorded", "AgreementSigned", "AdministrativeAgentFeeCharged", "DepositReceived", "AdministrativeAgentFeeCharged", "DepositReceived",
+        "PledgeRecorded", "AgreementSigned", "DepositReceived", "AdministrativeAgentFeeCharged", "DepositReceived", "AdministrativeAgentFeeCharged",
         "AgreementSigned", "AgreementCorrectionRequested", "AgreementReversed", "AgreementSigned",
         "PackageRequested", "NeedsAssessed", "PackageApproved", "FundsAllocated",
     ];
@@ -231,8 +231,8 @@ public class AuditViewTests(AuditViewApp app) : IClassFixture<AuditViewApp>
             ("FundEstablished", app.FundId),
             ("PledgeRecorded", app.PaidContributionId),
             ("AgreementSigned", app.PaidContributionId),
-            ("AdministrativeAgentFeeCharged", app.FundId),
             ("DepositReceived", app.PaidContributionId),
+            ("AdministrativeAgentFeeCharged", app.FundId),
             ("AgreementSigned", app.CorrectedContributionId),
             ("AgreementCorrectionRequested", app.CorrectedContributionId),
             ("AgreementReversed", app.CorrectedContributionId),
@@ -264,8 +264,8 @@ public class AuditViewTests(AuditViewApp app) : IClassFixture<AuditViewApp>
 
         events.Select(x => (x.Type, x.BusinessDate)).ShouldBe([
             ("AgreementSigned", "2024-03-05"),
-            ("AdministrativeAgentFeeCharged", "2024-04-10"),
             ("DepositReceived", "2024-04-10"),
+            ("AdministrativeAgentFeeCharged", "2024-04-10"),
             ("NeedsAssessed", "2024-03-01"),
         ]);
         total.ShouldBe("4");
@@ -315,7 +315,7 @@ public class AuditViewTests(AuditViewApp app) : IClassFixture<AuditViewApp>
         pages.SelectMany(x => x).Select(x => x.Type).ShouldBe(WholeLog);
         await ShouldFindNothing("?page=5&pageSize=5", total: 16);
         (await Search($"?fundId={app.FundId}&page=2&pageSize=4")).Events.Select(x => x.Type)
-            .ShouldBe(["DepositReceived", "AgreementSigned", "AgreementCorrectionRequested", "AgreementReversed"]);
+            .ShouldBe(["AdministrativeAgentFeeCharged", "AgreementSigned", "AgreementCorrectionRequested", "AgreementReversed"]);
     }
 
     [Theory]

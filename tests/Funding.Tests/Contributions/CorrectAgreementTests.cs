@@ -13,37 +13,37 @@ public class CorrectAgreementTests
 {
     static readonly Guid SigningEventId = Guid.Parse("0badc0de-0000-0000-0000-000000000001");
 
-    static AgreementSigned Signed() => (AgreementSigned)SignAgreementEndpoint.Decide(null, Fund(),
+    static AgreementSigned Signed() => (AgreementSigned)SignAgreement.Decide(null, Fund(), null,
         new SignAgreement("NOR-1", FundId, "Norway", new MoneyInput(15_000_000m, "NOK"), 10m, D(2025, 6, 15), null, null)).Events.Single();
 
     static IEvent<AgreementSigned> Logged(AgreementSigned signed) => new Event<AgreementSigned>(signed) { Id = SigningEventId, Sequence = 7 };
 
     static CorrectAgreement To(decimal amount, string reason = "The countersigned agreement says NOK 12,000,000") =>
-        new(ContributionIds.For("NOR-1"), new MoneyInput(amount, "NOK"), null, reason);
+        new(new MoneyInput(amount, "NOK"), null, reason);
 
     [Fact]
     public void a_correction_is_asked_for_and_changes_nothing_until_a_second_officer_confirms()
     {
         var signed = Signed();
-        var requested = (AgreementCorrectionRequested)CorrectAgreementEndpoint.Decide(Contribution(signed)!, Logged(signed), To(12_000_000m), "fin-1").Events.Single();
+        var requested = (AgreementCorrectionRequested)CorrectAgreement.Decide(Contribution(signed)!, Logged(signed), To(12_000_000m), "fin-1").Events.Single();
         requested.ShouldBeEquivalentTo(new AgreementCorrectionRequested(signed.ContributionId, FundId, SigningEventId, 7, new Money(12_000_000m, "NOK"),
             new List<Instalment> { new(D(2025, 6, 15), new Money(12_000_000m, "NOK")) }, D(2025, 6, 15), "The countersigned agreement says NOK 12,000,000", "fin-1"));
 
         var pending = Contribution(signed, requested)!;
         (pending.Signed, pending.Receivable, pending.ReceivableUsd).ShouldBe((15_000_000m, 15_000_000m, 1_500_000m));
-        CorrectAgreementEndpoint.Confirm(pending, "fin-1").Rejection!.Rule.ShouldBe("four-eyes");
-        CorrectAgreementEndpoint.Decide(pending, Logged(signed), To(11_000_000m), "fin-2").Rejection!.Rule.ShouldBe("correction-pending");
+        ConfirmAgreementCorrection.Decide(pending, new(), "fin-1").Rejection!.Rule.ShouldBe("four-eyes");
+        CorrectAgreement.Decide(pending, Logged(signed), To(11_000_000m), "fin-2").Rejection!.Rule.ShouldBe("correction-pending");
     }
 
     [Fact]
     public void confirming_reverses_the_agreement_as_recorded_and_enters_it_again_on_its_own_date_and_rate()
     {
         var signed = Signed();
-        var requested = CorrectAgreementEndpoint.Decide(Contribution(signed)!, Logged(signed), To(12_000_000m), "fin-1").Events.Single();
+        var requested = CorrectAgreement.Decide(Contribution(signed)!, Logged(signed), To(12_000_000m), "fin-1").Events.Single();
 
-        var confirmed = CorrectAgreementEndpoint.Confirm(Contribution(signed, requested)!, "fin-2").Events;
+        var confirmed = ConfirmAgreementCorrection.Decide(Contribution(signed, requested)!, new(), "fin-2").Events;
 
-        confirmed.ShouldBeEquivalentTo(new object[] {
+        confirmed.ShouldBeEquivalentTo(new ILedgerEvent[] {
             new AgreementReversed(signed.ContributionId, FundId, SigningEventId, 7, new Money(15_000_000m, "NOK"), 10m, Usd(1_500_000m),
                 D(2025, 6, 15), "The countersigned agreement says NOK 12,000,000", "fin-1", "fin-2"),
             signed with
@@ -67,18 +67,16 @@ public class CorrectAgreementTests
             D(2025, 6, 20), Usd(1_300_000m), Usd(0m), Usd(0m));
         var paid = Contribution(signed, deposit)!;
 
-        CorrectAgreementEndpoint.Decide(paid, Logged(signed), To(12_000_000m), "fin-1").Rejection!.Rule.ShouldBe("correction-below-received");
-        CorrectAgreementEndpoint.Decide(paid, Logged(signed), To(15_000_000m), "fin-1").Rejection!.Rule.ShouldBe("correction-changes-nothing");
-        CorrectAgreementEndpoint.Decide(paid, Logged(signed), new CorrectAgreement(signed.ContributionId, new MoneyInput(14_000_000m, "SEK"), null, "x"), "fin-1")
+        CorrectAgreement.Decide(paid, Logged(signed), To(12_000_000m), "fin-1").Rejection!.Rule.ShouldBe("correction-below-received");
+        CorrectAgreement.Decide(paid, Logged(signed), To(15_000_000m), "fin-1").Rejection!.Rule.ShouldBe("correction-changes-nothing");
+        CorrectAgreement.Decide(paid, Logged(signed), new CorrectAgreement(new MoneyInput(14_000_000m, "SEK"), null, "x"), "fin-1")
             .Rejection!.Rule.ShouldBe("contribution-currency-mismatch");
-        CorrectAgreementEndpoint.Decide(paid, Logged(signed), To(14_000_000m), "fin-1").IsRejected.ShouldBeFalse();
+        CorrectAgreement.Decide(paid, Logged(signed), To(14_000_000m), "fin-1").IsRejected.ShouldBeFalse();
     }
 
     [Fact]
     public void a_correction_needs_a_reason_and_an_amount()
     {
-        var problem = CorrectAgreementEndpoint.Validate(new CorrectAgreement(Guid.NewGuid(), null, null, " "));
-        problem.Status.ShouldBe(400);
-        ((Microsoft.AspNetCore.Mvc.ValidationProblemDetails)problem).Errors.Keys.Order().ShouldBe(["amount", "reason"]);
+        ErrorsIn(new CorrectAgreement(null, null, " ")).Keys.Order().ShouldBe(["amount", "reason"]);
     }
 }

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Alba;
 using Funding.Contributions;
-using Funding.Contributions.Importing;
+using Funding.Importing;
 using Funding.Hosting;
 using Funding.Statements;
 using Funding.Tests.Infrastructure;
@@ -196,8 +196,8 @@ public class ImportTests(ImportApp app) : IClassFixture<ImportApp>
         second.Data.ShouldBeOfType<PledgeRecorded>();
         second.UserName.ShouldBe(TestAuth.User);
         second.CorrelationId.ShouldNotBeNullOrEmpty();
-        second.Headers![ContributionImport.ImportHeader].ToString().ShouldBe(ContributionImport.Digest(Encoding.UTF8.GetBytes(csv)));
-        second.Headers[ContributionImport.LineHeader].ToString().ShouldBe("3");
+        second.Headers![LedgerImport.ImportHeader].ToString().ShouldBe(LedgerImport.Digest(Encoding.UTF8.GetBytes(csv)));
+        second.Headers[LedgerImport.LineHeader].ToString().ShouldBe("3");
         second.Headers.ShouldContainKey("businessDate");
         second.Headers["roles"].ToString().ShouldNotBeNullOrEmpty();
     }
@@ -243,15 +243,15 @@ public class ImportTests(ImportApp app) : IClassFixture<ImportApp>
         var actor = new ImportActor("tester", "race", "test");
         var file = Encoding.UTF8.GetBytes("reference,fund_code,donor,amount,currency,value_date\nRACE-1,IMP-RACE,Norway,400,USD,2024-04-10\nRACE-2,IMP-RACE,Sweden,10,USD,2024-04-10\n");
 
-        var (answer, decided) = await ContributionImport.DecideAsync(app.Store, clock, ImportKind.Deposits, file, actor, new ImportOptions(false), null, CancellationToken.None);
+        var (answer, decided) = await LedgerImport.DecideAsync(app.Store, clock, ImportKind.Deposits, file, actor, new ImportOptions(false), null, CancellationToken.None);
         answer.ShouldBeNull();
         // Someone records a deposit on the same agreement through the API in the meantime.
         await api.Record("/api/contributions/deposits", new
         {
-            reference = "RACE-1", fundId = Funding.Funds.Establishing.EstablishFundEndpoint.FundIdFor("IMP-RACE"), donor = "Norway",
+            reference = "RACE-1", fundId = Funding.Funds.FundIds.For("IMP-RACE"), donor = "Norway",
             amount = Usd(600), valueDate = "2024-04-10",
         }, 201);
-        var result = await ContributionImport.WriteAsync(app.Store, decided!, actor, null, CancellationToken.None);
+        var result = await LedgerImport.WriteAsync(app.Store, decided!, actor, null, CancellationToken.None);
 
         result.Outcome.ShouldBe(ImportOutcome.Conflict);
         result.Message.ShouldContain("Nothing of the file was written; import it again.");
@@ -291,7 +291,7 @@ public class ImportTests(ImportApp app) : IClassFixture<ImportApp>
         await using (var session = app.Store.QuerySession())
         {
             var deposit = (await session.Events.FetchStreamAsync(ContributionIds.For("CLI-2"))).Single();
-            (deposit.UserName, deposit.Headers![ContributionImport.LineHeader].ToString()).ShouldBe(("cli-fin", "3"));
+            (deposit.UserName, deposit.Headers![LedgerImport.LineHeader].ToString()).ShouldBe(("cli-fin", "3"));
             deposit.CorrelationId.ShouldStartWith("import-");
         }
 

@@ -31,7 +31,7 @@ public class EstablishFundApiTests(FundingApp app) : IClassFixture<FundingApp>
             s.StatusCodeShouldBe(201);
         });
         var created = result.ReadAsJson<FundCreated>()!;
-        var fundId = EstablishFundEndpoint.FundIdFor("EAD-TF");
+        var fundId = FundIds.For("EAD-TF");
         created.ShouldBe(new FundCreated(fundId, "EAD-TF"));
         result.Context.Response.Headers.Location.ToString().ShouldBe($"/api/funds/{fundId}");
 
@@ -56,7 +56,7 @@ public class EstablishFundApiTests(FundingApp app) : IClassFixture<FundingApp>
         await using var command = new NpgsqlCommand(
             "select type, data ->> 'establishedOn', data ->> 'kind' from funding.mt_events where stream_id = $1", connection)
         {
-            Parameters = { new() { Value = EstablishFundEndpoint.FundIdFor("PBF-NP") } },
+            Parameters = { new() { Value = FundIds.For("PBF-NP") } },
         };
         await using var reader = await command.ExecuteReaderAsync();
         (await reader.ReadAsync()).ShouldBeTrue();
@@ -81,7 +81,7 @@ public class EstablishFundApiTests(FundingApp app) : IClassFixture<FundingApp>
 
         result.ReadAsJson<ProblemDetails>()!.Title.ShouldBe("Conflict");
         await using var session = app.Store.QuerySession();
-        var events = await session.Events.FetchStreamAsync(EstablishFundEndpoint.FundIdFor("UNDEF"));
+        var events = await session.Events.FetchStreamAsync(FundIds.For("UNDEF"));
         events.Count.ShouldBe(1);
     }
 

@@ -2,6 +2,7 @@ using Funding.Funds;
 using Funding.Funds.Establishing;
 using Funding.Shared;
 using NodaTime;
+using static Funding.Tests.Infrastructure.Given;
 
 namespace Funding.Tests.Funds;
 
@@ -21,11 +22,12 @@ public class EstablishFundTests
     {
         var command = ValidCommand();
 
-        EstablishFundEndpoint.Check(command).IsEmpty.ShouldBeTrue();
-        var established = EstablishFundEndpoint.Decide(command);
+        ErrorsIn(command).ShouldBeEmpty();
+        var decision = EstablishFund.Decide(null, command);
 
-        established.ShouldBeEquivalentTo(new FundEstablished(
-            EstablishFundEndpoint.FundIdFor("CAF-BASKET-2015"),
+        decision.Rejection.ShouldBeNull();
+        decision.Events.Single().ShouldBeEquivalentTo(new FundEstablished(
+            FundIds.For("CAF-BASKET-2015"),
             "CAF-BASKET-2015",
             "Central African Republic elections basket fund",
             FundKind.MultiPartnerBasketFund,
@@ -36,10 +38,19 @@ public class EstablishFundTests
     }
 
     [Fact]
+    public void establishing_a_code_already_taken_is_a_conflict_naming_the_code()
+    {
+        var existing = Fund(Established() with { FundId = FundIds.For("CAF-BASKET-2015"), Code = "CAF-BASKET-2015" });
+
+        EstablishFund.Decide(existing, ValidCommand()).Rejection
+            .ShouldBe(new Rejection("fund-already-established", "CAF-BASKET-2015 was established on 2024-01-01; nothing new was written.", "code", RefusalKind.Conflict));
+    }
+
+    [Fact]
     public void the_fund_id_is_stable_per_code_and_differs_between_codes()
     {
-        EstablishFundEndpoint.FundIdFor("EAD-TF").ShouldBe(EstablishFundEndpoint.FundIdFor("EAD-TF"));
-        EstablishFundEndpoint.FundIdFor("EAD-TF").ShouldNotBe(EstablishFundEndpoint.FundIdFor("EAD-TF2"));
+        FundIds.For("EAD-TF").ShouldBe(FundIds.For("EAD-TF"));
+        FundIds.For("EAD-TF").ShouldNotBe(FundIds.For("EAD-TF2"));
     }
 
     [Fact]
@@ -53,7 +64,7 @@ public class EstablishFundTests
     [Fact]
     public void every_missing_field_is_reported_by_name()
     {
-        var errors = EstablishFundEndpoint.Check(new EstablishFund(null, null, null, null, null, null, null)).ToDictionary();
+        var errors = ErrorsIn(new EstablishFund(null, null, null, null, null, null, null));
 
         errors.Keys.Order().ShouldBe([
             "administrativeAgentFeePercent", "code", "defaultIndirectCostPercent", "establishedOn", "kind", "name",
@@ -66,7 +77,7 @@ public class EstablishFundTests
     [InlineData("C", "code")]
     public void a_malformed_code_is_refused(string code, string field)
     {
-        var errors = EstablishFundEndpoint.Check(ValidCommand() with { Code = code }).ToDictionary();
+        var errors = ErrorsIn(ValidCommand() with { Code = code });
         errors.Keys.ShouldBe([field]);
     }
 
@@ -76,14 +87,14 @@ public class EstablishFundTests
     [InlineData(1.00001)]
     public void a_fee_outside_0_to_100_percent_or_over_four_decimals_is_refused(double fee)
     {
-        var errors = EstablishFundEndpoint.Check(ValidCommand() with { AdministrativeAgentFeePercent = (decimal)fee }).ToDictionary();
+        var errors = ErrorsIn(ValidCommand() with { AdministrativeAgentFeePercent = (decimal)fee });
         errors.Keys.ShouldBe(["administrativeAgentFeePercent"]);
     }
 
     [Fact]
     public void unknown_or_lower_case_countries_are_refused_with_their_position()
     {
-        var errors = EstablishFundEndpoint.Check(ValidCommand() with { EligibleCountries = ["CF", "cf", "XX"] }).ToDictionary();
+        var errors = ErrorsIn(ValidCommand() with { EligibleCountries = ["CF", "cf", "XX"] });
 
         errors.Keys.Order().ShouldBe(["eligibleCountries[1]", "eligibleCountries[2]"]);
         errors["eligibleCountries[2]"].ShouldBe(["'XX' is not an ISO 3166-1 alpha-2 country code (e.g. CF)."]);

@@ -25,7 +25,7 @@ public class ServiceProcessTests
     public async Task it_serves_health_within_60_s_and_keeps_its_data_across_a_kill_9_and_a_restart()
     {
         var dataDirectory = TestCluster.NewScratchDirectory("service");
-        var fundId = EstablishFundEndpoint.FundIdFor("NP-ELECTIONS");
+        var fundId = FundIds.For("NP-ELECTIONS");
 
         await using (var first = ServiceProcess.Start(dataDirectory))
         {

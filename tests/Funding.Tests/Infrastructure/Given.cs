@@ -1,4 +1,5 @@
 using Funding.Contributions;
+using Funding.Contributions.Signing;
 using Funding.Funds;
 using Funding.Ledger;
 using Funding.PackageFinance;
@@ -18,29 +19,24 @@ public static class Given
     public static LocalDate D(int year, int month, int day) => new(year, month, day);
     public static Money Usd(decimal amount) => Money.Usd(amount);
 
+    /// <summary>A "today" after every business date the deciders' tests use.</summary>
+    public static readonly LocalDate Today = D(2026, 1, 1);
+
+    /// <summary>The field errors a command's own <c>Validate</c> reports, before any state is read.</summary>
+    public static Dictionary<string, string[]> ErrorsIn(ICommand command, LocalDate? today = null)
+    {
+        var errors = new ValidationErrors();
+        command.Validate(errors, today ?? Today);
+        return errors.ToDictionary();
+    }
+
     public static FundEstablished Established(FundKind kind = FundKind.MultiPartnerBasketFund, params string[] countries) =>
         new(FundId, "TEST-FUND", "Test fund", kind, 1m, 7m, countries, D(2024, 1, 1));
 
     public static Fund Fund(params object[] events) => Fund(Established(), events);
 
     public static Fund Fund(FundEstablished established, params object[] events) =>
-        events.Aggregate(Funding.Funds.Fund.Create(established), Fund);
-
-    /// <summary>One event folded into a fund, as Marten applies it.</summary>
-    public static Fund Fund(Fund fund, object e) =>
-            e switch
-            {
-                InterestEarned x => Mutate(fund, f => f.Apply(x)),
-                AdministrativeAgentFeeCharged x => Mutate(fund, f => f.Apply(x)),
-                RegularBudgetAppropriated x => Mutate(fund, f => f.Apply(x)),
-                FundsAllocated x => Mutate(fund, f => f.Apply(x)),
-                FundsTransferred x => Mutate(fund, f => f.Apply(x)),
-                ExpenditureReported x => Mutate(fund, f => f.Apply(x)),
-                RefundReceived x => Mutate(fund, f => f.Apply(x)),
-                FundOperationallyClosed x => fund.Apply(x),
-                FundFinanciallyClosed x => fund.Apply(x),
-                _ => throw new ArgumentException($"Not a fund event: {e.GetType().Name}"),
-            };
+        events.Aggregate(Funding.Funds.Fund.Fold(null, established), Funding.Funds.Fund.Fold);
 
     public static PackageRequested Requested(PackageOrigin origin = PackageOrigin.MemberStateRequest, string country = "CF") =>
         new(PackageId, "CF-TEST", country, "Test elections", D(2024, 12, 15), origin,
@@ -54,23 +50,10 @@ public static class Given
     public static PackageApproved Approved(params PhaseBudget[] phases) =>
         new(PackageId, D(2024, 4, 1), phases.Length == 0 ? [Polling()] : phases);
 
-    public static Package Package(params object[] events)
-    {
-        var package = events.OfType<PackageRequested>().Select(Funding.Packages.Package.Create).SingleOrDefault()
-                      ?? Funding.Packages.Package.Create(Requested());
-        foreach (var e in events.Where(x => x is not PackageRequested))
-        {
-            package = e switch
-            {
-                NeedsAssessed x => package.Apply(x),
-                PackageApproved x => package.Apply(x),
-                PackageClosed x => package.Apply(x),
-                _ => throw new ArgumentException($"Not a package event: {e.GetType().Name}"),
-            };
-        }
-
-        return package;
-    }
+    /// <summary>A package folded from its events; requested with <see cref="Requested"/> unless they say otherwise.</summary>
+    public static Package Package(params object[] events) =>
+        (events.OfType<PackageRequested>().Any() ? events : events.Prepend(Requested()))
+        .Aggregate((Package?)null, Funding.Packages.Package.Fold)!;
 
     /// <summary>The package's funding status after its own events and the fund movements for it.</summary>
     public static PackageFundingStatus Status(params object[] events)
@@ -82,28 +65,17 @@ public static class Given
         return status!;
     }
 
-    public static Contribution? Contribution(params object[] events) => events.Aggregate((Contribution?)null, Contribution);
+    public static Contribution? Contribution(params object[] events) => events.Aggregate((Contribution?)null, Funding.Contributions.Contribution.Fold);
 
-    /// <summary>One event folded into a contribution (null before its first event), as Marten applies it.</summary>
-    public static Contribution Contribution(Contribution? contribution, object e) => (e, contribution) switch
-    {
-        (PledgeRecorded x, null) => Funding.Contributions.Contribution.Create(x),
-        (AgreementSigned x, null) => Funding.Contributions.Contribution.Create(x),
-        (DepositReceived x, null) => Funding.Contributions.Contribution.Create(x),
-        (AgreementSigned x, { } c) => c.Apply(x),
-        (DepositReceived x, { } c) => c.Apply(x),
-        (PledgeReduced x, { } c) => Mutate(c, y => y.Apply(x)),
-        (AgreementReductionRequested x, { } c) => Mutate(c, y => y.Apply(x)),
-        (AgreementReduced x, { } c) => Mutate(c, y => y.Apply(x)),
-        (AgreementCorrectionRequested x, { } c) => Mutate(c, y => y.Apply(x)),
-        (AgreementReversed x, { } c) => Mutate(c, y => y.Apply(x)),
-        (ReceivableRevalued x, { } c) => Mutate(c, y => y.Apply(x)),
-        _ => throw new ArgumentException($"Cannot fold {e.GetType().Name} here"),
-    };
+    /// <summary>A package the focal point approved after its needs assessment: by default Polling at 1,000,000.</summary>
+    public static Package ApprovedPackage(params PhaseBudget[] phases) => Package(Requested(), Assessed(phases), Approved(phases));
 
-    static T Mutate<T>(T value, Action<T> apply)
-    {
-        apply(value);
-        return value;
-    }
+    /// <summary>The funding status of <see cref="ApprovedPackage"/>, after the fund movements given.</summary>
+    public static PackageFundingStatus ApprovedStatus(params object[] movements) =>
+        Status([Assessed(), Approved(), .. movements]);
+
+    /// <summary>An agreement signed through its own decider, so it holds the receivable the rate gives.</summary>
+    public static Contribution SignedAgreement(decimal amount, string currency, decimal unitsPerUsd) =>
+        Contribution(SignAgreement.Decide(null, Fund(), null,
+            new SignAgreement("NOR-1", FundId, "Norway", new MoneyInput(amount, currency), unitsPerUsd, D(2024, 5, 20), null, null)).Events.ToArray())!;
 }

@@ -16,22 +16,22 @@ namespace Funding.Tests.PackageFinance;
 /// <summary>Nothing is recorded before the fact it depends on, or against something already closed.</summary>
 public class DateAndStateRuleTests
 {
-    static readonly Package Approved_ = Package(Requested(), Assessed(), Approved());
+    static readonly Package Approved_ = ApprovedPackage();
     static MoneyInput UsdIn(decimal amount) => new(amount, "USD");
 
     [Fact]
     public void steps_cannot_predate_the_step_they_follow()
     {
-        AssessNeedsEndpoint.Decide(Package(Requested()), new AssessNeeds(PackageId, D(2024, 1, 31), [], ["UNDP"])).Rejection!.Rule
+        AssessNeeds.Decide(Package(Requested()), new AssessNeeds(D(2024, 1, 31), [], ["UNDP"]), "focal.point").Rejection!.Rule
             .ShouldBe("assessment-before-request");
-        ApprovePackageEndpoint.Decide(Package(Requested(), Assessed()), new ApprovePackage(PackageId, D(2024, 2, 28), [new ApprovedPhaseInput(ElectoralPhase.Polling, UsdIn(1m))]))
+        ApprovePackage.Decide(Package(Requested(), Assessed()), new ApprovePackage(D(2024, 2, 28), [new ApprovedPhaseInput(ElectoralPhase.Polling, UsdIn(1m))]), "focal.point")
             .Rejection!.Rule.ShouldBe("approval-before-assessment");
-        AllocateFundsEndpoint.Decide(Fund(), Approved_, Status(Assessed(), Approved()), 1e6m, new AllocateFunds(FundId, ElectoralPhase.Polling, UsdIn(1m), D(2024, 3, 31)))
+        AllocateFunds.Decide(Fund(), Approved_, ApprovedStatus(), 1e6m, new AllocateFunds(FundId, ElectoralPhase.Polling, UsdIn(1m), D(2024, 3, 31)))
             .Rejection!.Rule.ShouldBe("allocation-before-approval");
-        TransferFundsEndpoint.Decide(Fund(new FundsAllocated(FundId, PackageId, ElectoralPhase.Polling, Usd(10m), D(2024, 4, 2))), Approved_, 1e6m,
+        TransferFunds.Decide(Fund(new FundsAllocated(FundId, PackageId, ElectoralPhase.Polling, Usd(10m), D(2024, 4, 2))), Approved_, 1e6m,
                 new TransferFunds(FundId, ElectoralPhase.Polling, "UNDP", UsdIn(1m), null, D(2024, 3, 31)))
             .Rejection!.Rule.ShouldBe("transfer-before-approval");
-        ClosePackageEndpoint.Decide(Package(Requested()), null, new ClosePackage(PackageId, D(2024, 1, 1))).Rejection!.Rule.ShouldBe("closing-before-request");
+        ClosePackage.Decide(Package(Requested()), null, new ClosePackage(D(2024, 1, 1))).Rejection!.Rule.ShouldBe("closing-before-request");
     }
 
     [Fact]
@@ -39,23 +39,23 @@ public class DateAndStateRuleTests
     {
         var closedPackage = Package(Requested(), Assessed(), Approved(), new PackageClosed(PackageId, D(2025, 1, 1)));
         var allocated = Fund(new FundsAllocated(FundId, PackageId, ElectoralPhase.Polling, Usd(10m), D(2024, 4, 2)));
-        TransferFundsEndpoint.Decide(allocated, closedPackage, 1e6m, new TransferFunds(FundId, ElectoralPhase.Polling, "UNDP", UsdIn(1m), null, D(2025, 1, 2)))
+        TransferFunds.Decide(allocated, closedPackage, 1e6m, new TransferFunds(FundId, ElectoralPhase.Polling, "UNDP", UsdIn(1m), null, D(2025, 1, 2)))
             .Rejection!.Rule.ShouldBe("package-not-open");
-        ClosePackageEndpoint.Decide(closedPackage, null, new ClosePackage(PackageId, D(2025, 2, 1))).Rejection!.Rule.ShouldBe("package-closed");
+        ClosePackage.Decide(closedPackage, null, new ClosePackage(D(2025, 2, 1))).Rejection!.Rule.ShouldBe("package-closed");
 
         var financiallyClosed = Fund(new FundOperationallyClosed(FundId, D(2025, 1, 1)), new FundFinanciallyClosed(FundId, D(2025, 6, 1)));
-        TransferFundsEndpoint.Decide(financiallyClosed, Approved_, 1e6m, new TransferFunds(FundId, ElectoralPhase.Polling, "UNDP", UsdIn(1m), null, D(2025, 6, 2)))
+        TransferFunds.Decide(financiallyClosed, Approved_, 1e6m, new TransferFunds(FundId, ElectoralPhase.Polling, "UNDP", UsdIn(1m), null, D(2025, 6, 2)))
             .Rejection!.Rule.ShouldBe("fund-financially-closed");
-        RecordRefundEndpoint.Decide(financiallyClosed, Approved_, new RecordRefund(FundId, ElectoralPhase.Polling, "UNDP", UsdIn(1m), D(2025, 6, 2)))
+        RecordRefund.Decide(financiallyClosed, Approved_, new RecordRefund(FundId, ElectoralPhase.Polling, "UNDP", UsdIn(1m), D(2025, 6, 2)))
             .Rejection!.Rule.ShouldBe("fund-financially-closed");
-        RecordInterestEndpoint.Decide(financiallyClosed, new RecordInterest(FundId, UsdIn(1m), D(2025, 6, 2))).Rejection!.Rule.ShouldBe("fund-financially-closed");
+        RecordInterest.Decide(financiallyClosed, new RecordInterest(UsdIn(1m), D(2025, 6, 2))).Rejection!.Rule.ShouldBe("fund-financially-closed");
     }
 
     [Fact]
     public void an_operationally_closed_fund_still_transfers_what_it_had_allocated()
     {
         var fund = Fund(new FundsAllocated(FundId, PackageId, ElectoralPhase.Polling, Usd(107m), D(2024, 4, 2)), new FundOperationallyClosed(FundId, D(2024, 5, 1)));
-        TransferFundsEndpoint.Decide(fund, Approved_, 1_000m, new TransferFunds(FundId, ElectoralPhase.Polling, "UNDP", UsdIn(100m), null, D(2024, 5, 2)))
+        TransferFunds.Decide(fund, Approved_, 1_000m, new TransferFunds(FundId, ElectoralPhase.Polling, "UNDP", UsdIn(100m), null, D(2024, 5, 2)))
             .IsRejected.ShouldBeFalse();
     }
 }

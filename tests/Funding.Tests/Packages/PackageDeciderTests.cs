@@ -11,12 +11,12 @@ namespace Funding.Tests.Packages;
 public class PackageDeciderTests
 {
     static ApprovePackage Approve(decimal budget, ElectoralPhase phase = ElectoralPhase.Polling) =>
-        new(PackageId, D(2024, 4, 1), [new ApprovedPhaseInput(phase, new MoneyInput(budget, "USD"))]);
+        new(D(2024, 4, 1), [new ApprovedPhaseInput(phase, new MoneyInput(budget, "USD"))]);
 
     [Fact]
     public void approval_needs_a_needs_assessment()
     {
-        ApprovePackageEndpoint.Decide(Package(Requested()), Approve(1m)).Rejection!.Rule.ShouldBe("needs-assessment-required");
+        ApprovePackage.Decide(Package(Requested()), Approve(1m), "focal.point").Rejection!.Rule.ShouldBe("needs-assessment-required");
     }
 
     [Fact]
@@ -24,18 +24,18 @@ public class PackageDeciderTests
     {
         var assessed = Package(Requested(), Assessed(Polling(1_000_000m)));
 
-        ApprovePackageEndpoint.Decide(assessed, Approve(1_000_000.01m)).Rejection!.Rule.ShouldBe("approval-exceeds-recommendation");
-        ApprovePackageEndpoint.Decide(assessed, Approve(1m, ElectoralPhase.VoterRegistration)).Rejection!.Rule.ShouldBe("phase-not-assessed");
-        ApprovePackageEndpoint.Decide(assessed, Approve(800_000m)).Events.Single()
+        ApprovePackage.Decide(assessed, Approve(1_000_000.01m), "focal.point").Rejection!.Rule.ShouldBe("approval-exceeds-recommendation");
+        ApprovePackage.Decide(assessed, Approve(1m, ElectoralPhase.VoterRegistration), "focal.point").Rejection!.Rule.ShouldBe("phase-not-assessed");
+        ApprovePackage.Decide(assessed, Approve(800_000m), "focal.point").Events.Single()
             .ShouldBe(new PackageApproved(PackageId, D(2024, 4, 1), [Polling(800_000m)]), new PackageApprovedComparer());
     }
 
     [Fact]
     public void an_approved_package_is_not_reassessed_or_approved_again()
     {
-        var approved = Package(Requested(), Assessed(), Approved());
-        AssessNeedsEndpoint.Decide(approved, new AssessNeeds(PackageId, D(2024, 5, 1), [], ["UNDP"])).Rejection!.Rule.ShouldBe("package-already-decided");
-        ApprovePackageEndpoint.Decide(approved, Approve(1m)).Rejection!.Rule.ShouldBe("package-already-decided");
+        var approved = ApprovedPackage();
+        AssessNeeds.Decide(approved, new AssessNeeds(D(2024, 5, 1), [], ["UNDP"]), "focal.point").Rejection!.Rule.ShouldBe("package-already-decided");
+        ApprovePackage.Decide(approved, Approve(1m), "focal.point").Rejection!.Rule.ShouldBe("package-already-decided");
     }
 
     [Fact]
@@ -43,14 +43,14 @@ public class PackageDeciderTests
     {
         var transferred = new FundsTransferred(FundId, PackageId, ElectoralPhase.Polling, "UNDP", Usd(100m), 7m, Usd(7m), Usd(107m), Usd(107m), Usd(0m), D(2024, 5, 1));
         var status = Status(Assessed(), Approved(), new FundsAllocated(FundId, PackageId, ElectoralPhase.Polling, Usd(107m), D(2024, 5, 1)), transferred);
-        var package = Package(Requested(), Assessed(), Approved());
+        var package = ApprovedPackage();
 
-        ClosePackageEndpoint.Decide(package, status, new ClosePackage(PackageId, D(2025, 1, 1))).Rejection!.Rule.ShouldBe("unspent-money-held");
+        ClosePackage.Decide(package, status, new ClosePackage(D(2025, 1, 1))).Rejection!.Rule.ShouldBe("unspent-money-held");
 
         var spent = Status(Assessed(), Approved(), new FundsAllocated(FundId, PackageId, ElectoralPhase.Polling, Usd(107m), D(2024, 5, 1)), transferred,
             new ExpenditureReported(FundId, PackageId, ElectoralPhase.Polling, "UNDP", ExpenditureBasis.Certified, Usd(100m), Usd(100m), D(2024, 12, 31)),
             new RefundReceived(FundId, PackageId, ElectoralPhase.Polling, "UNDP", Usd(7m), D(2025, 1, 1)));
-        ClosePackageEndpoint.Decide(package, spent, new ClosePackage(PackageId, D(2025, 1, 2))).IsRejected.ShouldBeFalse();
+        ClosePackage.Decide(package, spent, new ClosePackage(D(2025, 1, 2))).IsRejected.ShouldBeFalse();
     }
 
     sealed class PackageApprovedComparer : IEqualityComparer<object>

@@ -31,7 +31,7 @@ public class PreApprovalCheckTests
         // Any country: 1,000,000 received, 300,000 still allocated to another package, so 700,000 unallocated.
         var anywhere = Fund(new FundsAllocated(FundId, OtherPackage, ElectoralPhase.Polling, Usd(300_000m), D(2025, 2, 1)));
         // Only Nepal: its cash is not for this package.
-        var nepalOnly = Funding.Funds.Fund.Create(Established(FundKind.TrustFund, "NP") with { FundId = NepalFund, Code = "NP-ONLY" });
+        var nepalOnly = Fund(Established(FundKind.TrustFund, "NP") with { FundId = NepalFund, Code = "NP-ONLY" });
         var contributions = new[]
         {
             Contribution(Agreement("TO-FUND", FundId, 250_000m))!,
@@ -95,10 +95,10 @@ public class PreApprovalCheckTests
     [Fact]
     public void the_approval_keeps_the_check_it_was_based_on_at_the_approval_date()
     {
-        var command = new ApprovePackage(PackageId, D(2025, 3, 20),
+        var command = new ApprovePackage(D(2025, 3, 20),
             [new ApprovedPhaseInput(ElectoralPhase.Procurement, new Funding.Shared.MoneyInput(500_000m, "USD"))]);
 
-        var approved = (PackageApproved)ApprovePackageEndpoint.Decide(Assessed(), command, "focal-point", Picture(), 60).Events.Single();
+        var approved = (PackageApproved)ApprovePackage.Decide(Assessed(), command, "focal-point", Picture(), 60).Events.Single();
 
         approved.FundingSeen.ShouldNotBeNull();
         (approved.FundingSeen.AsOf, approved.FundingSeen.Requirement, approved.FundingSeen.Gap, approved.FundingSeen.Phases.Single().FundedByCash)

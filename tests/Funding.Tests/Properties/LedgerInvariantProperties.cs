@@ -26,6 +26,8 @@ public class LedgerInvariantProperties
             }
             else
             {
+                foreach (var e in events)
+                    LedgerEvents.Of(e).Postings.Sum(x => x.Amount).ShouldBe(0m, $"each {e.GetType().Name} posts lines that sum to zero");
                 if (command is ModelCommand.Pledge)
                 {
                     events.ShouldAllBe(e => e is PledgeRecorded);

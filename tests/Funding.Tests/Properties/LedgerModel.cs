@@ -35,7 +35,7 @@ public sealed class LedgerModel
     public static readonly ElectoralPhase[] Phases = [ElectoralPhase.VoterRegistration, ElectoralPhase.Polling];
 
     static readonly JsonSerializerOptions Json = CreateJson();
-    static readonly IClock Clock = new NodaTime.Testing.FakeClock(Instant.FromUtc(2025, 1, 1, 0, 0));
+    static readonly LocalDate Today = D(2025, 1, 1);
     static readonly OperationalRates RateTable = BuildRates();
 
     readonly List<object> history = [];
@@ -66,43 +66,34 @@ public sealed class LedgerModel
     /// <summary>Validates and decides one command; applies its events if accepted. Returns what happened.</summary>
     public (bool Accepted, IReadOnlyList<object> Events) Execute(ModelCommand command)
     {
-        var (validation, decision) = command switch
+        var decision = command switch
         {
-            ModelCommand.Pledge c => Run(RecordPledgeEndpoint.Validate(c.ToCommand()), () =>
-                RecordPledgeEndpoint.Decide(Existing(c.Reference), fund, c.ToCommand(), RateTable)),
-            ModelCommand.Sign c => Run(SignAgreementEndpoint.Validate(c.ToCommand()), () =>
-                SignAgreementEndpoint.Decide(Existing(c.Reference), fund, c.ToCommand(), RateTable)),
-            ModelCommand.Deposit c => Run(RecordDepositEndpoint.Validate(c.ToCommand(), Clock), () =>
-            {
-                var (outcome, rejection) = RecordDepositEndpoint.Decide(Existing(c.Reference), fund, c.ToCommand(), RateTable);
-                return rejection is not null ? rejection : Decision.Accept(outcome!.Fee is null ? [outcome.Deposit] : [outcome.Deposit, outcome.Fee]);
-            }),
+            ModelCommand.Pledge c => Run(c.ToCommand(), x => RecordPledge.Decide(Existing(c.Reference), fund, RateTable, x)),
+            ModelCommand.Sign c => Run(c.ToCommand(), x => SignAgreement.Decide(Existing(c.Reference), fund, RateTable, x)),
+            ModelCommand.Deposit c => Run(c.ToCommand(), x => RecordDeposit.Decide(Existing(c.Reference), fund, RateTable, x)),
             ModelCommand.ReduceAgreement c => Existing(c.Reference) is { } existing
-                ? Run(ReduceAgreementEndpoint.Validate(c.ToCommand(existing)), () => ReduceAgreementEndpoint.Decide(existing, c.ToCommand(existing), "requester"))
-                : (null, (Decision?)null),
+                ? Run(c.ToCommand(existing), x => ReduceAgreement.Decide(existing, x, "requester"))
+                : null,
             ModelCommand.ConfirmReduction c => Existing(c.Reference) is { } pending
-                ? (null, ReduceAgreementEndpoint.Confirm(pending, c.SamePerson ? "requester" : "confirmer"))
-                : (null, (Decision?)null),
-            ModelCommand.Interest c => Run(RecordInterestEndpoint.Validate(c.ToCommand()), () => RecordInterestEndpoint.Decide(fund, c.ToCommand())),
-            ModelCommand.Allocate c => Run(AllocateFundsEndpoint.Validate(c.ToCommand()), () =>
-                AllocateFundsEndpoint.Decide(fund, package, status, statement.Contributions, c.ToCommand())),
-            ModelCommand.Transfer c => Run(TransferFundsEndpoint.Validate(c.ToCommand()), () =>
-                TransferFundsEndpoint.Decide(fund, package, statement.Contributions, c.ToCommand())),
-            ModelCommand.Expenditure c => Run(ReportExpenditureEndpoint.Validate(c.ToCommand()), () =>
-                ReportExpenditureEndpoint.Decide(fund, package, c.ToCommand())),
-            ModelCommand.Refund c => Run(RecordRefundEndpoint.Validate(c.ToCommand()), () => RecordRefundEndpoint.Decide(fund, package, c.ToCommand())),
-            ModelCommand.Revalue c => Run(RevalueReceivablesEndpoint.Validate(c.ToCommand()), () =>
-                RevalueReceivablesEndpoint.Decide(fund, contributions.Values, RateTable, c.ToCommand())),
+                ? Run(new ConfirmAgreementReduction(), x => ConfirmAgreementReduction.Decide(pending, x, c.SamePerson ? "requester" : "confirmer"))
+                : null,
+            ModelCommand.Interest c => Run(c.ToCommand(), x => RecordInterest.Decide(fund, x)),
+            ModelCommand.Allocate c => Run(c.ToCommand(), x => AllocateFunds.Decide(fund, package, status, statement.Contributions, x)),
+            ModelCommand.Transfer c => Run(c.ToCommand(), x => TransferFunds.Decide(fund, package, statement.Contributions, x)),
+            ModelCommand.Expenditure c => Run(c.ToCommand(), x => ReportExpenditure.Decide(fund, package, x)),
+            ModelCommand.Refund c => Run(c.ToCommand(), x => RecordRefund.Decide(fund, package, x)),
+            ModelCommand.Revalue c => Run(c.ToCommand(), x => RevalueReceivables.Decide(fund, contributions.Values, RateTable, x)),
             _ => throw new ArgumentOutOfRangeException(nameof(command)),
         };
 
-        if (validation is not null || decision is null || decision.Value.IsRejected) return (false, []);
-        foreach (var e in decision.Value.Events) Apply(e);
-        return (true, decision.Value.Events);
+        if (decision is not { IsRejected: false } accepted) return (false, []);
+        foreach (var e in accepted.Events) Apply(e);
+        return (true, accepted.Events);
     }
 
-    static (Microsoft.AspNetCore.Mvc.ProblemDetails? Problem, Decision? Decision) Run(Microsoft.AspNetCore.Mvc.ProblemDetails validation, Func<Decision> decide) =>
-        validation is Microsoft.AspNetCore.Mvc.ValidationProblemDetails ? (validation, null) : (null, decide());
+    /// <summary>The pipeline's order: the command's own checks first, then the decider; null when the checks refuse it.</summary>
+    static Decision? Run<TCommand>(TCommand command, Func<TCommand, Decision> decide) where TCommand : ICommand =>
+        ErrorsIn(command, Today).Count > 0 ? (Decision?)null : decide(command);
 
     Contribution? Existing(string reference) => contributions.GetValueOrDefault(ContributionIds.For(reference));
 
@@ -110,33 +101,16 @@ public sealed class LedgerModel
     {
         history.Add(e);
         var wrapped = Wrap(e);
-        switch (e)
-        {
-            case PledgeRecorded or AgreementSigned or DepositReceived or PledgeReduced or AgreementReductionRequested or AgreementReduced or ReceivableRevalued:
-                var id = ContributionIdOf(e);
-                contributions[id] = Funding.Tests.Infrastructure.Given.Contribution(contributions.GetValueOrDefault(id), e);
-                break;
-            default:
-                fund = Funding.Tests.Infrastructure.Given.Fund(fund, e);
-                break;
-        }
+        var recorded = LedgerEvents.Of(e);
+        if (LedgerEvents.StreamOf(e.GetType()) == typeof(Contribution))
+            contributions[recorded.StreamId] = Funding.Contributions.Contribution.Fold(contributions.GetValueOrDefault(recorded.StreamId), e);
+        else
+            fund = Funding.Funds.Fund.Fold(fund, e);
 
         statement = new FundStatementProjection().Evolve(statement, FundId, wrapped)!;
         trialBalance = new TrialBalanceProjection().Evolve(trialBalance, FundId, wrapped);
         if (e is IPackageEvent) status = new PackageFundingStatusProjection().Evolve(status, PackageId, wrapped)!;
     }
-
-    static Guid ContributionIdOf(object e) => e switch
-    {
-        PledgeRecorded x => x.ContributionId,
-        AgreementSigned x => x.ContributionId,
-        DepositReceived x => x.ContributionId,
-        PledgeReduced x => x.ContributionId,
-        AgreementReductionRequested x => x.ContributionId,
-        AgreementReduced x => x.ContributionId,
-        ReceivableRevalued x => x.ContributionId,
-        _ => throw new ArgumentException(e.GetType().Name),
-    };
 
     /// <summary>Everything the model knows, as JSON: equal JSON means equal state.</summary>
     public string Snapshot() => JsonSerializer.Serialize(new
@@ -168,7 +142,7 @@ public sealed class LedgerModel
                 new QuotedRate("EUR", 0.90m + 0.01m * month), new QuotedRate("JPY", 140m + month), new QuotedRate("KWD", 0.305m + 0.001m * month),
                 new QuotedRate("NOK", 10m + 0.1m * month),
             ], "model");
-            table = table is null ? OperationalRates.Create(revision) : table.Apply(revision);
+            table = OperationalRates.Fold(table, revision);
         }
 
         return table!;

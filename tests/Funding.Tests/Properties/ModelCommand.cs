@@ -41,7 +41,7 @@ public abstract record ModelCommand
     public sealed record ReduceAgreement(string Reference, decimal Amount, int DayOfYear) : ModelCommand
     {
         public Funding.Contributions.Reducing.ReduceAgreement ToCommand(Contribution existing) =>
-            new(existing.Id, In(Amount, existing.Currency), "donor's letter", Day(DayOfYear));
+            new(In(Amount, existing.Currency), "donor's letter", Day(DayOfYear));
     }
 
     /// <summary>A second finance officer confirms the pending reduction; sometimes the requester tries to, which four eyes refuses.</summary>
@@ -49,7 +49,7 @@ public abstract record ModelCommand
 
     public sealed record Interest(decimal Amount, int DayOfYear) : ModelCommand
     {
-        public RecordInterest ToCommand() => new(FundId, In(Amount, "USD"), Day(DayOfYear));
+        public RecordInterest ToCommand() => new(In(Amount, "USD"), Day(DayOfYear));
     }
 
     public sealed record Allocate(ElectoralPhase Phase, decimal Amount, int DayOfYear) : ModelCommand

@@ -1,6 +1,7 @@
 using Funding.Ledger;
 using Funding.Rates;
 using Funding.Rates.Publishing;
+using Funding.Importing;
 using static Funding.Tests.Infrastructure.Given;
 
 namespace Funding.Tests.Rates;
@@ -10,11 +11,21 @@ public class OperationalRatesTests
     static OperationalRatesPublished Revision(int month, int day, RevisionKind kind, params (string Currency, decimal Rate)[] rates) =>
         new(D(2024, month, day), kind, $"UNORE 2024-{month:00}-{day:00}", rates.Select(x => new QuotedRate(x.Currency, x.Rate)).ToList(), "test");
 
-    static OperationalRates Table(params OperationalRatesPublished[] revisions)
+    static OperationalRates Table(params OperationalRatesPublished[] revisions) =>
+        revisions.Aggregate((OperationalRates?)null, OperationalRates.Fold)!;
+
+    /// <summary>A rates file read and every revision validated, as the import does before deciding anything.</summary>
+    static (IReadOnlyList<PublishRates> Revisions, string[] Errors) Read(string csv)
     {
-        var table = OperationalRates.Create(revisions[0]);
-        foreach (var revision in revisions.Skip(1)) table.Apply(revision);
-        return table;
+        var errors = new ValidationErrors();
+        var rows = ReadingTheFile.Read(csv, ImportKind.Rates, new ImportOptions(DryRun: true, "UNORE"), errors, null);
+        foreach (var row in rows)
+        {
+            DecidingTheRows.Validate(row, Today);
+            DecidingTheRows.Merge(errors, row.Errors);
+        }
+
+        return (rows.Select(x => (PublishRates)x.Command).ToList(), errors.ToDictionary().Keys.Order().ToArray());
     }
 
     [Fact]
@@ -58,14 +69,12 @@ public class OperationalRatesTests
     [Fact]
     public void a_csv_file_is_grouped_into_revisions_and_every_bad_row_is_named_by_line_and_column()
     {
-        var (revisions, errors) = PublishRatesCsvEndpoint.ParseCsv(
-            "effective_date,currency,units_per_usd\n2024-04-01,EUR,0.935\n2024-04-01,NOK,10.9\n2024-05-01,EUR,0.93\n", RevisionKind.Monthly, "UNORE");
-        errors.IsEmpty.ShouldBeTrue();
+        var (revisions, errors) = Read("effective_date,currency,units_per_usd\n2024-04-01,EUR,0.935\n2024-04-01,NOK,10.9\n2024-05-01,EUR,0.93\n");
+        errors.ShouldBeEmpty();
         revisions.Select(x => (x.EffectiveOn, x.Rates!.Count)).ShouldBe([(D(2024, 4, 1), 2), (D(2024, 5, 1), 1)]);
 
-        var (_, bad) = PublishRatesCsvEndpoint.ParseCsv(
-            "effective_date,currency,units_per_usd\n2024-04-01,EUR,0.935\n2024-04-31,NOK,10.9\n2024-05-01,eur,-1\n2024-05-01,JPY,abc\n", RevisionKind.Monthly, "UNORE");
-        bad.ToDictionary().Keys.Order().ShouldBe([
+        var (_, bad) = Read("effective_date,currency,units_per_usd\n2024-04-01,EUR,0.935\n2024-04-31,NOK,10.9\n2024-05-01,eur,-1\n2024-05-01,JPY,abc\n");
+        bad.ShouldBe([
             "line 3: effective_date", "line 4: currency", "line 4: units_per_usd", "line 5: units_per_usd",
         ]);
     }

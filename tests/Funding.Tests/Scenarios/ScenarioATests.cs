@@ -6,7 +6,7 @@ using static Funding.Tests.Infrastructure.LedgerApi;
 
 namespace Funding.Tests.Scenarios;
 
-/// <summary>../shared/scenarios.md, scenario A: a basket fund passes money through. Every figure to the cent, over HTTP.</summary>
+/// <summary>Worked example A of the README: a basket fund passes money through. Every figure to the cent, over HTTP.</summary>
 public class ScenarioATests(FundingApp app) : IClassFixture<FundingApp>
 {
     readonly LedgerApi api = new(app.Host);

@@ -7,7 +7,7 @@ using static Funding.Tests.Infrastructure.LedgerApi;
 
 namespace Funding.Tests.Scenarios;
 
-/// <summary>../shared/scenarios.md, scenarios B and D, over HTTP, to the cent.</summary>
+/// <summary>Worked examples B (pledge, signed commitment, payment) and D (month-end revaluation) of the README, over HTTP, to the cent.</summary>
 public class ScenarioBAndDTests(FundingApp app) : IClassFixture<FundingApp>
 {
     readonly LedgerApi api = new(app.Host);

@@ -1,3 +1,4 @@
+using Funding.Hosting.Schema;
 using Funding.Shared;
 using Weasel.Core;
 using Weasel.Core.Migrations;

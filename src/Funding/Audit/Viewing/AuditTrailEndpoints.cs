@@ -17,7 +17,7 @@ public static class AuditStreamEndpoint
     public static async Task<IResult> Get(Guid streamId, IQuerySession session, CancellationToken cancellation)
     {
         var events = await AuditTrail.Stream(session, streamId, cancellation);
-        return events.Count == 0 ? Rejection.NotFound("streamId", "stream") : Results.Ok(events);
+        return events.Count == 0 ? Problems.NotFound("streamId", "stream") : Results.Ok(events);
     }
 }
 

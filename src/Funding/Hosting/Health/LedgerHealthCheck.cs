@@ -4,7 +4,6 @@ using Marten;
 using Npgsql;
 using Weasel.Core;
 using Weasel.Core.Migrations;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -55,7 +54,7 @@ public sealed class LedgerHealthCheck(FundingDatabase database, IDocumentStore s
     public static Task WriteReport(HttpContext context, HealthReport result)
     {
         var report = result.Entries.Values.Select(x => x.Data.GetValueOrDefault(nameof(LedgerHealth))).OfType<LedgerHealth>().FirstOrDefault();
-        var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         return context.Response.WriteAsJsonAsync(report ?? (object)new { status = result.Status.ToString() }, options);
     }
 

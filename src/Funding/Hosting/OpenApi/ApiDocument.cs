@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -8,7 +9,7 @@ namespace Funding.Hosting.OpenApi;
 
 /// <summary>
 /// The OpenAPI document (/openapi/v1.json, browsable at /scalar/v1): every endpoint, bearer authentication, NodaTime
-/// dates as ISO strings, and a worked example on each money command.
+/// dates as ISO strings, and a worked example of every request body.
 /// </summary>
 public static class ApiDocument
 {
@@ -66,46 +67,41 @@ public static class ApiDocument
                 operation.Responses!.Remove(status);
             }
 
-            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<AcceptsCsvAttribute>().Any())
+            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+            if (metadata.OfType<AcceptsCsvAttribute>().SingleOrDefault() is { } csv)
             {
                 operation.RequestBody = new OpenApiRequestBody
                 {
                     Required = true,
                     Description = "A CSV file, UTF-8, with a header row.",
-                    Content = new Dictionary<string, OpenApiMediaType> { ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String }, Example = JsonValue.Create(csv.Example) },
+                    },
                 };
             }
 
-            var key = $"{context.Description.HttpMethod} {context.Description.RelativePath}";
-            if (Examples.TryGetValue(key, out var example) && operation.RequestBody?.Content is { } content && content.TryGetValue("application/json", out var json))
+            if (metadata.OfType<RequestExampleAttribute>().SingleOrDefault() is { } example
+                && operation.RequestBody?.Content is { } content && content.TryGetValue("application/json", out var json))
             {
-                json.Example = JsonNode.Parse(example);
+                json.Example = JsonNode.Parse(example.Json);
             }
 
             return Task.CompletedTask;
         });
     }
-
-    /// <summary>Worked examples for the money commands, in the figures of ../shared/scenarios.md.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Examples = new Dictionary<string, string>
-    {
-        ["POST api/contributions/pledges"] = """{"reference":"NOR-2025-01","fundId":"6deb9e44-12d8-5ce4-92ed-5051cfd13c33","donor":"Norway","amount":{"amount":20000000,"currency":"NOK"},"pledgedOn":"2025-05-02"}""",
-        ["POST api/contributions/agreements"] = """{"reference":"NOR-2025-01","fundId":"6deb9e44-12d8-5ce4-92ed-5051cfd13c33","donor":"Norway","amount":{"amount":15000000,"currency":"NOK"},"signedOn":"2025-05-20","instalments":[{"dueOn":"2025-09-01","amount":{"amount":10000000,"currency":"NOK"}},{"dueOn":"2026-03-01","amount":{"amount":5000000,"currency":"NOK"}}]}""",
-        ["POST api/contributions/deposits"] = """{"reference":"NOR-2025-01","fundId":"6deb9e44-12d8-5ce4-92ed-5051cfd13c33","donor":"Norway","amount":{"amount":10000000,"currency":"NOK"},"valueDate":"2025-09-03"}""",
-        ["POST api/contributions/{contributionId}/pledge-reductions"] = """{"reduction":{"amount":5000000,"currency":"NOK"},"reason":"Donor letter of 3 June 2025","reducedOn":"2025-06-03"}""",
-        ["POST api/contributions/{contributionId}/agreement-reductions"] = """{"reduction":{"amount":1000000,"currency":"NOK"},"reason":"Amendment No. 1 to the agreement","reducedOn":"2025-10-01"}""",
-        ["POST api/contributions/{contributionId}/agreement-corrections"] = """{"amount":{"amount":12000000,"currency":"NOK"},"reason":"The agreement as countersigned says NOK 12,000,000"}""",
-        ["POST api/funds/{fundId}/interest"] = """{"amount":{"amount":3250.75,"currency":"USD"},"earnedOn":"2025-09-30"}""",
-        ["POST api/funds/{fundId}/appropriations"] = """{"year":2025,"amount":{"amount":1500000,"currency":"USD"},"reference":"A/RES/79/248","appropriatedOn":"2025-01-01"}""",
-        ["POST api/funds/{fundId}/revaluations"] = """{"monthEnd":"2025-06-30"}""",
-        ["POST api/packages/{packageId}/allocations"] = """{"fundId":"6deb9e44-12d8-5ce4-92ed-5051cfd13c33","phase":"VoterRegistration","amount":{"amount":600000,"currency":"USD"},"allocatedOn":"2025-09-10"}""",
-        ["POST api/packages/{packageId}/transfers"] = """{"fundId":"6deb9e44-12d8-5ce4-92ed-5051cfd13c33","phase":"VoterRegistration","implementingOrganisation":"UNDP","programmable":{"amount":500000,"currency":"USD"},"transferredOn":"2025-09-15"}""",
-        ["POST api/packages/{packageId}/expenditure"] = """{"fundId":"6deb9e44-12d8-5ce4-92ed-5051cfd13c33","phase":"VoterRegistration","implementingOrganisation":"UNDP","basis":"Certified","cumulativeToDate":{"amount":380000,"currency":"USD"},"asOf":"2025-12-31"}""",
-        ["POST api/packages/{packageId}/refunds"] = """{"fundId":"6deb9e44-12d8-5ce4-92ed-5051cfd13c33","phase":"VoterRegistration","implementingOrganisation":"UNDP","amount":{"amount":20000,"currency":"USD"},"receivedOn":"2026-01-20"}""",
-        ["POST api/rates"] = """{"effectiveOn":"2025-09-01","kind":"Monthly","reference":"UNORE 2025-09","rates":[{"currency":"NOK","unitsPerUsd":10.00},{"currency":"SEK","unitsPerUsd":10.40}]}""",
-    };
 }
 
-/// <summary>An endpoint that reads a CSV file as its body, so that the document says so.</summary>
+/// <summary>An endpoint that reads a CSV file as its body, so that the document says so and shows one.</summary>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class AcceptsCsvAttribute : Attribute;
+public sealed class AcceptsCsvAttribute(string example) : Attribute
+{
+    public string Example { get; } = example;
+}
+
+/// <summary>A worked example of an endpoint's JSON body, shown in the document and checked by the tests to pass validation.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class RequestExampleAttribute([StringSyntax(StringSyntaxAttribute.Json)] string json) : Attribute
+{
+    public string Json { get; } = json;
+}

@@ -31,7 +31,7 @@ public sealed class PackageModel(IQuerySession session, IClock clock, IOptions<F
         Status = await global::Funding.Statements.Statements.PackageStatusAsync(session, id, default, Today, horizon, cancellation);
         if (package.Status == PackageStatus.NeedsAssessed)
         {
-            Check = PreApprovalCheck.Assess(package, package.RecommendedPhases, await PreApprovalCheck.LoadAsync(session, package, cancellation), Today, horizon);
+            Check = PreApprovalCheck.Assess(package, package.RecommendedPhases, await FundingPictures.LoadAsync(session, package.Id, cancellation), Today, horizon);
         }
 
         var fundIds = (Status?.Sources.Select(x => x.FundId) ?? []).ToArray();

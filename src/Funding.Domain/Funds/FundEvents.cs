@@ -1,0 +1,73 @@
+using Funding.Ledger;
+using NodaTime;
+using static Funding.Ledger.Postings;
+
+namespace Funding.Funds;
+
+/// <summary>A fund was set up: from now on it can receive contributions and allocate to packages.</summary>
+/// <param name="EligibleCountries">ISO 3166-1 alpha-2 codes of the countries it may fund; empty means any country.</param>
+public sealed record FundEstablished(
+    Guid FundId,
+    string Code,
+    string Name,
+    FundKind Kind,
+    decimal AdministrativeAgentFeePercent,
+    decimal DefaultIndirectCostPercent,
+    IReadOnlyList<string> EligibleCountries,
+    LocalDate EstablishedOn) : IFundEvent, ILedgerEvent<Fund>
+{
+    Guid ILedgerEvent.StreamId => FundId;
+    LocalDate ILedgerEvent.BusinessDate => EstablishedOn;
+    IReadOnlyList<PostingLine> ILedgerEvent.Postings => Nothing;
+    IatiTreatment ILedgerEvent.Iati => new IatiTreatment.NotReported("the fund is its own activity, not a transaction");
+}
+
+/// <summary>Interest the fund's cash earned, credited to the fund.</summary>
+public sealed record InterestEarned(Guid FundId, Money Amount, LocalDate EarnedOn) : IFundEvent, ILedgerEvent<Fund>
+{
+    Guid ILedgerEvent.StreamId => FundId;
+    LocalDate ILedgerEvent.BusinessDate => EarnedOn;
+    IReadOnlyList<PostingLine> ILedgerEvent.Postings => [Debit(Account.Cash, Amount), Credit(Account.Interest, Amount)];
+
+    IatiTreatment ILedgerEvent.Iati =>
+        new IatiTreatment.IntoFund(IatiTransaction.IncomingFunds, EarnedOn, Amount, "Interest earned on the fund's cash", FundId);
+}
+
+/// <summary>The administrative agent's fee on a deposit, taken from the fund's cash.</summary>
+public sealed record AdministrativeAgentFeeCharged(Guid FundId, Guid ContributionId, Money Deposit, decimal FeePercent, Money Amount, LocalDate ChargedOn)
+    : IFundEvent, ILedgerEvent<Fund>
+{
+    Guid ILedgerEvent.StreamId => FundId;
+    LocalDate ILedgerEvent.BusinessDate => ChargedOn;
+    IReadOnlyList<PostingLine> ILedgerEvent.Postings => [Debit(Account.AdministrativeAgentFees, Amount), Credit(Account.Cash, Amount)];
+    IatiTreatment ILedgerEvent.Iati => new IatiTreatment.NotReported("the fee stays with the administrative agent: the deposit is reported whole");
+}
+
+/// <summary>Budget authority from the regular (assessed) budget for a year; counts as available for allocation.</summary>
+public sealed record RegularBudgetAppropriated(Guid FundId, int Year, Money Amount, string Reference, LocalDate AppropriatedOn) : IFundEvent, ILedgerEvent<Fund>
+{
+    Guid ILedgerEvent.StreamId => FundId;
+    LocalDate ILedgerEvent.BusinessDate => AppropriatedOn;
+    IReadOnlyList<PostingLine> ILedgerEvent.Postings => [Debit(Account.AppropriationAvailable, Amount), Credit(Account.Appropriations, Amount)];
+
+    IatiTreatment ILedgerEvent.Iati => new IatiTreatment.IntoFund(IatiTransaction.IncomingCommitment, AppropriatedOn, Amount,
+        $"Regular budget appropriation {Reference} for {Year}", FundId, Provider: "United Nations regular budget");
+}
+
+/// <summary>The fund accepts no new contributions or allocations; money already allocated can still move.</summary>
+public sealed record FundOperationallyClosed(Guid FundId, LocalDate ClosedOn) : IFundEvent, ILedgerEvent<Fund>
+{
+    Guid ILedgerEvent.StreamId => FundId;
+    LocalDate ILedgerEvent.BusinessDate => ClosedOn;
+    IReadOnlyList<PostingLine> ILedgerEvent.Postings => Nothing;
+    IatiTreatment ILedgerEvent.Iati => new IatiTreatment.NotReported("a change of the fund's status, not a transaction");
+}
+
+/// <summary>Every balance is settled; nothing more is recorded against the fund.</summary>
+public sealed record FundFinanciallyClosed(Guid FundId, LocalDate ClosedOn) : IFundEvent, ILedgerEvent<Fund>
+{
+    Guid ILedgerEvent.StreamId => FundId;
+    LocalDate ILedgerEvent.BusinessDate => ClosedOn;
+    IReadOnlyList<PostingLine> ILedgerEvent.Postings => Nothing;
+    IatiTreatment ILedgerEvent.Iati => new IatiTreatment.NotReported("the activity's end date, not a transaction");
+}

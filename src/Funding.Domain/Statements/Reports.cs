@@ -1,0 +1,71 @@
+using Funding.Ledger;
+using Funding.Packages;
+using NodaTime;
+
+namespace Funding.Statements;
+
+/// <summary>How far ahead a phase without money counts as at risk. Bound from "Funding:Flags".</summary>
+public sealed class FlagOptions
+{
+    public int AtRiskHorizonDays { get; set; } = 60;
+}
+
+public sealed record TrialBalanceLine(int Code, Account Account, decimal Debit, decimal Credit);
+
+public sealed record TrialBalanceReport(Guid FundId, IReadOnlyList<TrialBalanceLine> Lines, decimal TotalDebits, decimal TotalCredits, bool Balanced)
+{
+    public static TrialBalanceReport From(Guid fundId, TrialBalance? balance)
+    {
+        var lines = (balance?.Balances ?? [])
+            .Where(x => x.Value != 0m)
+            .Select(x => new TrialBalanceLine((int)x.Key, x.Key, Math.Max(x.Value, 0m), Math.Max(-x.Value, 0m)))
+            .ToList();
+        var debits = lines.Sum(x => x.Debit);
+        var credits = lines.Sum(x => x.Credit);
+        return new TrialBalanceReport(fundId, lines, debits, credits, debits == credits);
+    }
+}
+
+/// <summary>The fund statement in the layout pooled funds publish (USD).</summary>
+public sealed record FundStatementReport(
+    Guid FundId, string Code, string Name,
+    decimal Contributions, decimal Interest, decimal OtherIncome, decimal TotalSources,
+    decimal TransferredToImplementingOrganisations, decimal Refunds, decimal NetFundedAmount, decimal AdministrativeAgentFees,
+    decimal TotalUses, decimal BalanceWithAdministrativeAgent, decimal? BalanceWithAdministrativeAgentPercentOfDeposits,
+    decimal Expenditure, decimal BalanceWithImplementingOrganisations, decimal? DeliveryRatePercent, decimal TotalBalance,
+    decimal AllocatedNotYetTransferred, decimal ReceivablesOutstanding, decimal OutstandingPledges, decimal RealisedExchangeGainsAndLosses,
+    decimal UnrealisedExchangeGainsAndLosses)
+{
+    public static FundStatementReport From(FundStatement s) => new(
+        s.Id, s.Code, s.Name, s.Contributions, s.Interest, s.OtherIncome, s.TotalSources,
+        s.TransferredToImplementingOrganisations, s.Refunds, s.NetFundedAmount, s.AdministrativeAgentFees, s.TotalUses,
+        s.BalanceWithAdministrativeAgent, s.BalanceWithAdministrativeAgentPercentOfDeposits, s.Expenditure,
+        s.BalanceWithImplementingOrganisations, s.DeliveryRatePercent, s.TotalBalance, s.AllocatedNotYetTransferred,
+        s.ReceivablesOutstanding, s.OutstandingPledges, s.RealisedExchangeGainsAndLosses, s.UnrealisedExchangeGainsAndLosses);
+}
+
+public sealed record PhaseStatusReport(
+    ElectoralPhase Phase, LocalDate StartsOn, LocalDate EndsOn, decimal Approved, decimal Allocated, decimal Transferred,
+    decimal Refunded, decimal Spent, decimal Gap, decimal? CoveragePercent, bool AtRisk);
+
+/// <summary>A package's funding status as on a date: the stored figures plus the flags that date gives.</summary>
+public sealed record PackageStatusReport(
+    Guid PackageId, string Code, string Country, string ElectoralProcess, PackageOrigin Origin, string? Mandate,
+    PackageStatus Stage, FundingStatus Status, IReadOnlyList<FundingFlag> Flags, LocalDate AsOf,
+    decimal Approved, decimal Allocated, decimal Transferred, decimal Refunded, decimal Spent, decimal Gap, decimal? CoveragePercent,
+    IReadOnlyList<PhaseStatusReport> Phases, IReadOnlyList<FundingSource> Sources)
+{
+    public static PackageStatusReport From(PackageFundingStatus s, LocalDate asOf, int horizonDays)
+    {
+        var atRisk = s.PhasesAtRisk(asOf, horizonDays).Select(x => x.Phase).ToHashSet();
+        return new PackageStatusReport(
+            s.Id, s.Code, s.Country, s.ElectoralProcess, s.Origin, s.Mandate, s.Stage, s.Status, s.FlagsOn(asOf, horizonDays), asOf,
+            s.Approved, s.Allocated, s.Transferred, s.Refunded, s.Spent, s.Gap, s.CoveragePercent,
+            s.Phases.Select(p => new PhaseStatusReport(p.Phase, p.StartsOn, p.EndsOn, p.Approved, p.Allocated, p.Transferred,
+                p.Refunded, p.Spent, p.Gap, p.CoveragePercent, atRisk.Contains(p.Phase))).ToList(),
+            s.Sources);
+    }
+}
+
+public sealed record DonorStatementLine(
+    string Donor, Guid FundId, int Year, decimal Pledged, decimal Signed, decimal Received, decimal OutstandingReceivable, decimal OutstandingPledge);

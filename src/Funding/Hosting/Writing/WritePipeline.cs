@@ -1,0 +1,97 @@
+using Funding.Ledger;
+using Funding.Shared;
+using JasperFx.Core;
+using Marten;
+using NodaTime;
+using Wolverine.Http;
+
+namespace Funding.Hosting.Writing;
+
+/// <summary>
+/// The one way the ledger writes. <see cref="WritePipelinePolicy"/> generates these steps around every command
+/// endpoint, in this order:
+/// <list type="number">
+/// <item>the command's own checks (<see cref="ICommand.Validate"/>): a 400 naming each field;</item>
+/// <item>a repeated Idempotency-Key: answered as the first time, and nothing more runs;</item>
+/// <item>the read models' locks, funds before packages, each in id order (<see cref="ReadModelLocks"/>);</item>
+/// <item>Wolverine loads the endpoint's aggregates for writing ([WriteAggregate]) and the endpoint decides;</item>
+/// <item>the decision's events are appended to the streams they declare, and its answer is remembered with the key,
+/// in the transaction Wolverine then commits;</item>
+/// <item>the answer is written once the transaction has committed.</item>
+/// </list>
+/// An endpoint only names its command, its aggregates and its decider: it cannot forget a step.
+/// </summary>
+public static partial class WritePipeline
+{
+    const string RequestItem = "funding.idempotent-request";
+    const string LockedItem = "funding.locked-read-models";
+
+    public static IResult Validate<TCommand>(TCommand command, IClock clock) where TCommand : ICommand
+    {
+        var errors = new ValidationErrors();
+        command.Validate(errors, clock.GetCurrentInstant().InUtc().Date);
+        return errors.IsEmpty ? WolverineContinue.Result() : Results.Problem(errors.ToProblemDetails());
+    }
+
+    public static async Task<IResult> ReplayAsync<TCommand>(TCommand command, HttpContext http, IDocumentSession session, CancellationToken cancellation)
+        where TCommand : ICommand
+    {
+        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
+        if (answered is not null) return answered;
+        if (request is not null) http.Items[RequestItem] = request;
+        return WolverineContinue.Result();
+    }
+
+    public static async Task LockAsync<TCommand>(TCommand command, HttpContext http, IDocumentSession session, CancellationToken cancellation)
+        where TCommand : ICommand
+    {
+        var keys = ReadModelLocks.KeysOf(command, http.Request.RouteValues);
+        http.Items[LockedItem] = await ReadModelLocks.TakeAsync(session, keys, cancellation);
+    }
+
+    /// <summary>Appends what was decided to the streams loaded for writing, and makes the answer; both commit together.</summary>
+    public static Answer Record(Decision decision, HttpContext http, IDocumentSession session) => Write(decision, http, session, creates: false);
+
+    /// <summary>As <see cref="Record(Decision, HttpContext, IDocumentSession)"/>, answering 201 with where the new record is read.</summary>
+    public static Answer RecordCreating(Decision decision, HttpContext http, IDocumentSession session) => Write(decision, http, session, creates: true);
+
+    static Answer Write(Decision decision, HttpContext http, IDocumentSession session, bool creates)
+    {
+        // Every stream the endpoint loaded for writing, in the order of its [WriteAggregate] parameters.
+        var streams = session.PendingChanges.Streams().Where(x => x.ExpectedVersionOnServer is not null).ToList();
+        var loaded = streams.Select(x => x.Id).ToList();
+        var started = streams.Where(x => x.ExpectedVersionOnServer == 0).Select(x => x.Id).ToHashSet();
+        IResult result;
+        if (decision.Rejection is { } rejection)
+        {
+            result = rejection.ToResult();
+        }
+        else
+        {
+            var locked = http.Items[LockedItem] as LockedReadModels ?? LockedReadModels.None;
+            foreach (var e in decision.Events)
+            {
+                if (!loaded.Contains(e.StreamId))
+                    throw new InvalidOperationException($"{e.GetType().Name} belongs to stream {e.StreamId}, which the endpoint did not load for writing.");
+                if (!locked.Covers(e, started))
+                    throw new InvalidOperationException($"{e.GetType().Name} feeds read models of a fund or package that the write did not lock.");
+                session.Events.Append(e.StreamId, e);
+            }
+
+            var recorded = Recorded.From(loaded.FirstOrDefault(decision.Events.Select(x => x.StreamId).FirstOrDefault()), decision.Events);
+            var body = decision.Answer?.Invoke(recorded) ?? recorded;
+            result = creates ? Results.Created(CreatedAt(http, recorded.Id), body) : Results.Ok(body);
+        }
+
+        var request = http.Items[RequestItem] as IdempotentRequest;
+        return new Answer(request?.Remember(session, result) ?? result);
+    }
+
+    public static Task AnswerAsync(Answer answer, HttpContext http) => answer.Result.ExecuteAsync(http);
+
+    /// <summary>A new record is found under its collection: POST /api/contributions/deposits creates /api/contributions/{id}.</summary>
+    static string CreatedAt(HttpContext http, Guid id) => $"/api/{http.Request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries)[1]}/{id}";
+}
+
+/// <summary>What a write answers, made before its transaction commits and written after.</summary>
+public sealed record Answer(IResult Result);
