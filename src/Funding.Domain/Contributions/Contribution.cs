@@ -75,6 +75,8 @@ public sealed record Contribution(Guid Id, string Reference, Guid FundId, string
     /// The one fold of a contribution's stream: Marten's inline snapshot, the replays, the import and the tests all
     /// use it. A contribution begins with its pledge, its agreement or its first cash.
     /// </summary>
+    public static bool Begins(object @event) => @event is PledgeRecorded or AgreementSigned or DepositReceived;
+
     public static Contribution Fold(Contribution? contribution, object @event)
     {
         switch (contribution, @event)

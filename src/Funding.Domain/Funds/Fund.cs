@@ -79,6 +79,7 @@ public sealed record Fund(
             case FundOperationallyClosed: return fund with { Status = FundStatus.OperationallyClosed };
             case FundFinanciallyClosed: return fund with { Status = FundStatus.FinanciallyClosed };
             case FundsAllocated e: fund.Account(e.PackageId, e.Phase).Allocated += e.Amount.Amount; return fund;
+            case AllocationReturned e: fund.Account(e.PackageId, e.Phase).Allocated -= e.Amount.Amount; return fund;
             case FundsTransferred e: fund.Transfer(e); return fund;
             case ExpenditureReported e: Organisation(fund.Account(e.PackageId, e.Phase), e.ImplementingOrganisation).SpentToDate = e.CumulativeToDate.Amount; return fund;
             case RefundReceived e: fund.Refund(e); return fund;

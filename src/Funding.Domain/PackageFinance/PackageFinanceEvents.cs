@@ -22,6 +22,22 @@ public sealed record FundsAllocated(Guid FundId, Guid PackageId, ElectoralPhase 
 }
 
 /// <summary>
+/// Money allocated to a phase and not transferred, given back to the fund's unallocated cash (a de-allocation):
+/// the phase no longer needs it, the budget was revised down, or the package is closing.
+/// </summary>
+public sealed record AllocationReturned(Guid FundId, Guid PackageId, ElectoralPhase Phase, Money Amount, string Reason, LocalDate ReturnedOn)
+    : IFundEvent, IPackageEvent, ILedgerEvent<Fund>
+{
+    Guid ILedgerEvent.StreamId => FundId;
+    LocalDate ILedgerEvent.BusinessDate => ReturnedOn;
+    IReadOnlyList<PostingLine> ILedgerEvent.Postings => [Debit(Account.AllocationsEarmarked, Amount), Credit(Account.Allocations, Amount)];
+
+    // The commitment made by the allocation is reduced by what came back.
+    IatiTreatment ILedgerEvent.Iati => new IatiTreatment.OfPackage(IatiTransaction.OutgoingCommitment, ReturnedOn, -Amount,
+        $"Allocation for the {Words(Phase)} phase returned to the fund: {Reason}", FundId, PackageId);
+}
+
+/// <summary>
 /// Money placed at an implementing organisation's disposal against an allocation: programmable cost plus the
 /// indirect cost on top of it. It is paid from the fund's cash first, then from its regular-budget appropriation.
 /// </summary>

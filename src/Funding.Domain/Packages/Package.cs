@@ -34,6 +34,12 @@ public sealed record Package(
     public IReadOnlyList<PhaseBudget> ApprovedPhases { get; init; } = [];
     public LocalDate? ClosedOn { get; init; }
 
+    /// <summary>A revision of the budget waiting for the focal point; null when none is.</summary>
+    public BudgetRevisionRequested? PendingRevision { get; init; }
+
+    /// <summary>How many revisions of the budget have been approved.</summary>
+    public int Revisions { get; init; }
+
     public bool IsMandated => Origin != PackageOrigin.MemberStateRequest;
 
     public PhaseBudget? ApprovedPhase(ElectoralPhase phase) => ApprovedPhases.FirstOrDefault(x => x.Phase == phase);
@@ -45,6 +51,8 @@ public sealed record Package(
         (null, _) => throw EventNotFoldedException.Before<Package>(@event),
         (_, NeedsAssessed e) => package.On(e),
         (_, PackageApproved e) => package.On(e),
+        (_, BudgetRevisionRequested e) => package with { PendingRevision = e },
+        (_, BudgetRevisionApproved e) => package with { ApprovedPhases = e.ApprovedPhases, PendingRevision = null, Revisions = e.Revision },
         (_, PackageClosed e) => package with { Status = PackageStatus.Closed, ClosedOn = e.ClosedOn },
         _ => throw EventNotFoldedException.By<Package>(@event),
     };

@@ -53,6 +53,32 @@ public sealed record NeedsAssessed(
     IatiTreatment ILedgerEvent.Iati => new IatiTreatment.NotReported("the recommended budget is published as the activity's budget, not a transaction");
 }
 
+/// <summary>
+/// The Electoral Assistance Division asked to revise an approved package's budget: the phases as they would stand
+/// (more, less, a new phase, later dates). Nothing changes until the focal point approves it.
+/// </summary>
+public sealed record BudgetRevisionRequested(
+    Guid PackageId, int Revision, IReadOnlyList<PhaseBudget> Phases, string Reason, string RequestedBy, LocalDate RequestedOn)
+    : IPackageEvent, ILedgerEvent<Package>
+{
+    Guid ILedgerEvent.StreamId => PackageId;
+    LocalDate ILedgerEvent.BusinessDate => RequestedOn;
+    IReadOnlyList<PostingLine> ILedgerEvent.Postings => Nothing;
+    IatiTreatment ILedgerEvent.Iati => new IatiTreatment.NotReported("a request; the budget changes only when the revision is approved");
+}
+
+/// <summary>The focal point approved a revision of the budget: these phases are the package's requirement from now on.</summary>
+/// <param name="FundingSeen">The check of what the increase needs, as the focal point saw it; none for a revision that adds nothing.</param>
+public sealed record BudgetRevisionApproved(
+    Guid PackageId, int Revision, IReadOnlyList<PhaseBudget> ApprovedPhases, string Reason, string RequestedBy, string ApprovedBy,
+    LocalDate ApprovedOn, Approving.FundingCheck? FundingSeen = null) : IPackageEvent, ILedgerEvent<Package>
+{
+    Guid ILedgerEvent.StreamId => PackageId;
+    LocalDate ILedgerEvent.BusinessDate => ApprovedOn;
+    IReadOnlyList<PostingLine> ILedgerEvent.Postings => Nothing;
+    IatiTreatment ILedgerEvent.Iati => new IatiTreatment.NotReported("the revised budget is published as the activity's budget, not a transaction");
+}
+
 /// <summary>The focal point approved the package: this is its requirement, by phase.</summary>
 /// <param name="FundingSeen">The pre-approval check as the focal point saw it when approving: the decision is kept with what it was based on.</param>
 public sealed record PackageApproved(

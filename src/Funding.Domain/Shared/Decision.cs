@@ -10,6 +10,15 @@ public interface ICommand
     void Validate(ValidationErrors errors, NodaTime.LocalDate today);
 }
 
+/// <summary>
+/// A command on a package that may also move money on the streams of the funds that allocated to it (closing and
+/// returning what is left): the write locks those funds' read models too.
+/// </summary>
+public interface IMovesMoneyOfPackageFunds
+{
+    bool MovesFundMoney { get; }
+}
+
 /// <summary>How a refusal reads: a rule of the ledger broken, a clash with what is already recorded, or nothing there.</summary>
 public enum RefusalKind
 {

@@ -18,3 +18,15 @@ public sealed class ValidationErrors
 
     public Dictionary<string, string[]> ToDictionary() => errors.ToDictionary(x => x.Key, x => x.Value.ToArray());
 }
+
+/// <summary>The reason a command must give, as the event keeps it for the auditors.</summary>
+public static class Reasons
+{
+    public const int MaxLength = 500;
+
+    public static void Check(ValidationErrors errors, string? reason, string example, string field = "reason")
+    {
+        if (string.IsNullOrWhiteSpace(reason)) errors.Add(field, $"Say why (e.g. {example}).");
+        else if (reason.Length > MaxLength) errors.Add(field, $"Keep the reason to {MaxLength} characters.");
+    }
+}

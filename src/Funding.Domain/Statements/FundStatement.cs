@@ -102,6 +102,9 @@ public sealed class FundStatementProjection : MultiStreamProjection<FundStatemen
             case FundsAllocated x:
                 snapshot.Allocated += x.Amount.Amount;
                 break;
+            case AllocationReturned x:
+                snapshot.Allocated -= x.Amount.Amount;
+                break;
             case FundsTransferred x:
                 snapshot.TransferredToImplementingOrganisations += x.Total.Amount;
                 break;

@@ -163,12 +163,26 @@ public sealed class PackageFundingStatusProjection : MultiStreamProjection<Packa
                     .OrderBy(p => p.StartsOn).ThenBy(p => p.Phase)
                     .ToList();
                 break;
+            case BudgetRevisionRequested:
+                // No figure moves until the revision is approved.
+                break;
+            case BudgetRevisionApproved x:
+                // Each phase keeps the money it already has; its requirement and dates are the revised ones.
+                snapshot.Phases = x.ApprovedPhases
+                    .Select(p => Revised(snapshot.PhaseOf(p.Phase) ?? new PhaseFunding { Phase = p.Phase }, p))
+                    .OrderBy(p => p.StartsOn).ThenBy(p => p.Phase)
+                    .ToList();
+                break;
             case PackageClosed:
                 snapshot.Stage = PackageStatus.Closed;
                 break;
             case FundsAllocated x:
                 Phase(snapshot, x.Phase).Allocated += x.Amount.Amount;
                 Source(snapshot, x.FundId).Allocated += x.Amount.Amount;
+                break;
+            case AllocationReturned x:
+                Phase(snapshot, x.Phase).Allocated -= x.Amount.Amount;
+                Source(snapshot, x.FundId).Allocated -= x.Amount.Amount;
                 break;
             case FundsTransferred x:
                 Phase(snapshot, x.Phase).Transferred += x.Total.Amount;
@@ -188,6 +202,14 @@ public sealed class PackageFundingStatusProjection : MultiStreamProjection<Packa
         }
 
         return snapshot;
+    }
+
+    static PhaseFunding Revised(PhaseFunding phase, PhaseBudget budget)
+    {
+        phase.StartsOn = budget.StartsOn;
+        phase.EndsOn = budget.EndsOn;
+        phase.Approved = budget.Budget.Amount;
+        return phase;
     }
 
     static PhaseFunding Phase(PackageFundingStatus status, ElectoralPhase phase) =>

@@ -159,7 +159,7 @@ public static partial class IatiActivities
             },
             dates: PackageDates(package, phases, firstTransfer),
             country: package.Country,
-            budgets: phases.SelectMany(phase => Periods(phase).Select(period => Budget(period, approved ? "2" : "1"))), // committed : indicative
+            budgets: phases.SelectMany(phase => Periods(phase).Select(period => Budget(period, approved ? "2" : "1", package.Revisions > 0))), // committed : indicative
             plannedDisbursements: approved
                 ? package.ApprovedPhases.SelectMany(Periods).Select(period => PlannedDisbursement(period, implementers is [var only] ? only : null))
                 : [],
@@ -252,8 +252,9 @@ public static partial class IatiActivities
         return periods;
     }
 
-    static XElement Budget((LocalDate Start, LocalDate End, Money Value) period, string status) =>
-        new("budget", new XAttribute("type", "1"), new XAttribute("status", status), // original
+    /// <param name="revised">The budget stands as a revision approved it (BudgetType 2), not as first approved (1).</param>
+    static XElement Budget((LocalDate Start, LocalDate End, Money Value) period, string status, bool revised) =>
+        new("budget", new XAttribute("type", revised ? "2" : "1"), new XAttribute("status", status),
             new XElement("period-start", new XAttribute("iso-date", Date(period.Start))),
             new XElement("period-end", new XAttribute("iso-date", Date(period.End))),
             Value(period.Value, period.Start));

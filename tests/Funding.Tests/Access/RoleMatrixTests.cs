@@ -34,12 +34,15 @@ public class RoleMatrixTests(WalkthroughApp app) : IClassFixture<WalkthroughApp>
         ("/api/packages/{packageId}/transfers", Roles.FinanceOfficer),
         ("/api/packages/{packageId}/expenditure", Roles.FinanceOfficer),
         ("/api/packages/{packageId}/refunds", Roles.FinanceOfficer),
+        ("/api/packages/{packageId}/allocation-returns", Roles.FinanceOfficer),
         ("/api/rates", Roles.FinanceOfficer),
         ("/api/rates/csv", Roles.FinanceOfficer),
         ("/api/packages", Roles.FocalPoint),
         ("/api/packages/{packageId}/needs-assessment", Roles.FocalPoint),
         ("/api/packages/{packageId}/approval", Roles.FocalPoint),
         ("/api/packages/{packageId}/closure", Roles.FocalPoint),
+        ("/api/packages/{packageId}/budget-revisions", Roles.FocalPoint),
+        ("/api/packages/{packageId}/budget-revisions/approval", Roles.FocalPoint),
     ];
 
     /// <summary>Write routes, the role allowed, and a role to try. A refused role must get 403 whatever the body.</summary>

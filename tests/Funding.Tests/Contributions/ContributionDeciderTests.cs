@@ -146,6 +146,8 @@ public class ContributionDeciderTests
 
         ReduceAgreement.Decide(contribution, new ReduceAgreement(In(15_000_001m, "NOK"), "letter", D(2024, 6, 1)), "fin-1")
             .Rejection!.Rule.ShouldBe("reduction-exceeds-receivable");
+        ReduceAgreement.Decide(contribution, new ReduceAgreement(In(1m, "NOK"), "letter", D(2024, 5, 19)), "fin-1").Rejection!
+            .ShouldBe(new Rejection("reduction-before-signing", "The agreement was signed on 2024-05-20; it cannot be reduced before.", "reducedOn"));
         var requested = ReduceAgreement.Decide(contribution,
             new ReduceAgreement(In(3_000_000m, "NOK"), "NOK 15m recorded; the agreement says 12m", D(2024, 6, 1)), "fin-1").Events.Single();
 

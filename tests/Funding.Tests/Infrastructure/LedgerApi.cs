@@ -49,6 +49,40 @@ public sealed class LedgerApi(IAlbaHost host)
         return balance;
     }
 
+    /// <summary>Given: a trust fund for the country, with no fee or indirect cost, holding one deposit of USD cash.</summary>
+    public async Task<Guid> FundWithCash(string code, decimal usd, string country = "CF")
+    {
+        var fund = await Post<Funding.Funds.Establishing.FundCreated>("/api/funds", new
+        {
+            code, name = $"{code} trust fund", kind = "TrustFund", administrativeAgentFeePercent = 0, defaultIndirectCostPercent = 0,
+            eligibleCountries = new[] { country }, establishedOn = "2024-01-02",
+        }, 201);
+        await Record("/api/contributions/deposits", new
+        {
+            reference = $"{code}-CASH", fundId = fund.FundId, donor = "Donor", amount = Usd(usd), valueDate = "2024-01-10",
+        }, 201);
+        return fund.FundId;
+    }
+
+    /// <summary>Given: a package requested, assessed and approved (by another person) with these phases, each in 2024.</summary>
+    public async Task<Guid> ApprovedPackage(string code, string country, params (string Phase, decimal Budget)[] phases)
+    {
+        var package = await Post<Funding.Packages.Requesting.PackageCreated>("/api/packages", new
+        {
+            code, country, electoralProcess = "2024 elections", electionDay = "2024-12-15", origin = "MemberStateRequest", requestedOn = "2024-02-01",
+        }, 201);
+        await Record($"/api/packages/{package.PackageId}/needs-assessment", new
+        {
+            assessedOn = "2024-03-01", implementingOrganisations = new[] { "UNDP" },
+            phases = phases.Select(x => new { phase = x.Phase, startsOn = "2024-06-01", endsOn = "2024-12-31", budget = Usd(x.Budget) }).ToArray(),
+        });
+        await Record($"/api/packages/{package.PackageId}/approval", new
+        {
+            approvedOn = "2024-04-01", phases = phases.Select(x => new { phase = x.Phase, budget = Usd(x.Budget) }).ToArray(),
+        });
+        return package.PackageId;
+    }
+
     public static object Usd(decimal amount) => new { amount, currency = "USD" };
     public static object Money(decimal amount, string currency) => new { amount, currency };
 }

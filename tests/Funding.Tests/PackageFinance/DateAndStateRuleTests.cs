@@ -31,7 +31,7 @@ public class DateAndStateRuleTests
         TransferFunds.Decide(Fund(new FundsAllocated(FundId, PackageId, ElectoralPhase.Polling, Usd(10m), D(2024, 4, 2))), Approved_, 1e6m,
                 new TransferFunds(FundId, ElectoralPhase.Polling, "UNDP", UsdIn(1m), null, D(2024, 3, 31)))
             .Rejection!.Rule.ShouldBe("transfer-before-approval");
-        ClosePackage.Decide(Package(Requested()), null, new ClosePackage(D(2024, 1, 1))).Rejection!.Rule.ShouldBe("closing-before-request");
+        ClosePackage.Decide(Package(Requested()), null, [], new ClosePackage(D(2024, 1, 1))).Rejection!.Rule.ShouldBe("closing-before-request");
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public class DateAndStateRuleTests
         var allocated = Fund(new FundsAllocated(FundId, PackageId, ElectoralPhase.Polling, Usd(10m), D(2024, 4, 2)));
         TransferFunds.Decide(allocated, closedPackage, 1e6m, new TransferFunds(FundId, ElectoralPhase.Polling, "UNDP", UsdIn(1m), null, D(2025, 1, 2)))
             .Rejection!.Rule.ShouldBe("package-not-open");
-        ClosePackage.Decide(closedPackage, null, new ClosePackage(D(2025, 2, 1))).Rejection!.Rule.ShouldBe("package-closed");
+        ClosePackage.Decide(closedPackage, null, [], new ClosePackage(D(2025, 2, 1))).Rejection!.Rule.ShouldBe("package-closed");
 
         var financiallyClosed = Fund(new FundOperationallyClosed(FundId, D(2025, 1, 1)), new FundFinanciallyClosed(FundId, D(2025, 6, 1)));
         TransferFunds.Decide(financiallyClosed, Approved_, 1e6m, new TransferFunds(FundId, ElectoralPhase.Polling, "UNDP", UsdIn(1m), null, D(2025, 6, 2)))

@@ -45,12 +45,12 @@ public class PackageDeciderTests
         var status = Status(Assessed(), Approved(), new FundsAllocated(FundId, PackageId, ElectoralPhase.Polling, Usd(107m), D(2024, 5, 1)), transferred);
         var package = ApprovedPackage();
 
-        ClosePackage.Decide(package, status, new ClosePackage(D(2025, 1, 1))).Rejection!.Rule.ShouldBe("unspent-money-held");
+        ClosePackage.Decide(package, status, [], new ClosePackage(D(2025, 1, 1))).Rejection!.Rule.ShouldBe("unspent-money-held");
 
         var spent = Status(Assessed(), Approved(), new FundsAllocated(FundId, PackageId, ElectoralPhase.Polling, Usd(107m), D(2024, 5, 1)), transferred,
             new ExpenditureReported(FundId, PackageId, ElectoralPhase.Polling, "UNDP", ExpenditureBasis.Certified, Usd(100m), Usd(100m), D(2024, 12, 31)),
             new RefundReceived(FundId, PackageId, ElectoralPhase.Polling, "UNDP", Usd(7m), D(2025, 1, 1)));
-        ClosePackage.Decide(package, spent, new ClosePackage(D(2025, 1, 2))).IsRejected.ShouldBeFalse();
+        ClosePackage.Decide(package, spent, [], new ClosePackage(D(2025, 1, 2))).IsRejected.ShouldBeFalse();
     }
 
     sealed class PackageApprovedComparer : IEqualityComparer<object>

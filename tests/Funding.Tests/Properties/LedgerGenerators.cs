@@ -38,14 +38,21 @@ public static class LedgerGenerators
             (1, from r in Reference from same in Gen.Frequency((1, Gen.Constant(true)), (4, Gen.Constant(false))) select (ModelCommand)new ModelCommand.ConfirmReduction(r, same)),
             (1, from a in Amount("USD", 20_000) from d in DayOfYear select (ModelCommand)new ModelCommand.Interest(a, d)),
             (4, from p in Phase from a in Amount("USD", 700_000) from d in DayOfYear select (ModelCommand)new ModelCommand.Allocate(p, a, d)),
+            (2, from p in Phase from a in Amount("USD", 400_000) from d in DayOfYear select (ModelCommand)new ModelCommand.ReturnAllocation(p, a, d)),
             (4, from p in Phase from o in Organisation from a in Amount("USD", 500_000) from d in DayOfYear select (ModelCommand)new ModelCommand.Transfer(p, o, a, d)),
             (3, from p in Phase from o in Organisation from a in Amount("USD", 500_000) from c in Gen.Elements(true, false) from d in DayOfYear
                 select (ModelCommand)new ModelCommand.Expenditure(p, o, a, c, d)),
             (2, from p in Phase from o in Organisation from a in Amount("USD", 200_000) from d in DayOfYear select (ModelCommand)new ModelCommand.Refund(p, o, a, d)),
-            (1, from m in Gen.Choose(1, 12) select (ModelCommand)new ModelCommand.Revalue(m)));
+            (1, from m in Gen.Choose(1, 12) select (ModelCommand)new ModelCommand.Revalue(m)),
+            (2, from p in Phase from a in Amount("USD", 1_200_000) from d in DayOfYear select (ModelCommand)new ModelCommand.RequestRevision(p, a, d)),
+            (2, from same in Gen.Frequency((1, Gen.Constant(true)), (4, Gen.Constant(false))) from d in DayOfYear
+                select (ModelCommand)new ModelCommand.ApproveRevision(same, d)));
 
     public static Arbitrary<LedgerScript> Script() =>
-        Arb.From(Gen.Sized(size => Gen.ListOf(Command, Math.Min(size, 60))).Select(x => new LedgerScript(x.ToList())), Shorter);
+        Arb.From(Gen.Sized(size =>
+            from commands in Gen.ListOf(Command, Math.Min(size, 60))
+            from close in Gen.Frequency((3, Gen.Constant<int?>(null)), (1, DayOfYear.Select(d => (int?)d)))
+            select new LedgerScript(close is { } day ? [.. commands, new ModelCommand.Close(day)] : commands.ToList())), Shorter);
 
     /// <summary>Shrinks a failing script by dropping one command at a time, so the report shows a short one.</summary>
     static IEnumerable<LedgerScript> Shorter(LedgerScript script) =>

@@ -74,7 +74,13 @@ public class LedgerInvariantProperties
 
         foreach (var phase in model.PackageStatus.Phases)
         {
-            phase.Allocated.ShouldBeLessThanOrEqualTo(phase.Approved, $"allocations stay within the requirement {because}");
+            phase.Allocated.ShouldBeLessThanOrEqualTo(phase.Approved, $"allocations stay within the requirement, revised or not {because}");
+        }
+
+        if (model.PackageStatus.Stage == global::Funding.Packages.PackageStatus.Closed)
+        {
+            (model.PackageStatus.Allocated - model.PackageStatus.Transferred).ShouldBe(0m, $"nothing stays allocated to a closed package {because}");
+            model.PackageStatus.UnspentByOrganisation.Values.ShouldAllBe(x => x == 0m, $"nothing stays unspent with a closed package {because}");
         }
 
         Balance(model, Account.ReceivablesFromDonors).ShouldBe(model.Statement.ReceivablesOutstanding, $"receivables agree {because}");
@@ -103,8 +109,9 @@ public class LedgerGeneratorCoverage
         }
 
         accepted.Keys.Order().ShouldBe([
-            "AdministrativeAgentFeeCharged", "AgreementReduced", "AgreementReductionRequested", "AgreementSigned", "DepositReceived", "ExpenditureReported", "FundsAllocated",
-            "FundsTransferred", "InterestEarned", "PledgeRecorded", "ReceivableRevalued", "RefundReceived",
+            "AdministrativeAgentFeeCharged", "AgreementReduced", "AgreementReductionRequested", "AgreementSigned", "AllocationReturned",
+            "BudgetRevisionApproved", "BudgetRevisionRequested", "DepositReceived", "ExpenditureReported", "FundsAllocated", "FundsTransferred",
+            "InterestEarned", "PackageClosed", "PledgeRecorded", "ReceivableRevalued", "RefundReceived",
         ]);
         refused.ShouldBeGreaterThan(0);
     }

@@ -40,7 +40,7 @@ public sealed class LedgerModel
 
     readonly List<object> history = [];
     Fund fund = Fund();
-    readonly Package package = Package(Requested(), Assessed(Phase(ElectoralPhase.VoterRegistration, 400_000m), Phase(ElectoralPhase.Polling, 600_000m)),
+    Package package = Package(Requested(), Assessed(Phase(ElectoralPhase.VoterRegistration, 400_000m), Phase(ElectoralPhase.Polling, 600_000m)),
         Approved(Phase(ElectoralPhase.VoterRegistration, 400_000m), Phase(ElectoralPhase.Polling, 600_000m)));
     readonly Dictionary<Guid, Contribution> contributions = new();
     FundStatement statement;
@@ -79,6 +79,10 @@ public sealed class LedgerModel
                 : null,
             ModelCommand.Interest c => Run(c.ToCommand(), x => RecordInterest.Decide(fund, x)),
             ModelCommand.Allocate c => Run(c.ToCommand(), x => AllocateFunds.Decide(fund, package, status, statement.Contributions, x)),
+            ModelCommand.ReturnAllocation c => Run(c.ToCommand(), x => Funding.PackageFinance.Returning.ReturnAllocation.Decide(fund, package, x)),
+            ModelCommand.RequestRevision c => Run(c.ToCommand(package), x => Funding.Packages.Revising.RequestBudgetRevision.Decide(package, status, x, "ead")),
+            ModelCommand.ApproveRevision c => Run(c.ToCommand(), x => Funding.Packages.Revising.ApproveBudgetRevision.Decide(package, status, x, c.SamePerson ? "ead" : "usg")),
+            ModelCommand.Close c => Run(c.ToCommand(), x => Funding.Packages.Closing.ClosePackage.Decide(package, status, [fund], x)),
             ModelCommand.Transfer c => Run(c.ToCommand(), x => TransferFunds.Decide(fund, package, statement.Contributions, x)),
             ModelCommand.Expenditure c => Run(c.ToCommand(), x => ReportExpenditure.Decide(fund, package, x)),
             ModelCommand.Refund c => Run(c.ToCommand(), x => RecordRefund.Decide(fund, package, x)),
@@ -102,12 +106,15 @@ public sealed class LedgerModel
         history.Add(e);
         var wrapped = Wrap(e);
         var recorded = LedgerEvents.Of(e);
-        if (LedgerEvents.StreamOf(e.GetType()) == typeof(Contribution))
+        var stream = LedgerEvents.StreamOf(e.GetType());
+        if (stream == typeof(Contribution))
             contributions[recorded.StreamId] = Funding.Contributions.Contribution.Fold(contributions.GetValueOrDefault(recorded.StreamId), e);
+        else if (stream == typeof(Package))
+            package = Funding.Packages.Package.Fold(package, e);
         else
             fund = Funding.Funds.Fund.Fold(fund, e);
 
-        statement = new FundStatementProjection().Evolve(statement, FundId, wrapped)!;
+        if (e is IFundEvent) statement = new FundStatementProjection().Evolve(statement, FundId, wrapped)!;
         trialBalance = new TrialBalanceProjection().Evolve(trialBalance, FundId, wrapped);
         if (e is IPackageEvent) status = new PackageFundingStatusProjection().Evolve(status, PackageId, wrapped)!;
     }
@@ -116,6 +123,7 @@ public sealed class LedgerModel
     public string Snapshot() => JsonSerializer.Serialize(new
     {
         fund,
+        package,
         contributions = contributions.OrderBy(x => x.Key).Select(x => x.Value),
         statement,
         trialBalance,

@@ -57,6 +57,31 @@ public abstract record ModelCommand
         public AllocateFunds ToCommand() => new(FundId, Phase, In(Amount, "USD"), Day(DayOfYear));
     }
 
+    public sealed record ReturnAllocation(ElectoralPhase Phase, decimal Amount, int DayOfYear) : ModelCommand
+    {
+        public Funding.PackageFinance.Returning.ReturnAllocation ToCommand() => new(FundId, Phase, In(Amount, "USD"), "not needed", Day(DayOfYear));
+    }
+
+    /// <summary>The division asks to set one phase's budget (the others as they stand); the focal point approves it next.</summary>
+    public sealed record RequestRevision(ElectoralPhase Phase, decimal Budget, int DayOfYear) : ModelCommand
+    {
+        public Funding.Packages.Revising.RequestBudgetRevision ToCommand(Package package) => new(
+            package.ApprovedPhases.Select(p => new PhaseBudgetInput(p.Phase, p.StartsOn, p.EndsOn, In(p.Phase == Phase ? Budget : p.Budget.Amount, "USD"))).ToList(),
+            "revised", Day(DayOfYear));
+    }
+
+    /// <summary>Sometimes the person who asked tries to approve it, which four eyes refuses.</summary>
+    public sealed record ApproveRevision(bool SamePerson, int DayOfYear) : ModelCommand
+    {
+        public Funding.Packages.Revising.ApproveBudgetRevision ToCommand() => new(Day(DayOfYear));
+    }
+
+    /// <summary>The package closes, returning what is left of its allocations; only ever the script's last command.</summary>
+    public sealed record Close(int DayOfYear) : ModelCommand
+    {
+        public Funding.Packages.Closing.ClosePackage ToCommand() => new(Day(DayOfYear), ReturnWhatIsLeft: true);
+    }
+
     public sealed record Transfer(ElectoralPhase Phase, string Organisation, decimal Programmable, int DayOfYear) : ModelCommand
     {
         public TransferFunds ToCommand() => new(FundId, Phase, Organisation, In(Programmable, "USD"), null, Day(DayOfYear));

@@ -80,7 +80,12 @@ public sealed class LedgerReplay
             Evolve(PackageStatuses, package.PackageId, e, PackageStatusRules.Evolve);
 
         if (models.HasFlag(ReplayedModels.Contributions) && ContributionEvents.Contains(logged.Data.GetType()))
-            Contributions[logged.StreamId] = Contribution.Fold(Contributions.GetValueOrDefault(logged.StreamId), logged.Data);
+        {
+            var existing = Contributions.GetValueOrDefault(logged.StreamId);
+            // As at a date before a contribution began, a later step dated earlier has nothing to apply to yet.
+            if (existing is null && !Contribution.Begins(logged.Data)) return;
+            Contributions[logged.StreamId] = Contribution.Fold(existing, logged.Data);
+        }
     }
 
     static void Evolve<T>(Dictionary<Guid, T> documents, Guid id, IEvent e, Func<T?, Guid, IEvent, T?> evolve) where T : class

@@ -17,8 +17,7 @@ public sealed record CorrectAgreement(MoneyInput? Amount, IReadOnlyList<Instalme
     {
         var amount = MoneyInput.Check(errors, "amount", Amount);
         SignAgreement.CheckInstalments(errors, Instalments, amount, null);
-        if (string.IsNullOrWhiteSpace(Reason)) errors.Add("reason", "Say why (e.g. the agreement as countersigned on 3 May says NOK 12,000,000).");
-        else if (Reason.Length > 500) errors.Add("reason", "Keep the reason to 500 characters.");
+        Reasons.Check(errors, Reason, "the agreement as countersigned on 3 May says NOK 12,000,000");
     }
 
     /// <param name="signing">The AgreementSigned event in force, with its place in the log: the one the correction reverses.</param>

@@ -21,6 +21,8 @@ public sealed record ReduceAgreement(MoneyInput? Reduction, [property: MultiLine
             return new Rejection("reduction-pending", $"{pending.RequestedBy} already asked for a reduction of {pending.Reduction}; it must be confirmed first.");
         if (contribution.PendingCorrection is { } correction)
             return new Rejection("correction-pending", $"{correction.RequestedBy} asked for a correction to {correction.CorrectAmount}; confirm it before reducing the agreement.");
+        if (command.ReducedOn < contribution.SignedOn)
+            return new Rejection("reduction-before-signing", $"The agreement was signed on {contribution.SignedOn:uuuu-MM-dd}; it cannot be reduced before.", "reducedOn");
         if (reduction.Amount > contribution.Receivable)
             return new Rejection("reduction-exceeds-receivable",
                 $"Only {new Money(contribution.Receivable, contribution.Currency)} of the agreement is unpaid.", "reduction.amount");

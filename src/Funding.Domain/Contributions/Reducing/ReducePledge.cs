@@ -27,8 +27,7 @@ internal static class Reductions
     public static void Check(ValidationErrors errors, MoneyInput? reduction, string? reason, LocalDate? reducedOn)
     {
         MoneyInput.Check(errors, "reduction", reduction);
-        if (string.IsNullOrWhiteSpace(reason)) errors.Add("reason", "Say why (e.g. the donor's letter of 3 May).");
-        else if (reason.Length > 500) errors.Add("reason", "Keep the reason to 500 characters.");
+        Reasons.Check(errors, reason, "the donor's letter of 3 May");
         if (reducedOn is null) errors.Add("reducedOn", "The date of the reduction is required.");
     }
 }

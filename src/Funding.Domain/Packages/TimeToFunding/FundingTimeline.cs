@@ -63,13 +63,22 @@ public sealed class FundingTimelineProjection : MultiStreamProjection<FundingTim
                 if (snapshot.FullyAllocatedOn is null && snapshot.Approved > 0m && snapshot.Allocated >= snapshot.Approved)
                     snapshot.FullyAllocatedOn = x.AllocatedOn;
                 break;
+            case AllocationReturned x:
+                // The dates stay: they say how long the package waited, not what it later gave back.
+                snapshot.Allocated -= x.Amount.Amount;
+                break;
             case FundsTransferred x:
                 snapshot.FirstTransferredOn ??= x.TransferredOn;
+                break;
+            case BudgetRevisionApproved x:
+                snapshot.Approved = x.ApprovedPhases.Sum(p => p.Budget.Amount);
+                if (snapshot.FullyAllocatedOn is null && snapshot.Approved > 0m && snapshot.Allocated >= snapshot.Approved)
+                    snapshot.FullyAllocatedOn = x.ApprovedOn;
                 break;
             case PackageClosed x:
                 snapshot.ClosedOn = x.ClosedOn;
                 break;
-            case NeedsAssessed or ExpenditureReported or RefundReceived:
+            case NeedsAssessed or ExpenditureReported or RefundReceived or BudgetRevisionRequested:
                 // No date of the timeline: the assessment comes before approval, the rest after the first transfer.
                 break;
             default:

@@ -63,6 +63,13 @@ public static class ReadModelLocks
             property?.GetValue(command) is Guid id && id != Guid.Empty ? [id] : [];
     }
 
+    /// <summary>The funds that have allocated to the packages, read before the locks are taken.</summary>
+    public static async Task<IReadOnlyList<Guid>> FundsOfPackagesAsync(IDocumentSession session, IReadOnlyCollection<Guid> packages, CancellationToken cancellation)
+    {
+        var statuses = await session.LoadManyAsync<Statements.PackageFundingStatus>(cancellation, packages);
+        return statuses.SelectMany(x => x.Sources).Select(x => x.FundId).Distinct().ToList();
+    }
+
     public static async Task<LockedReadModels> TakeAsync(IDocumentSession session, ReadModelKeys keys, CancellationToken cancellation)
     {
         // The locks last until the session commits: it must be in its transaction before taking them.

@@ -46,8 +46,13 @@ public static partial class WritePipeline
         where TCommand : ICommand
     {
         var keys = ReadModelLocks.KeysOf(command, http.Request.RouteValues);
+        if (command is IMovesMoneyOfPackageFunds { MovesFundMoney: true })
+            keys = keys with { Funds = [.. keys.Funds, .. await ReadModelLocks.FundsOfPackagesAsync(session, keys.Packages, cancellation)] };
         http.Items[LockedItem] = await ReadModelLocks.TakeAsync(session, keys, cancellation);
     }
+
+    /// <summary>The funds whose read models this write holds locked: the only funds it may load for writing.</summary>
+    public static IReadOnlySet<Guid> LockedFunds(HttpContext http) => (http.Items[LockedItem] as LockedReadModels ?? LockedReadModels.None).Funds;
 
     /// <summary>Appends what was decided to the streams loaded for writing, and makes the answer; both commit together.</summary>
     public static Answer Record(Decision decision, HttpContext http, IDocumentSession session) => Write(decision, http, session, creates: false);
@@ -78,13 +83,24 @@ public static partial class WritePipeline
                 session.Events.Append(e.StreamId, e);
             }
 
-            var recorded = Recorded.From(loaded.FirstOrDefault(decision.Events.Select(x => x.StreamId).FirstOrDefault()), decision.Events);
+            var recorded = Recorded.From(AnsweredFor(http, loaded, decision), decision.Events);
             var body = decision.Answer?.Invoke(recorded) ?? recorded;
             result = creates ? Results.Created(CreatedAt(http, recorded.Id), body) : Results.Ok(body);
         }
 
         var request = http.Items[RequestItem] as IdempotentRequest;
         return new Answer(request?.Remember(session, result) ?? result);
+    }
+
+    /// <summary>The record the answer names: the one the route names, else the endpoint's first aggregate.</summary>
+    static Guid AnsweredFor(HttpContext http, IReadOnlyList<Guid> loaded, Decision decision)
+    {
+        foreach (var name in (string[])["packageId", "fundId", "contributionId"])
+        {
+            if (http.Request.RouteValues.TryGetValue(name, out var value) && Guid.TryParse(value as string, out var id) && loaded.Contains(id)) return id;
+        }
+
+        return loaded.FirstOrDefault(decision.Events.Select(x => x.StreamId).FirstOrDefault());
     }
 
     public static Task AnswerAsync(Answer answer, HttpContext http) => answer.Result.ExecuteAsync(http);
