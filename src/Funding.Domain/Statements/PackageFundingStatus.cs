@@ -74,6 +74,10 @@ public sealed class PackageFundingStatus
     public PackageStatus Stage { get; set; }
     public LocalDate RequestedOn { get; set; }
     public LocalDate? ApprovedOn { get; set; }
+
+    /// <summary>The needs assessment's recommended budget by phase: the requirement before approval, never added to it.</summary>
+    public List<PhaseBudget> AssessedPhases { get; set; } = [];
+
     public List<PhaseFunding> Phases { get; set; } = [];
     public List<FundingSource> Sources { get; set; } = [];
 
@@ -81,6 +85,7 @@ public sealed class PackageFundingStatus
     public Dictionary<string, decimal> UnspentByOrganisation { get; set; } = new(StringComparer.Ordinal);
 
     public bool Mandated => Origin != PackageOrigin.MemberStateRequest;
+    public decimal Assessed => AssessedPhases.Sum(x => x.Budget.Amount);
     public decimal Approved => Phases.Sum(x => x.Approved);
     public decimal Allocated => Phases.Sum(x => x.Allocated);
     public decimal Transferred => Phases.Sum(x => x.Transferred);
@@ -98,15 +103,19 @@ public sealed class PackageFundingStatus
     public IReadOnlyList<FundingFlag> FlagsOn(LocalDate today, int horizonDays)
     {
         var flags = new List<FundingFlag>();
-        if (Stage != PackageStatus.Approved) return flags;
-        if (Status == FundingStatus.ApprovedButUnfunded)
+        if (Stage == PackageStatus.Approved)
         {
-            flags.Add(FundingFlag.Unfunded);
-            if (Mandated) flags.Add(FundingFlag.MandatedAndUnfunded);
+            if (Status == FundingStatus.ApprovedButUnfunded)
+            {
+                flags.Add(FundingFlag.Unfunded);
+                if (Mandated) flags.Add(FundingFlag.MandatedAndUnfunded);
+            }
+
+            if (PhasesAtRisk(today, horizonDays).Any()) flags.Add(FundingFlag.PhaseAtRisk);
         }
 
-        if (PhasesAtRisk(today, horizonDays).Any()) flags.Add(FundingFlag.PhaseAtRisk);
-        if (IsLateRequest(RequestedOn, ElectionDay)) flags.Add(FundingFlag.LateRequest);
+        // Seen from the request on, before the decision it makes hard.
+        if (LateRequest) flags.Add(FundingFlag.LateRequest);
         return flags;
     }
 
@@ -116,8 +125,11 @@ public sealed class PackageFundingStatus
     public static bool IsLateRequest(LocalDate requestedOn, LocalDate? electionDay) =>
         electionDay is { } day && requestedOn > day.Minus(LateRequestWindow);
 
-    /// <summary>Requested too close to election day; stored with the document, for the package list (PackageListSchema).</summary>
-    public bool LateRequest => IsLateRequest(RequestedOn, ElectionDay);
+    /// <summary>
+    /// Requested too close to election day, and not yet closed; stored with the document, for the package list
+    /// (PackageListSchema).
+    /// </summary>
+    public bool LateRequest => Stage != PackageStatus.Closed && IsLateRequest(RequestedOn, ElectionDay);
 
     public IEnumerable<PhaseFunding> PhasesAtRisk(LocalDate today, int horizonDays) =>
         Stage != PackageStatus.Approved
@@ -152,8 +164,9 @@ public sealed class PackageFundingStatusProjection : MultiStreamProjection<Packa
         if (snapshot is null) return null;
         switch (e.Data)
         {
-            case NeedsAssessed:
+            case NeedsAssessed x:
                 snapshot.Stage = PackageStatus.NeedsAssessed;
+                snapshot.AssessedPhases = x.RecommendedPhases.OrderBy(p => p.StartsOn).ThenBy(p => p.Phase).ToList();
                 break;
             case PackageApproved x:
                 snapshot.Stage = PackageStatus.Approved;

@@ -53,7 +53,8 @@ public sealed record PackageStatusReport(
     Guid PackageId, string Code, string Country, string ElectoralProcess, PackageOrigin Origin, string? Mandate,
     PackageStatus Stage, FundingStatus Status, IReadOnlyList<FundingFlag> Flags, LocalDate AsOf,
     decimal Approved, decimal Allocated, decimal Transferred, decimal Refunded, decimal Spent, decimal Gap, decimal? CoveragePercent,
-    IReadOnlyList<PhaseStatusReport> Phases, IReadOnlyList<FundingSource> Sources)
+    IReadOnlyList<PhaseStatusReport> Phases, IReadOnlyList<FundingSource> Sources, decimal Assessed, IReadOnlyList<PhaseBudget> AssessedPhases,
+    decimal AssessedGap)
 {
     public static PackageStatusReport From(PackageFundingStatus s, LocalDate asOf, int horizonDays)
     {
@@ -63,7 +64,10 @@ public sealed record PackageStatusReport(
             s.Approved, s.Allocated, s.Transferred, s.Refunded, s.Spent, s.Gap, s.CoveragePercent,
             s.Phases.Select(p => new PhaseStatusReport(p.Phase, p.StartsOn, p.EndsOn, p.Approved, p.Allocated, p.Transferred,
                 p.Refunded, p.Spent, p.Gap, p.CoveragePercent, atRisk.Contains(p.Phase))).ToList(),
-            s.Sources);
+            s.Sources,
+            s.Assessed, s.AssessedPhases,
+            // The pipeline's gap: what an assessed package would need, shown beside the approved gap and never added to it.
+            s.Stage == PackageStatus.NeedsAssessed ? s.Assessed : 0m);
     }
 }
 

@@ -54,7 +54,7 @@ public sealed class PackageListSchema(string schema) : FeatureSchemaBase("Packag
                 NEW.id, NEW.data ->> 'code', NEW.data ->> 'country', NEW.data ->> 'status',
                 NEW.data ->> 'origin' <> '{{PackageOrigin.MemberStateRequest}}',
                 approved AND NEW.data ->> 'status' = '{{FundingStatus.ApprovedButUnfunded}}',
-                approved AND coalesce((NEW.data ->> 'lateRequest')::boolean, false),
+                coalesce((NEW.data ->> 'lateRequest')::boolean, false),
                 CASE WHEN approved THEN (
                   SELECT coalesce(range_agg(daterange((p ->> 'startsOn')::date, (p ->> 'endsOn')::date, '[]')), '{}'::datemultirange)
                   FROM jsonb_array_elements(NEW.data -> 'phases') AS p

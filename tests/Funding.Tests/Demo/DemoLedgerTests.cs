@@ -25,10 +25,11 @@ public class DemoLedgerTests(FundingApp app) : IClassFixture<FundingApp>
         packages.Select(x => $"{x.Code} {x.Stage} {x.Status} [{string.Join(",", x.Flags)}]").ShouldBe([
             $"LR-{next}-PRESIDENTIAL Approved ApprovedButUnfunded [Unfunded,MandatedAndUnfunded,PhaseAtRisk]",
             $"HT-{next}-GENERAL Approved ApprovedButUnfunded [Unfunded]",
+            // A late request is flagged while it is still being assessed, before the decision it makes hard.
+            $"KE-{next}-BY-ELECTIONS NeedsAssessed NotYetApproved [LateRequest]",
             $"NP-{next}-GENERAL Approved PartiallyFunded [PhaseAtRisk]",
             "CF-2015-GENERAL Approved PartiallyFunded []",
             $"GN-{next}-LEGISLATIVE NeedsAssessed NotYetApproved []",
-            $"KE-{next}-BY-ELECTIONS NeedsAssessed NotYetApproved []",
             $"ML-{next}-PRESIDENTIAL Requested NotYetApproved []",
             $"MW-{next}-LOCAL Approved FullyFunded []",
             $"TL-{today.Year - 1}-PARLIAMENTARY Closed ApprovedButUnfunded []",

@@ -147,7 +147,8 @@ public class BrowserTests(BrowserLedger ledger) : IClassFixture<BrowserLedger>
                 await page.Keyboard.PressAsync("Tab");
             (await page.EvaluateAsync<string>("() => document.activeElement.textContent")).ShouldBe("BR-APPROVED");
             await page.Keyboard.PressAsync("Enter");
-            await page.WaitForURLAsync($"**/packages/{ledger.ApprovedId}");
+            // The navigation is what Enter must cause; under load the page's load event can come after the wait began.
+            await page.WaitForURLAsync($"**/packages/{ledger.ApprovedId}", new() { WaitUntil = WaitUntilState.Commit });
         });
     }
 
