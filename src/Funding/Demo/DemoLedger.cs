@@ -123,6 +123,23 @@ public sealed class DemoLedger(Func<string, string, HttpClient> clientFor, Local
         }, today.PlusDays(-150), today.PlusDays(-120),
             [Phase("VoterRegistration", 20, 110, 1_200_000m), Phase("Polling", 280, 300, 2_000_000m)], approve: true, cancellation);
         await Allocate(nepal, trust, "VoterRegistration", 800_000m, today.PlusDays(-30), cancellation);
+        // After approval: registration runs a month longer at no cost, polling needs a second round; one person asks,
+        // another approves. Then part of the registration allocation goes back to the fund, no longer needed.
+        await Post(assessor, $"/api/packages/{nepal}/budget-revisions", new
+        {
+            phases = new[]
+            {
+                new { phase = "VoterRegistration", startsOn = Day(today.PlusDays(20)), endsOn = Day(today.PlusDays(140)), budget = Usd(1_200_000m) },
+                new { phase = "Polling", startsOn = Day(today.PlusDays(280)), endsOn = Day(today.PlusDays(300)), budget = Usd(2_300_000m) },
+            },
+            reason = "Registration extended by a month; a possible second round of polling", requestedOn = Day(today.PlusDays(-25)),
+        }, cancellation);
+        await Post(focal, $"/api/packages/{nepal}/budget-revisions/approval", new { approvedOn = Day(today.PlusDays(-20)) }, cancellation);
+        await Post(finance, $"/api/packages/{nepal}/allocation-returns", new
+        {
+            fundId = trust, phase = "VoterRegistration", amount = Usd(50_000m), reason = "Registration kits bought for less than budgeted",
+            returnedOn = Day(today.PlusDays(-10)),
+        }, cancellation);
 
         await Package(new
         {

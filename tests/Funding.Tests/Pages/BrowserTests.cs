@@ -146,9 +146,10 @@ public class BrowserTests(BrowserLedger ledger) : IClassFixture<BrowserLedger>
             for (var i = 0; i < 40 && await page.EvaluateAsync<string>("() => document.activeElement?.textContent ?? ''") != "BR-APPROVED"; i++)
                 await page.Keyboard.PressAsync("Tab");
             (await page.EvaluateAsync<string>("() => document.activeElement.textContent")).ShouldBe("BR-APPROVED");
+            // The wait is set up before Enter, so a navigation that finishes first is not missed.
+            var arrived = page.WaitForURLAsync($"**/packages/{ledger.ApprovedId}", new() { WaitUntil = WaitUntilState.Commit });
             await page.Keyboard.PressAsync("Enter");
-            // The navigation is what Enter must cause; under load the page's load event can come after the wait began.
-            await page.WaitForURLAsync($"**/packages/{ledger.ApprovedId}", new() { WaitUntil = WaitUntilState.Commit });
+            await arrived;
         });
     }
 
