@@ -48,7 +48,8 @@ public static class ReadModelLocks
             [.. body.Contributions, .. RouteId(route, "contributionId")]);
     }
 
-    static IEnumerable<Guid> RouteId(RouteValueDictionary route, string name) =>
+    /// <summary>The id a route names under <paramref name="name"/>, when it names a well-formed one.</summary>
+    internal static IEnumerable<Guid> RouteId(RouteValueDictionary route, string name) =>
         route.TryGetValue(name, out var value) && Guid.TryParse(value as string, out var id) ? [id] : [];
 
     static Func<object, ReadModelKeys> Reader(Type type)

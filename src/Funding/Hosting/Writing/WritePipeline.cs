@@ -95,12 +95,8 @@ public static partial class WritePipeline
     /// <summary>The record the answer names: the one the route names, else the endpoint's first aggregate.</summary>
     static Guid AnsweredFor(HttpContext http, IReadOnlyList<Guid> loaded, Decision decision)
     {
-        foreach (var name in (string[])["packageId", "fundId", "contributionId"])
-        {
-            if (http.Request.RouteValues.TryGetValue(name, out var value) && Guid.TryParse(value as string, out var id) && loaded.Contains(id)) return id;
-        }
-
-        return loaded.FirstOrDefault(decision.Events.Select(x => x.StreamId).FirstOrDefault());
+        var named = ((string[])["packageId", "fundId", "contributionId"]).SelectMany(name => ReadModelLocks.RouteId(http.Request.RouteValues, name));
+        return named.Where(loaded.Contains).FirstOrDefault(loaded.FirstOrDefault(decision.Events.Select(x => x.StreamId).FirstOrDefault()));
     }
 
     public static Task AnswerAsync(Answer answer, HttpContext http) => answer.Result.ExecuteAsync(http);
