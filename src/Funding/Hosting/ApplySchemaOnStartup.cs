@@ -13,8 +13,10 @@ public sealed class ApplySchemaOnStartup(FundingDatabase database, IServiceProvi
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!database.AppliesSchemaChanges) return;
+        var changed = false;
         foreach (var schema in await LedgerHealthCheck.ExpectedSchemas(services))
         {
+            changed |= (await schema.CreateMigrationAsync(cancellationToken)).Difference != Weasel.Core.SchemaPatchDifference.None;
             // Weasel replaces a changed trigger function with DROP ... CASCADE, which takes its triggers along
             // without recreating them in the same pass: apply again until nothing is left to change.
             for (var pass = 0; pass < 3; pass++)
@@ -29,6 +31,14 @@ public sealed class ApplySchemaOnStartup(FundingDatabase database, IServiceProvi
         await connection.OpenAsync(cancellationToken);
         await using var chain = new Npgsql.NpgsqlCommand($"select {LedgerStore.Schema}.chain_unchained_events()", connection);
         await chain.ExecuteScalarAsync(cancellationToken);
+
+        // A changed schema may list the packages by new rules (as a migration's closing statement does on a server):
+        // each stored status passes the list's trigger again.
+        if (changed)
+        {
+            await using var relist = new Npgsql.NpgsqlCommand(Statements.PackageListSchema.Relist(LedgerStore.Schema), connection);
+            await relist.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

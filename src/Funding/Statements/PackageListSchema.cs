@@ -86,6 +86,9 @@ public sealed class PackageListSchema(string schema) : FeatureSchemaBase("Packag
         yield return Trigger("package_list_on_truncate", "empty_package_list()", TriggerEvents.Truncate, forEachRow: false);
     }
 
+    /// <summary>Every stored status through the list's trigger again, so the list follows rules changed since it was filled.</summary>
+    public static string Relist(string schema) => $"update {schema}.{Documents} set data = data";
+
     PostgresqlObjectName Name(string name, SchemaUtils.IdentifierUsage usage = SchemaUtils.IdentifierUsage.General) => new(schema, name, usage);
 
     Trigger Trigger(string name, string function, TriggerEvents events, bool forEachRow) =>
