@@ -49,7 +49,7 @@ public static class Verifier
         var funds = report.Replay.FundStatements.Values.OrderBy(x => x.Code, StringComparer.Ordinal).Select(FundStatementReport.From).ToList();
         var balances = funds.Select(f => TrialBalanceReport.From(f.FundId, report.Replay.TrialBalances.GetValueOrDefault(f.FundId))).ToList();
         var packages = report.Replay.PackageStatuses.Values.OrderBy(x => x.Code, StringComparer.Ordinal)
-            .Select(x => PackageStatusReport.From(x, day, new FlagOptions().AtRiskHorizonDays)).ToList();
+            .Select(x => PackageStatusReport.From(x, day, new FlagOptions())).ToList();
 
         if (json)
         {

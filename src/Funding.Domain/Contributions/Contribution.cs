@@ -21,6 +21,10 @@ public enum ContributionMovementKind
 /// </summary>
 public sealed record ContributionMovement(ContributionMovementKind Kind, LocalDate On, Money Amount, Money UsdEquivalent, decimal ReceivableChange = 0m);
 
+/// <summary>An instalment of a signed agreement not yet paid: in the agreement's currency, and in USD at its carrying value.</summary>
+public sealed record InstalmentOwed(
+    Guid ContributionId, string Reference, string Donor, Guid FundId, Guid? EarmarkedPackageId, LocalDate DueOn, Money Amount, decimal Usd);
+
 /// <summary>
 /// A donor's contribution to one fund, in one currency: the pledge, the signed agreement (a receivable) and the
 /// cash received. Folded from its stream; also an inline snapshot.
@@ -70,6 +74,46 @@ public sealed record Contribution(Guid Id, string Reference, Guid FundId, string
 
     /// <summary>The receivable at its carrying USD value: as booked, restated by month-end revaluations.</summary>
     public decimal ReceivableUsd => SignedUsd - AgreementReductionsUsd - ReceivableSettledUsd + Revaluations;
+
+    /// <summary>
+    /// What is still owed, by due date: the schedule's instalments paid from the earliest and reduced from the latest,
+    /// each with its share of the receivable's carrying USD value (the shares add up to <see cref="ReceivableUsd"/>
+    /// exactly). An agreement signed without a schedule is due on the day it was signed.
+    /// </summary>
+    public IReadOnlyList<InstalmentOwed> InstalmentsOwed()
+    {
+        if (Receivable <= 0m || SignedOn is not { } signedOn) return [];
+        var schedule = Instalments.Count > 0 ? Instalments.OrderBy(x => x.DueOn).ToList() : [new Instalment(signedOn, new Money(Signed, Currency))];
+        var left = schedule.Select(x => x.Amount.Amount).ToArray();
+        // A schedule that does not add up to what was signed (none should) keeps the difference on its last instalment.
+        left[^1] += Signed - left.Sum();
+        Take(left, AgreementReductions, Enumerable.Range(0, left.Length).Reverse());
+        Take(left, ReceivableSettled, Enumerable.Range(0, left.Length));
+
+        var owed = new List<InstalmentOwed>();
+        var usdLeft = ReceivableUsd;
+        var currencyLeft = Receivable;
+        for (var i = 0; i < left.Length; i++)
+        {
+            if (left[i] <= 0m) continue;
+            currencyLeft -= left[i];
+            var usd = currencyLeft <= 0m ? usdLeft : Money.RoundToCents(ReceivableUsd * left[i] / Receivable);
+            usdLeft -= usd;
+            owed.Add(new InstalmentOwed(Id, Reference, Donor, FundId, EarmarkedPackageId, schedule[i].DueOn, new Money(left[i], Currency), usd));
+        }
+
+        return owed;
+
+        static void Take(decimal[] amounts, decimal total, IEnumerable<int> order)
+        {
+            foreach (var i in order)
+            {
+                var taken = Math.Min(amounts[i], Math.Max(0m, total));
+                amounts[i] -= taken;
+                total -= taken;
+            }
+        }
+    }
 
     /// <summary>
     /// The one fold of a contribution's stream: Marten's inline snapshot, the replays, the import and the tests all

@@ -28,6 +28,9 @@ public enum FundingFlag
 
     /// <summary>Requested less than about four months before election day: normally too late to accommodate.</summary>
     LateRequest,
+
+    /// <summary>Requested and not assessed, or assessed and not decided, for longer than the configured days (default 30).</summary>
+    AwaitingDecision,
 }
 
 /// <summary>One phase's requirement and the money behind it, in USD.</summary>
@@ -73,6 +76,7 @@ public sealed class PackageFundingStatus
     public string? Mandate { get; set; }
     public PackageStatus Stage { get; set; }
     public LocalDate RequestedOn { get; set; }
+    public LocalDate? AssessedOn { get; set; }
     public LocalDate? ApprovedOn { get; set; }
 
     /// <summary>The needs assessment's recommended budget by phase: the requirement before approval, never added to it.</summary>
@@ -100,7 +104,7 @@ public sealed class PackageFundingStatus
             ? FundingStatus.ApprovedButUnfunded
             : Allocated < Approved ? FundingStatus.PartiallyFunded : FundingStatus.FullyFunded;
 
-    public IReadOnlyList<FundingFlag> FlagsOn(LocalDate today, int horizonDays)
+    public IReadOnlyList<FundingFlag> FlagsOn(LocalDate today, FlagOptions rules)
     {
         var flags = new List<FundingFlag>();
         if (Stage == PackageStatus.Approved)
@@ -111,13 +115,28 @@ public sealed class PackageFundingStatus
                 if (Mandated) flags.Add(FundingFlag.MandatedAndUnfunded);
             }
 
-            if (PhasesAtRisk(today, horizonDays).Any()) flags.Add(FundingFlag.PhaseAtRisk);
+            if (PhasesAtRisk(today, rules.AtRiskHorizonDays).Any()) flags.Add(FundingFlag.PhaseAtRisk);
         }
 
         // Seen from the request on, before the decision it makes hard.
         if (LateRequest) flags.Add(FundingFlag.LateRequest);
+        if (IsAwaitingDecision(today, rules.AwaitingDecisionDays)) flags.Add(FundingFlag.AwaitingDecision);
         return flags;
     }
+
+    /// <summary>
+    /// Since when the package waits on the division: its request until assessed, its assessment until decided; none
+    /// once approved. Stored with the document, for the package list (PackageListSchema).
+    /// </summary>
+    public LocalDate? WaitingSince => Stage switch
+    {
+        PackageStatus.Requested => RequestedOn,
+        PackageStatus.NeedsAssessed => AssessedOn,
+        _ => null,
+    };
+
+    /// <summary>Waiting more than the given days on the day asked about.</summary>
+    public bool IsAwaitingDecision(LocalDate today, int days) => WaitingSince is { } since && today > since.PlusDays(days);
 
     /// <summary>How long before election day a request must come for the division to accommodate it.</summary>
     public static readonly Period LateRequestWindow = Period.FromMonths(4);
@@ -166,6 +185,7 @@ public sealed class PackageFundingStatusProjection : MultiStreamProjection<Packa
         {
             case NeedsAssessed x:
                 snapshot.Stage = PackageStatus.NeedsAssessed;
+                snapshot.AssessedOn = x.AssessedOn;
                 snapshot.AssessedPhases = x.RecommendedPhases.OrderBy(p => p.StartsOn).ThenBy(p => p.Phase).ToList();
                 break;
             case PackageApproved x:

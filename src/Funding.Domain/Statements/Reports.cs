@@ -4,10 +4,14 @@ using NodaTime;
 
 namespace Funding.Statements;
 
-/// <summary>How far ahead a phase without money counts as at risk. Bound from "Funding:Flags".</summary>
-public sealed class FlagOptions
+/// <summary>The thresholds of the date-dependent flags. Bound from "Funding:Flags".</summary>
+public sealed record FlagOptions
 {
+    /// <summary>How far ahead a phase without money counts as at risk.</summary>
     public int AtRiskHorizonDays { get; set; } = 60;
+
+    /// <summary>How long a package may wait for its assessment, or once assessed for its decision, before it is flagged.</summary>
+    public int AwaitingDecisionDays { get; set; } = 30;
 }
 
 public sealed record TrialBalanceLine(int Code, Account Account, decimal Debit, decimal Credit);
@@ -48,19 +52,22 @@ public sealed record PhaseStatusReport(
     ElectoralPhase Phase, LocalDate StartsOn, LocalDate EndsOn, decimal Approved, decimal Allocated, decimal Transferred,
     decimal Refunded, decimal Spent, decimal Gap, decimal? CoveragePercent, bool AtRisk);
 
-/// <summary>A package's funding status as on a date: the stored figures plus the flags that date gives.</summary>
+/// <summary>
+/// A package's funding status as on a date: the stored figures plus the flags that date gives. A single live status
+/// also carries the forecast of when its money will arrive (none in lists, nor as at a past date).
+/// </summary>
 public sealed record PackageStatusReport(
     Guid PackageId, string Code, string Country, string ElectoralProcess, PackageOrigin Origin, string? Mandate,
     PackageStatus Stage, FundingStatus Status, IReadOnlyList<FundingFlag> Flags, LocalDate AsOf,
     decimal Approved, decimal Allocated, decimal Transferred, decimal Refunded, decimal Spent, decimal Gap, decimal? CoveragePercent,
     IReadOnlyList<PhaseStatusReport> Phases, IReadOnlyList<FundingSource> Sources, decimal Assessed, IReadOnlyList<PhaseBudget> AssessedPhases,
-    decimal AssessedGap)
+    decimal AssessedGap, Packages.Approving.FundingForecast? Forecast = null)
 {
-    public static PackageStatusReport From(PackageFundingStatus s, LocalDate asOf, int horizonDays)
+    public static PackageStatusReport From(PackageFundingStatus s, LocalDate asOf, FlagOptions rules)
     {
-        var atRisk = s.PhasesAtRisk(asOf, horizonDays).Select(x => x.Phase).ToHashSet();
+        var atRisk = s.PhasesAtRisk(asOf, rules.AtRiskHorizonDays).Select(x => x.Phase).ToHashSet();
         return new PackageStatusReport(
-            s.Id, s.Code, s.Country, s.ElectoralProcess, s.Origin, s.Mandate, s.Stage, s.Status, s.FlagsOn(asOf, horizonDays), asOf,
+            s.Id, s.Code, s.Country, s.ElectoralProcess, s.Origin, s.Mandate, s.Stage, s.Status, s.FlagsOn(asOf, rules), asOf,
             s.Approved, s.Allocated, s.Transferred, s.Refunded, s.Spent, s.Gap, s.CoveragePercent,
             s.Phases.Select(p => new PhaseStatusReport(p.Phase, p.StartsOn, p.EndsOn, p.Approved, p.Allocated, p.Transferred,
                 p.Refunded, p.Spent, p.Gap, p.CoveragePercent, atRisk.Contains(p.Phase))).ToList(),

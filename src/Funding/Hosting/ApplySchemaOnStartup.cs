@@ -32,12 +32,12 @@ public sealed class ApplySchemaOnStartup(FundingDatabase database, IServiceProvi
         await using var chain = new Npgsql.NpgsqlCommand($"select {LedgerStore.Schema}.chain_unchained_events()", connection);
         await chain.ExecuteScalarAsync(cancellationToken);
 
-        // A changed schema may list the packages by new rules (as a migration's closing statement does on a server):
-        // each stored status passes the list's trigger again.
+        // A changed schema may keep the package statuses, and list them, by new rules: they are rebuilt from the events
+        // (as a migration's notes ask of a server), and the list's trigger fills the list again as they are stored.
         if (changed)
         {
-            await using var relist = new Npgsql.NpgsqlCommand(Statements.PackageListSchema.Relist(LedgerStore.Schema), connection);
-            await relist.ExecuteNonQueryAsync(cancellationToken);
+            using var daemon = await services.GetRequiredService<IDocumentStore>().BuildProjectionDaemonAsync();
+            await daemon.RebuildProjectionAsync(nameof(Statements.PackageFundingStatus), TimeSpan.FromMinutes(10), cancellationToken);
         }
     }
 

@@ -20,18 +20,16 @@ public sealed class IndexModel(IQuerySession session, IClock clock, IOptions<Fla
     public IReadOnlyList<PackageStatusReport> Packages { get; private set; } = [];
     public IReadOnlyList<string> Countries { get; private set; } = [];
     public IReadOnlyList<(string Package, PhaseStatusReport Phase)> AtRisk { get; private set; } = [];
-    public decimal Requirement => Packages.Sum(x => x.Approved);
-    public decimal Funded => Packages.Sum(x => x.Allocated);
-    public decimal Gap => Packages.Sum(x => x.Gap);
+    public PackageTotals Totals { get; private set; } = null!;
 
     public async Task OnGetAsync(CancellationToken cancellation)
     {
         Today = clock.GetCurrentInstant().InUtc().Date;
-        var horizon = flags.Value.AtRiskHorizonDays;
-        // One read: every package gives the country list, the filter then narrows it.
-        var all = await global::Funding.Statements.Statements.PackageStatusesAsync(session, new PackageFilter(), default, Today, horizon, cancellation);
+                // One read: every package gives the country list, the filter then narrows it.
+        var all = await global::Funding.Statements.Statements.PackageStatusesAsync(session, new PackageFilter(), default, Today, flags.Value, cancellation);
         Countries = all.Select(x => x.Country).Distinct().Order(StringComparer.Ordinal).ToList();
         Packages = new PackageFilter(Status, Flag, string.IsNullOrEmpty(Country) ? null : Country, Mandated).Apply(all);
+        Totals = PackageTotals.Of(Packages, Today);
         AtRisk = Packages.SelectMany(p => p.Phases.Where(x => x.AtRisk).Select(x => (p.Code, x))).OrderBy(x => x.x.StartsOn).ToList();
     }
 

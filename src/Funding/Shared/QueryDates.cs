@@ -1,4 +1,5 @@
 using Funding.Hosting;
+using Funding.Statements;
 using NodaTime;
 using NodaTime.Text;
 
@@ -17,10 +18,10 @@ public static class QueryDates
         return null;
     }
 
-    /// <summary>How far ahead a phase without money counts as at risk: the given number of days, or the configured default.</summary>
-    public static bool TryHorizon(int? given, int fallback, out int days, out IResult? problem)
+    /// <summary>The configured flag rules, with the at-risk horizon given in the query (horizonDays) when there is one.</summary>
+    public static bool TryFlags(int? given, FlagOptions configured, out FlagOptions rules, out IResult? problem)
     {
-        days = given ?? fallback;
+        rules = given is { } days ? configured with { AtRiskHorizonDays = days } : configured;
         problem = given is < 0 or > 3650
             ? Results.ValidationProblem(new Dictionary<string, string[]> { ["horizonDays"] = ["Use 0 to 3650 days."] })
             : null;

@@ -31,10 +31,11 @@ public sealed class PackageListSchema(string schema) : FeatureSchemaBase("Packag
         list.AddColumn("unfunded", "boolean").NotNull();
         list.AddColumn("late", "boolean").NotNull();
         list.AddColumn("uncovered", "datemultirange").NotNull();
+        list.AddColumn("waiting_since", "date");
         yield return list;
 
-        // From the document's own JSON, written by PackageFundingStatus: status, lateRequest and each phase's
-        // isCovered are its computed members, so the rules stay in C#. A phase ending before it starts cannot be
+        // From the document's own JSON, written by PackageFundingStatus: status, lateRequest, waitingSince and each
+        // phase's isCovered are its computed members, so the rules stay in C#. A phase ending before it starts cannot be
         // recorded (PhaseBudgetInput), and is skipped here rather than failing the money write it came with.
         yield return new Function(Name("list_package_status", SchemaUtils.IdentifierUsage.Function), $$"""
             CREATE OR REPLACE FUNCTION {{schema}}.list_package_status()
@@ -49,7 +50,7 @@ public sealed class PackageListSchema(string schema) : FeatureSchemaBase("Packag
                 RETURN NULL;
               END IF;
               approved := NEW.data ->> 'stage' = '{{PackageStatus.Approved}}';
-              INSERT INTO {{schema}}.{{Table}} AS l (id, code, country, status, mandated, unfunded, late, uncovered)
+              INSERT INTO {{schema}}.{{Table}} AS l (id, code, country, status, mandated, unfunded, late, uncovered, waiting_since)
               VALUES (
                 NEW.id, NEW.data ->> 'code', NEW.data ->> 'country', NEW.data ->> 'status',
                 NEW.data ->> 'origin' <> '{{PackageOrigin.MemberStateRequest}}',
@@ -59,9 +60,11 @@ public sealed class PackageListSchema(string schema) : FeatureSchemaBase("Packag
                   SELECT coalesce(range_agg(daterange((p ->> 'startsOn')::date, (p ->> 'endsOn')::date, '[]')), '{}'::datemultirange)
                   FROM jsonb_array_elements(NEW.data -> 'phases') AS p
                   WHERE NOT (p ->> 'isCovered')::boolean AND (p ->> 'endsOn')::date >= (p ->> 'startsOn')::date)
-                ELSE '{}'::datemultirange END)
+                ELSE '{}'::datemultirange END,
+                (NEW.data ->> 'waitingSince')::date)
               ON CONFLICT (id) DO UPDATE SET code = excluded.code, country = excluded.country, status = excluded.status,
-                mandated = excluded.mandated, unfunded = excluded.unfunded, late = excluded.late, uncovered = excluded.uncovered;
+                mandated = excluded.mandated, unfunded = excluded.unfunded, late = excluded.late, uncovered = excluded.uncovered,
+                waiting_since = excluded.waiting_since;
               RETURN NULL;
             END;
             $function$;
@@ -85,9 +88,6 @@ public sealed class PackageListSchema(string schema) : FeatureSchemaBase("Packag
         yield return Trigger("package_list_on_delete", "list_package_status()", TriggerEvents.Delete, forEachRow: true);
         yield return Trigger("package_list_on_truncate", "empty_package_list()", TriggerEvents.Truncate, forEachRow: false);
     }
-
-    /// <summary>Every stored status through the list's trigger again, so the list follows rules changed since it was filled.</summary>
-    public static string Relist(string schema) => $"update {schema}.{Documents} set data = data";
 
     PostgresqlObjectName Name(string name, SchemaUtils.IdentifierUsage usage = SchemaUtils.IdentifierUsage.General) => new(schema, name, usage);
 

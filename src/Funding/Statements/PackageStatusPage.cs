@@ -14,13 +14,17 @@ namespace Funding.Statements;
 public static class PackageStatusPage
 {
     public static async Task<(IReadOnlyList<PackageStatusReport> Items, long Total)> LoadAsync(
-        IQuerySession session, PackageFilter filter, LocalDate day, int horizonDays, Page page, CancellationToken cancellation)
+        IQuerySession session, PackageFilter filter, LocalDate day, FlagOptions rules, Page page, CancellationToken cancellation)
     {
         var schema = session.DocumentStore.Options.DatabaseSchemaName;
         var documents = session.DocumentStore.Options.Schema.For<PackageFundingStatus>();
         // Phases are inclusive of both days, as PackageFundingStatus.PhasesAtRisk compares them.
-        var parameters = new List<object> { day.ToDateOnly(), day.PlusDays(horizonDays).ToDateOnly() };
+        var horizon = day.PlusDays(rules.AtRiskHorizonDays).ToDateOnly();
+        // Waiting more than the days allowed: since a day before this one.
+        var waitedSince = day.PlusDays(-rules.AwaitingDecisionDays).ToDateOnly();
+        var parameters = new List<object> { day.ToDateOnly(), horizon, waitedSince };
         const string atRisk = "l.uncovered && daterange(?, ?, '[]')";
+        const string awaiting = "coalesce(l.waiting_since < ?, false)";
 
         var where = new List<string>();
         if (filter.Country is not null)
@@ -44,9 +48,11 @@ public static class PackageStatusPage
                 FundingFlag.MandatedAndUnfunded => "l.unfunded and l.mandated",
                 FundingFlag.PhaseAtRisk => atRisk,
                 FundingFlag.LateRequest => "l.late",
+                FundingFlag.AwaitingDecision => awaiting,
                 _ => throw new ArgumentOutOfRangeException(nameof(filter), flag, "Unknown flag."),
             });
-            if (flag == FundingFlag.PhaseAtRisk) parameters.AddRange([day.ToDateOnly(), day.PlusDays(horizonDays).ToDateOnly()]);
+            if (flag == FundingFlag.PhaseAtRisk) parameters.AddRange([day.ToDateOnly(), horizon]);
+            if (flag == FundingFlag.AwaitingDecision) parameters.Add(waitedSince);
         }
 
         parameters.Add(page.Size);
@@ -58,7 +64,7 @@ public static class PackageStatusPage
             with page as (
               select l.id, l.code, count(*) over () as total,
                 l.unfunded and l.mandated as mandated_unfunded,
-                l.unfunded::int + (l.unfunded and l.mandated)::int + ({atRisk})::int + l.late::int as flag_count
+                l.unfunded::int + (l.unfunded and l.mandated)::int + ({atRisk})::int + l.late::int + ({awaiting})::int as flag_count
               from {schema}.{PackageListSchema.Table} l
               {(where.Count == 0 ? "" : "where " + string.Join(" and ", where))}
               order by mandated_unfunded desc, flag_count desc, l.code collate "C", l.id
@@ -72,8 +78,8 @@ public static class PackageStatusPage
         // The document as text, read with the store's serializer: a document in a row is read by column position,
         // which differs between query-only and identity-tracking sessions.
         var rows = await session.AdvancedSql.QueryAsync<string, long>(sql, cancellation, parameters.ToArray());
-        var total = rows.Count > 0 ? rows[0].Item2 : page.Number == 1 ? 0 : await CountAsync(session, filter, day, horizonDays, cancellation);
-        return (rows.Select(x => PackageStatusReport.From(Read(session, x.Item1), day, horizonDays)).ToList(), total);
+        var total = rows.Count > 0 ? rows[0].Item2 : page.Number == 1 ? 0 : await CountAsync(session, filter, day, rules, cancellation);
+        return (rows.Select(x => PackageStatusReport.From(Read(session, x.Item1), day, rules)).ToList(), total);
     }
 
     static PackageFundingStatus Read(IQuerySession session, string json)
@@ -83,6 +89,6 @@ public static class PackageStatusPage
     }
 
     /// <summary>A page past the end holds no row to carry the total: the first page's count then answers.</summary>
-    static async Task<long> CountAsync(IQuerySession session, PackageFilter filter, LocalDate day, int horizonDays, CancellationToken cancellation) =>
-        (await LoadAsync(session, filter, day, horizonDays, new Page(1, 1), cancellation)).Total;
+    static async Task<long> CountAsync(IQuerySession session, PackageFilter filter, LocalDate day, FlagOptions rules, CancellationToken cancellation) =>
+        (await LoadAsync(session, filter, day, rules, new Page(1, 1), cancellation)).Total;
 }

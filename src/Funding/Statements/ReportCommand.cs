@@ -65,14 +65,14 @@ public sealed class ReportCommand : JasperFxAsyncCommand<ReportInput>
         using var host = input.BuildHost();
         var cut = new ReportCut(asAt, knownOn);
         var day = asAt ?? host.Services.GetRequiredService<IClock>().GetCurrentInstant().InUtc().Date;
-        var horizon = host.Services.GetRequiredService<IOptions<FlagOptions>>().Value.AtRiskHorizonDays;
+        var rules = host.Services.GetRequiredService<IOptions<FlagOptions>>().Value;
         await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
         object? report = statement switch
         {
             StatementKind.Fund => await Statements.FundStatementAsync(session, id, cut, CancellationToken.None),
             StatementKind.TrialBalance => await Statements.TrialBalanceAsync(session, id, cut, CancellationToken.None),
-            StatementKind.Package => await Statements.PackageStatusAsync(session, id, cut, day, horizon, CancellationToken.None),
-            StatementKind.Packages => await Statements.PackageStatusesAsync(session, new PackageFilter(), cut, day, horizon, CancellationToken.None),
+            StatementKind.Package => await Statements.PackageStatusAsync(session, id, cut, day, rules, CancellationToken.None),
+            StatementKind.Packages => await Statements.PackageStatusesAsync(session, new PackageFilter(), cut, day, rules, CancellationToken.None),
             _ => await Statements.DonorStatementAsync(session, input.DonorFlag, cut, CancellationToken.None),
         };
         if (report is null)

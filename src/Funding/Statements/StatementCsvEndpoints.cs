@@ -47,7 +47,7 @@ public static class StatementCsvEndpoints
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
         if (!QueryDates.TryDay(asOf is null ? "asAt" : "asOf", asOf ?? asAt, clock, out var day, out problem)) return problem!;
 
-        var reports = await Statements.PackageStatusesAsync(session, new PackageFilter(), cut, day, flags.Value.AtRiskHorizonDays, cancellation);
+        var reports = await Statements.PackageStatusesAsync(session, new PackageFilter(), cut, day, flags.Value, cancellation);
         return Results.File(StatementCsv.Packages(reports), "text/csv", "package-status.csv");
     }
 

@@ -49,8 +49,8 @@ public static class StatementEndpoints
     {
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
         if (!QueryDates.TryDay(asOf is null ? "asAt" : "asOf", asOf ?? asAt, clock, out var day, out problem)) return problem!;
-        if (!QueryDates.TryHorizon(horizonDays, flags.Value.AtRiskHorizonDays, out var horizon, out problem)) return problem!;
-        var report = await Statements.PackageStatusAsync(session, packageId, cut, day, horizon, cancellation);
+        if (!QueryDates.TryFlags(horizonDays, flags.Value, out var rules, out problem)) return problem!;
+        var report = await Statements.PackageStatusAsync(session, packageId, cut, day, rules, cancellation);
         return report is null ? NotFound("packageId", "package", cut) : Results.Ok(report);
     }
 
@@ -67,12 +67,28 @@ public static class StatementEndpoints
         if (!QueryDates.TryDay(asOf is null ? "asAt" : "asOf", asOf ?? asAt, clock, out var day, out problem)) return problem!;
         var (paging, pagingProblem) = Page.From(page, pageSize);
         if (pagingProblem is not null) return pagingProblem;
-        if (!QueryDates.TryHorizon(horizonDays, flags.Value.AtRiskHorizonDays, out var horizon, out problem)) return problem!;
+        if (!QueryDates.TryFlags(horizonDays, flags.Value, out var rules, out problem)) return problem!;
         var filter = new PackageFilter(status, flag, country, mandated);
-        if (!cut.IsLive) return paging!.Of(await Statements.PackageStatusesAsync(session, filter, cut, day, horizon, cancellation), http);
+        if (!cut.IsLive) return paging!.Of(await Statements.PackageStatusesAsync(session, filter, cut, day, rules, cancellation), http);
 
-        var (items, total) = await PackageStatusPage.LoadAsync(session, filter, day, horizon, paging!, cancellation);
+        var (items, total) = await PackageStatusPage.LoadAsync(session, filter, day, rules, paging!, cancellation);
         return paging!.Of(items, total, http);
+    }
+
+    /// <summary>The totals of the packages the filter lets through, kept apart: open, ended phases, pipeline, closed.</summary>
+    [WolverineGet("/api/packages/totals")]
+    [ProducesResponseType<PackageTotals>(StatusCodes.Status200OK)]
+    [Tags("Statements")]
+    [EndpointSummary("Totals of the packages: approved money for open packages and phases not yet ended, phases already ended, the pipeline (assessed, not approved) and closed packages, never added together")]
+    public static async Task<IResult> PackageTotals(
+        FundingStatus? status, FundingFlag? flag, string? country, bool? mandated, string? asOf, string? asAt, string? knownOn, int? horizonDays,
+        IQuerySession session, IClock clock, IOptions<FlagOptions> flags, CancellationToken cancellation)
+    {
+        if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
+        if (!QueryDates.TryDay(asOf is null ? "asAt" : "asOf", asOf ?? asAt, clock, out var day, out problem)) return problem!;
+        if (!QueryDates.TryFlags(horizonDays, flags.Value, out var rules, out problem)) return problem!;
+        var packages = await Statements.PackageStatusesAsync(session, new PackageFilter(status, flag, country, mandated), cut, day, rules, cancellation);
+        return Results.Ok(Funding.Statements.PackageTotals.Of(packages, day));
     }
 
     [WolverineGet("/api/donors/statement")]

@@ -47,17 +47,21 @@ public static class Statements
 
     /// <param name="day">The day flags are judged on (phases at risk depend on it).</param>
     public static async Task<PackageStatusReport?> PackageStatusAsync(
-        IQuerySession session, Guid packageId, ReportCut cut, LocalDate day, int horizonDays, CancellationToken cancellation)
+        IQuerySession session, Guid packageId, ReportCut cut, LocalDate day, FlagOptions rules, CancellationToken cancellation)
     {
         var status = cut.IsLive
             ? await session.LoadAsync<PackageFundingStatus>(packageId, cancellation)
             : (await HistoricalStatements.ForPackage(session, packageId, cut, cancellation)).PackageStatuses.GetValueOrDefault(packageId);
-        return status is null ? null : PackageStatusReport.From(status, day, horizonDays);
+        if (status is null) return null;
+        var report = PackageStatusReport.From(status, day, rules);
+        if (!cut.IsLive) return report;
+        var picture = await Packages.Approving.FundingPictures.LoadAsync(session, packageId, cancellation);
+        return report with { Forecast = Packages.Approving.PreApprovalCheck.ForecastOf(status, picture, day) };
     }
 
     /// <summary>The packages the filter lets through, in its order (mandated and unfunded first).</summary>
     public static async Task<IReadOnlyList<PackageStatusReport>> PackageStatusesAsync(
-        IQuerySession session, PackageFilter filter, ReportCut cut, LocalDate day, int horizonDays, CancellationToken cancellation)
+        IQuerySession session, PackageFilter filter, ReportCut cut, LocalDate day, FlagOptions rules, CancellationToken cancellation)
     {
         IReadOnlyList<PackageFundingStatus> statuses;
         if (cut.IsLive)
@@ -71,7 +75,7 @@ public static class Statements
             statuses = (await HistoricalStatements.ForEveryPackage(session, cut, cancellation)).PackageStatuses.Values.ToList();
         }
 
-        return filter.Apply(statuses.Select(x => PackageStatusReport.From(x, day, horizonDays)));
+        return filter.Apply(statuses.Select(x => PackageStatusReport.From(x, day, rules)));
     }
 
     public static async Task<IReadOnlyList<DonorStatementLine>> DonorStatementAsync(

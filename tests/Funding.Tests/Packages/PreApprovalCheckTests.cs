@@ -65,7 +65,21 @@ public class PreApprovalCheckTests
             Gap: 300_000m, GapIfReceivablesArePaid: 0m, CoveragePercent: 70.0m,
             Flags: new List<FundingFlag> { FundingFlag.PhaseAtRisk, FundingFlag.LateRequest },
             OtherPackages: new List<CompetingPackage> { new(OtherPackage, "NP-2025", "NP", false, 200_000m, new List<string> { "TEST-FUND" }) },
-            OtherPackagesGap: 200_000m, OtherPackagesUncoveredNow: 0m, OtherPackagesUncoveredIfApproved: 200_000m));
+            OtherPackagesGap: 200_000m, OtherPackagesUncoveredNow: 0m, OtherPackagesUncoveredIfApproved: 200_000m,
+            // The other package's 200,000 comes off the cash first; both agreements fall due on 1 June, after Procurement starts.
+            Forecast: new FundingForecast(
+                D(2025, 3, 20), CashNow: 700_000m, AlreadyNeededByApprovedPackages: 200_000m,
+                Phases: new List<PhaseForecast>
+                {
+                    new(ElectoralPhase.Procurement, D(2025, 4, 1), 600_000m, D(2025, 6, 1), true, 100_000m, 0m, 0m),
+                    new(ElectoralPhase.Polling, D(2025, 5, 25), 400_000m, null, true, 400_000m, 200_000m, 100_000m),
+                },
+                ExpectedCash: new List<ExpectedCash> { new(D(2025, 3, 20), 500_000m), new(D(2025, 6, 1), 800_000m) },
+                Instalments: new List<ExpectedInstalment>
+                {
+                    new("EARMARKED-HERE", "Donor", D(2025, 6, 1), 50_000m, true), new("TO-FUND", "Donor", D(2025, 6, 1), 250_000m, false),
+                },
+                Overdue: new List<OverdueInstalment>(), IndicativePledges: 100_000m)));
     }
 
     [Fact]

@@ -37,10 +37,10 @@ public sealed class PackageStatusPageProperties : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public sealed record Case(IReadOnlyList<PackageFundingStatus> Packages, PackageFilter Filter, LocalDate Day, int HorizonDays, Page Page)
+    public sealed record Case(IReadOnlyList<PackageFundingStatus> Packages, PackageFilter Filter, LocalDate Day, FlagOptions Rules, Page Page)
     {
         public override string ToString() =>
-            $"{Filter} on {Day}, horizon {HorizonDays}, {Page}, packages:{Environment.NewLine}" +
+            $"{Filter} on {Day}, {Rules}, {Page}, packages:{Environment.NewLine}" +
             string.Join(Environment.NewLine, Packages.Select(p => JsonSerializer.Serialize(p, Json)));
     }
 
@@ -50,7 +50,7 @@ public sealed class PackageStatusPageProperties : IAsyncLifetime
         var property = Prop.ForAll(Arb.From(Cases), c =>
         {
             var (actual, total) = Query(c).GetAwaiter().GetResult();
-            var all = c.Filter.Apply(c.Packages.Select(x => PackageStatusReport.From(x, c.Day, c.HorizonDays)));
+            var all = c.Filter.Apply(c.Packages.Select(x => PackageStatusReport.From(x, c.Day, c.Rules)));
             var expected = all.Skip((c.Page.Number - 1) * c.Page.Size).Take(c.Page.Size).ToList();
 
             total.ShouldBe(all.Count);
@@ -69,7 +69,7 @@ public sealed class PackageStatusPageProperties : IAsyncLifetime
         }
 
         await using var query = store.QuerySession();
-        return await PackageStatusPage.LoadAsync(query, c.Filter, c.Day, c.HorizonDays, c.Page, CancellationToken.None);
+        return await PackageStatusPage.LoadAsync(query, c.Filter, c.Day, c.Rules, c.Page, CancellationToken.None);
     }
 
     static Gen<LocalDate> Around(int before, int after) => Gen.Choose(-before, after).Select(Base.PlusDays);
@@ -100,19 +100,24 @@ public sealed class PackageStatusPageProperties : IAsyncLifetime
         from requestedOn in Around(400, 200)
         from electionDay in Gen.Frequency((1, Gen.Constant<LocalDate?>(null)), (4, ElectionDay(requestedOn).Select(x => (LocalDate?)x)))
         from phases in Gen.Choose(0, 3).SelectMany(n => Gen.ListOf(Phase, n))
+        from assessedAfter in Gen.Choose(0, 90)
         select new PackageFundingStatus
         {
             Id = Guid.NewGuid(), Code = $"{prefix}-{number:000}", Country = country, ElectoralProcess = "General elections",
             ElectionDay = electionDay, Origin = origin, Mandate = origin == PackageOrigin.MemberStateRequest ? null : "S/RES/1",
-            Stage = stage, RequestedOn = requestedOn, ApprovedOn = stage is PackageStatus.Approved or PackageStatus.Closed ? requestedOn : null,
+            Stage = stage, RequestedOn = requestedOn,
+            AssessedOn = stage == PackageStatus.Requested ? null : requestedOn.PlusDays(assessedAfter), ApprovedOn = stage is PackageStatus.Approved or PackageStatus.Closed ? requestedOn : null,
             Phases = stage is PackageStatus.Approved or PackageStatus.Closed ? phases.DistinctBy(x => x.Phase).ToList() : [],
         };
 
-    /// <summary>A day on which some phase just comes into, or just leaves, the at-risk window.</summary>
-    static Gen<LocalDate> OnAPhaseEdge(IEnumerable<PackageFundingStatus> packages, int horizon)
+    /// <summary>A day on which some phase just comes into, or just leaves, the at-risk window, or a wait just becomes too long.</summary>
+    static Gen<LocalDate> OnAnEdge(IEnumerable<PackageFundingStatus> packages, FlagOptions rules)
     {
+        var horizon = rules.AtRiskHorizonDays;
         var edges = packages.Where(x => x.Stage == PackageStatus.Approved).SelectMany(x => x.Phases).Where(x => !x.IsCovered)
             .SelectMany(p => new[] { p.EndsOn, p.EndsOn.PlusDays(1), p.StartsOn.PlusDays(-horizon), p.StartsOn.PlusDays(-horizon - 1) })
+            .Concat(packages.Select(x => x.WaitingSince).OfType<LocalDate>()
+                .SelectMany(since => new[] { since.PlusDays(rules.AwaitingDecisionDays), since.PlusDays(rules.AwaitingDecisionDays + 1) }))
             .ToList();
         return edges.Count == 0 ? Around(300, 500) : Gen.Elements(edges.ToArray());
     }
@@ -127,8 +132,10 @@ public sealed class PackageStatusPageProperties : IAsyncLifetime
         from country in Gen.Elements(null, null, null, "BF", "ML", "XX")
         from mandated in Maybe(Gen.Elements(true, false))
         from horizon in Gen.Choose(0, 120)
-        from day in Gen.Frequency((1, Around(300, 500)), (2, OnAPhaseEdge(packages, horizon)))
+        from waiting in Gen.Choose(0, 60)
+        let rules = new FlagOptions { AtRiskHorizonDays = horizon, AwaitingDecisionDays = waiting }
+        from day in Gen.Frequency((1, Around(300, 500)), (2, OnAnEdge(packages, rules)))
         from number in Gen.Choose(1, 3)
         from size in Gen.Choose(1, 15)
-        select new Case(packages.ToList(), new PackageFilter(status, flag, country, mandated), day, horizon, new Page(number, size));
+        select new Case(packages.ToList(), new PackageFilter(status, flag, country, mandated), day, rules, new Page(number, size));
 }

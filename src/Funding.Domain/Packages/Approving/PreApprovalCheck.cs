@@ -29,7 +29,7 @@ public sealed record FundingCheck(
     decimal UnallocatedCash, decimal ReceivablesEarmarkedToPackage, decimal ReceivablesOfFunds, decimal PledgesEarmarkedToPackage,
     decimal PledgesToFunds, IReadOnlyList<FundAvailability> Funds, IReadOnlyList<PhaseProjection> Phases, decimal Gap,
     decimal GapIfReceivablesArePaid, decimal? CoveragePercent, IReadOnlyList<FundingFlag> Flags, IReadOnlyList<CompetingPackage> OtherPackages,
-    decimal OtherPackagesGap, decimal OtherPackagesUncoveredNow, decimal OtherPackagesUncoveredIfApproved);
+    decimal OtherPackagesGap, decimal OtherPackagesUncoveredNow, decimal OtherPackagesUncoveredIfApproved, FundingForecast? Forecast = null);
 
 /// <summary>Everything the check reads, loaded once; the assessment itself is a pure function of it.</summary>
 public sealed record FundingPicture(
@@ -39,26 +39,14 @@ public static class PreApprovalCheck
 {
     public static FundingCheck Assess(Package package, IReadOnlyList<PhaseBudget> phases, FundingPicture picture, LocalDate asOf, int horizonDays)
     {
-        var eligible = picture.Funds.Where(x => x.Fund.Status == FundStatus.Open && x.Fund.MayFund(package.Country)).ToList();
-        var eligibleIds = eligible.Select(x => x.Fund.Id).ToHashSet();
-
-        // A contribution counts for this package if earmarked to it, or if it went to an eligible fund unearmarked.
-        bool ToPackage(Contribution c) => c.EarmarkedPackageId == package.Id;
-        bool ToFund(Contribution c) => c.EarmarkedPackageId is null && eligibleIds.Contains(c.FundId);
-        static decimal Receivable(Contribution c) => Math.Max(0m, c.ReceivableUsd);
-        static decimal Pledge(Contribution c) => c.OutstandingPledge == 0m || c.PledgeRate == 0m ? 0m : Money.RoundToCents(c.OutstandingPledge / c.PledgeRate);
-
-        var funds = eligible
-            .Select(x => new FundAvailability(x.Fund.Id, x.Fund.Code, Math.Max(0m, x.Fund.UnallocatedWith(x.DepositsReceived)),
-                picture.Contributions.Where(c => c.FundId == x.Fund.Id && ToFund(c)).Sum(Receivable),
-                picture.Contributions.Where(c => c.FundId == x.Fund.Id && ToFund(c)).Sum(Pledge)))
-            .OrderBy(x => x.Code, StringComparer.Ordinal)
-            .ToList();
-        var cash = funds.Sum(x => x.UnallocatedCash);
-        var receivablesToPackage = picture.Contributions.Where(ToPackage).Sum(Receivable);
-        var pledgesToPackage = picture.Contributions.Where(ToPackage).Sum(Pledge);
+        var reach = MoneyInReach.Of(package.Id, package.Country, picture);
+        var eligible = reach.Eligible;
+        var funds = reach.Funds;
+        var cash = reach.Cash;
+        var receivablesToPackage = reach.ToPackage.Sum(MoneyInReach.Receivable);
+        var pledgesToPackage = reach.ToPackage.Sum(MoneyInReach.Pledge);
         var receivables = receivablesToPackage + funds.Sum(x => x.Receivables);
-        var pledges = pledgesToPackage + funds.Sum(x => x.Pledges);
+        var pledges = reach.Pledges;
 
         // Phases are met in the order they start: the earliest need is the most urgent.
         var (cashLeft, receivablesLeft, pledgesLeft) = (cash, receivables, pledges);
@@ -96,11 +84,66 @@ public static class PreApprovalCheck
             .OrderByDescending(x => x.Mandated).ThenBy(x => x.Code, StringComparer.Ordinal)
             .ToList();
         var othersGap = others.Sum(x => x.Gap);
+        // A revision's increase comes after the package's own approved gap, as after the other packages'.
+        var ownGap = picture.ApprovedPackages.FirstOrDefault(x => x.Id == package.Id && x.Stage == PackageStatus.Approved)?.Gap ?? 0m;
+        var forecast = reach.Forecast(phases.Select(x => new PhaseNeed(x.Phase, x.StartsOn, x.Budget.Amount)).ToList(), othersGap + ownGap, asOf);
 
         return new FundingCheck(
             package.Id, package.Code, package.Country, package.IsMandated, package.ElectionDay, asOf, total,
             cash, receivablesToPackage, funds.Sum(x => x.Receivables), pledgesToPackage, funds.Sum(x => x.Pledges), funds, projected,
             total - funded, total - funded - projected.Sum(x => x.ExpectedFromReceivables), PhaseFunding.Percent(funded, total), flags,
-            others, othersGap, Math.Max(0m, othersGap - cash), Math.Max(0m, othersGap - Math.Max(0m, cash - total)));
+            others, othersGap, Math.Max(0m, othersGap - cash), Math.Max(0m, othersGap - Math.Max(0m, cash - total)), forecast);
     }
+
+    /// <summary>The forecast of an approved package's gap, phase by phase, after what the other approved packages need.</summary>
+    public static FundingForecast? ForecastOf(PackageFundingStatus status, FundingPicture picture, LocalDate asOf)
+    {
+        var phases = status.Stage switch
+        {
+            PackageStatus.NeedsAssessed => status.AssessedPhases.Select(x => new PhaseNeed(x.Phase, x.StartsOn, x.Budget.Amount)).ToList(),
+            PackageStatus.Approved => status.Phases.Select(x => new PhaseNeed(x.Phase, x.StartsOn, x.Gap)).ToList(),
+            _ => null,
+        };
+        if (phases is null) return null;
+        var reach = MoneyInReach.Of(status.Id, status.Country, picture);
+        var others = picture.ApprovedPackages
+            .Where(x => x.Id != status.Id && x.Stage == PackageStatus.Approved && x.Gap > 0m && reach.Eligible.Any(f => f.Fund.MayFund(x.Country)))
+            .Sum(x => x.Gap);
+        return reach.Forecast(phases, others, asOf);
+    }
+}
+
+/// <summary>
+/// The money that could fund one package: the open funds that may fund its country, and the contributions earmarked
+/// to it or given to those funds unearmarked.
+/// </summary>
+sealed record MoneyInReach(
+    IReadOnlyList<(Fund Fund, decimal DepositsReceived)> Eligible, IReadOnlyList<FundAvailability> Funds, IReadOnlyList<Contribution> ToPackage,
+    IReadOnlyList<Contribution> ToFunds)
+{
+    public decimal Cash => Funds.Sum(x => x.UnallocatedCash);
+    public decimal Pledges => ToPackage.Sum(Pledge) + Funds.Sum(x => x.Pledges);
+
+    public static decimal Receivable(Contribution c) => Math.Max(0m, c.ReceivableUsd);
+
+    public static decimal Pledge(Contribution c) =>
+        c.OutstandingPledge == 0m || c.PledgeRate == 0m ? 0m : Money.RoundToCents(c.OutstandingPledge / c.PledgeRate);
+
+    public static MoneyInReach Of(Guid packageId, string country, FundingPicture picture)
+    {
+        var eligible = picture.Funds.Where(x => x.Fund.Status == FundStatus.Open && x.Fund.MayFund(country)).ToList();
+        var eligibleIds = eligible.Select(x => x.Fund.Id).ToHashSet();
+        var toPackage = picture.Contributions.Where(c => c.EarmarkedPackageId == packageId).ToList();
+        var toFunds = picture.Contributions.Where(c => c.EarmarkedPackageId is null && eligibleIds.Contains(c.FundId)).ToList();
+        var funds = eligible
+            .Select(x => new FundAvailability(x.Fund.Id, x.Fund.Code, Math.Max(0m, x.Fund.UnallocatedWith(x.DepositsReceived)),
+                toFunds.Where(c => c.FundId == x.Fund.Id).Sum(Receivable), toFunds.Where(c => c.FundId == x.Fund.Id).Sum(Pledge)))
+            .OrderBy(x => x.Code, StringComparer.Ordinal)
+            .ToList();
+        return new MoneyInReach(eligible, funds, toPackage, toFunds);
+    }
+
+    public FundingForecast Forecast(IReadOnlyList<PhaseNeed> phases, decimal alreadyNeeded, LocalDate asOf) => FundingForecast.Of(
+        phases, Cash, ToPackage.SelectMany(x => x.InstalmentsOwed()).ToList(), ToFunds.SelectMany(x => x.InstalmentsOwed()).ToList(),
+        alreadyNeeded, Pledges, asOf);
 }

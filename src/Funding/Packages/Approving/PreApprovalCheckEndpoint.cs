@@ -26,27 +26,39 @@ public static class FundingPictures
 
 public static class PreApprovalCheckEndpoint
 {
-    /// <summary>For a package whose needs are assessed: its recommended requirement against the money that could fund it.</summary>
+    /// <summary>
+    /// For a package whose needs are assessed: its recommended requirement against the money that could fund it. For an
+    /// approved package with a revision pending: what the revision adds, checked the same way.
+    /// </summary>
     [WolverineGet("/api/packages/{packageId}/pre-approval-check")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     [ProducesResponseType<FundingCheck>(StatusCodes.Status200OK)]
     [Tags("Packages")]
-    [EndpointSummary("If this package is approved now, is the money there? Requirement by phase against cash, receivables and pledges")]
+    [EndpointSummary("If this package (or its pending budget revision) is approved now, is the money there, and when? Requirement by phase against cash, receivables and pledges, and the forecast")]
     public static async Task<IResult> Get(
         Guid packageId, string? asOf, int? horizonDays, IQuerySession session, IClock clock, IOptions<FlagOptions> flags, CancellationToken cancellation)
     {
         if (!QueryDates.TryDay("asOf", asOf, clock, out var day, out var problem)) return problem!;
-        if (!QueryDates.TryHorizon(horizonDays, flags.Value.AtRiskHorizonDays, out var horizon, out problem)) return problem!;
+        if (!QueryDates.TryFlags(horizonDays, flags.Value, out var rules, out problem)) return problem!;
         var package = await session.LoadAsync<Package>(packageId, cancellation);
         if (package is null) return Problems.NotFound("packageId", "package");
-        if (package.Status != PackageStatus.NeedsAssessed)
-        {
-            return (package.Status == PackageStatus.Requested
-                ? new Rejection("needs-assessment-required", "The check needs the needs assessment's recommended budget.")
-                : new Rejection("package-already-decided", $"The package is already {package.Status}; see its funding status.")).ToResult();
-        }
-
+        var (phases, refused) = WhatToCheck(package);
+        if (refused is not null) return refused.ToResult();
         var picture = await FundingPictures.LoadAsync(session, package.Id, cancellation);
-        return Results.Ok(PreApprovalCheck.Assess(package, package.RecommendedPhases, picture, day, horizon));
+        return Results.Ok(PreApprovalCheck.Assess(package, phases!, picture, day, rules.AtRiskHorizonDays));
+    }
+
+    /// <summary>An assessed package's recommended budget, or what a pending revision of an approved one adds.</summary>
+    static (IReadOnlyList<PhaseBudget>? Phases, Rejection? Refused) WhatToCheck(Package package)
+    {
+        if (package.Status == PackageStatus.NeedsAssessed) return (package.RecommendedPhases, null);
+        if (package.Status == PackageStatus.Requested)
+            return (null, new Rejection("needs-assessment-required", "The check needs the needs assessment's recommended budget."));
+        if (package.Status != PackageStatus.Approved || package.PendingRevision is not { } pending)
+            return (null, new Rejection("package-already-decided", $"The package is already {package.Status}; see its funding status."));
+        var increases = Revising.BudgetRevisions.Increases(pending.Phases, package.ApprovedPhases);
+        return increases.Count > 0
+            ? (increases, null)
+            : (null, new Rejection("revision-adds-nothing", "The pending revision asks for no more money: there is nothing to check before approving it."));
     }
 }

@@ -27,11 +27,11 @@ public sealed class PackageModel(IQuerySession session, IClock clock, IOptions<F
         if (package is null) return NotFound();
         Package = package;
         Today = clock.GetCurrentInstant().InUtc().Date;
-        var horizon = flags.Value.AtRiskHorizonDays;
-        Status = await global::Funding.Statements.Statements.PackageStatusAsync(session, id, default, Today, horizon, cancellation);
+        var rules = flags.Value;
+        Status = await global::Funding.Statements.Statements.PackageStatusAsync(session, id, default, Today, rules, cancellation);
         if (package.Status == PackageStatus.NeedsAssessed)
         {
-            Check = PreApprovalCheck.Assess(package, package.RecommendedPhases, await FundingPictures.LoadAsync(session, package.Id, cancellation), Today, horizon);
+            Check = PreApprovalCheck.Assess(package, package.RecommendedPhases, await FundingPictures.LoadAsync(session, package.Id, cancellation), Today, rules.AtRiskHorizonDays);
         }
 
         var fundIds = (Status?.Sources.Select(x => x.FundId) ?? []).ToArray();
