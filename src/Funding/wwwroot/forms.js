@@ -26,7 +26,7 @@
     for (const input of form.querySelectorAll("input[name], select[name], textarea[name]")) {
       const value = input.value.trim();
       if (input.dataset.inPath) { route[input.name] = value; continue; }
-      if (value === "") continue;
+      if (value === "" || input.dataset.rowDefault !== undefined) continue;
       if (input.dataset.kind === "number") {
         const text = grouped.test(value) ? value.replaceAll(",", "") : value;
         if (!amount.test(text)) { problems[input.name] = "Enter a number such as 1250000.00 (a point for decimals)."; continue; }
@@ -36,6 +36,13 @@
       } else {
         put(body, pathOf(input.name), value);
       }
+    }
+    // A row's default (say, the currency of a phase added to a revision) goes only with a row the user filled in.
+    for (const input of form.querySelectorAll("input[data-row-default]")) {
+      const path = pathOf(input.name);
+      let row = body;
+      for (const key of path.slice(0, -2)) row = row === undefined ? undefined : row[key];
+      if (row !== undefined) put(body, path, input.value);
     }
     // Rows left wholly empty (say, a second rate) are not sent.
     for (const key of Object.keys(body)) if (Array.isArray(body[key])) body[key] = body[key].filter(x => x !== undefined);

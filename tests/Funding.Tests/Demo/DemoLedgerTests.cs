@@ -37,6 +37,19 @@ public class DemoLedgerTests(FundingApp app) : IClassFixture<FundingApp>
         var car = packages.Single(x => x.Code == "CF-2015-GENERAL");
         (car.Approved, car.Allocated, car.Origin, car.Mandate).ShouldBe((36_600_000m, 22_200_000m, PackageOrigin.SecurityCouncilMandate, "2217 (2015)"));
 
+        // Totals kept apart: the 2015 package's ended phases and the closed package are not in the open gap.
+        (await api.Get<PackageTotals>($"/api/packages/totals?asOf={today:uuuu-MM-dd}")).ShouldBe(new PackageTotals(
+            today,
+            Open: new ApprovedTotals(4, 6, 9_300_000m, 1_350_000m, 7_950_000m),
+            EndedPhases: new ApprovedTotals(1, 4, 36_600_000m, 22_200_000m, 14_400_000m),
+            Pipeline: new PipelineTotals(Requested: 1, Assessed: 2, AssessedRequirement: 2_150_000m),
+            Closed: new ApprovedTotals(1, 1, 150_000m, 0m, 150_000m)));
+
+        // Liberia's procurement starts in ten days; the money the other packages leave for it comes later.
+        var liberia = await api.Get<PackageStatusReport>($"/api/packages/{packages.Single(x => x.Code.StartsWith("LR-")).PackageId}/status?asOf={today:uuuu-MM-dd}");
+        var procurement = liberia.Forecast!.Phases.Single(x => x.Phase == ElectoralPhase.Procurement);
+        (procurement.ShortfallAtStart, procurement.CoveredOn is null || procurement.CoveredOn > procurement.StartsOn).ShouldBe((true, true));
+
         var donors = await api.Get<List<DonorStatementLine>>("/api/donors/statement?pageSize=500");
         donors.Select(x => x.Donor).Distinct().Order(StringComparer.Ordinal).ShouldBe(
             ["Denmark", "European Union", "Germany", "Japan", "Norway", "Sweden", "Switzerland", "United Kingdom", "United States"]);

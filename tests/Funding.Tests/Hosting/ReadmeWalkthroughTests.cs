@@ -52,6 +52,8 @@ public partial class ReadmeWalkthroughTests
                      "\"totalSources\":3220556.15", "\"totalUses\":2172085.56", "\"balanceWithAdministrativeAgent\":1048470.59",
                      "\"deliveryRatePercent\":60.0", "\"totalBalance\":1904470.59", "\"status\":\"PartiallyFunded\"", "\"coveragePercent\":85.6",
                      "\"balanced\":true",
+                     // The totals after the budget revision.
+                     "\"open\":{\"packages\":1,\"phases\":1,\"requirement\":2700000,\"funded\":2140000,\"gap\":560000}",
                  })
         {
             output.ShouldContain(figure);

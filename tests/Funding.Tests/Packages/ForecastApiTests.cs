@@ -94,7 +94,7 @@ public class ForecastApiTests(FundingApp app) : IClassFixture<FundingApp>
     }
 
     [Fact]
-    public async Task a_pending_revision_is_checked_before_approval_after_what_the_package_already_needs()
+    public async Task a_pending_revision_is_checked_before_approval_and_forecast_phase_by_phase_as_revised()
     {
         var packageId = await ScenarioJ("ML");
         await api.Post<ApprovalRecorded>($"/api/packages/{packageId}/approval", new
@@ -115,11 +115,14 @@ public class ForecastApiTests(FundingApp app) : IClassFixture<FundingApp>
             reason = "Run-off polling", requestedOn = "2025-01-20",
         });
 
-        // The increase waits behind the package's own approved gap of 3,000,000: only September's instalment leaves room.
+        // The check weighs the increase; the forecast meets every phase as revised, so the increase waits behind the rest.
         var check = await api.Get<FundingCheck>(url);
         (check.Requirement, check.Gap, check.UnallocatedCash).ShouldBe((400_000m, 0m, 400_000m));
-        check.Forecast!.AlreadyNeededByApprovedPackages.ShouldBe(3_000_000m);
-        check.Forecast.Phases.ShouldBe([new PhaseForecast(ElectoralPhase.Polling, D(2025, 6, 1), 400_000m, D(2025, 9, 1), true, 400_000m, 0m, 0m)]);
+        check.Forecast!.AlreadyNeededByApprovedPackages.ShouldBe(0m);
+        check.Forecast.Phases.ShouldBe([
+            new PhaseForecast(ElectoralPhase.Procurement, D(2025, 3, 1), 1_000_000m, D(2025, 5, 1), true, 100_000m, 0m, 0m),
+            new PhaseForecast(ElectoralPhase.Polling, D(2025, 6, 1), 2_400_000m, D(2025, 9, 1), true, 1_500_000m, 0m, 0m),
+        ]);
 
         var approval = await api.Post<ApprovalRecorded>($"/api/packages/{packageId}/budget-revisions/approval", new { approvedOn = "2025-01-20" });
         approval.FundingSeen.Forecast!.Phases.ShouldBe(check.Forecast.Phases);

@@ -26,6 +26,9 @@ public sealed class BrowserLedger : IAsyncLifetime
     public Guid ApprovedId { get; private set; }
     public Guid AuditedId { get; private set; }
 
+    /// <summary>Approved, with an agreement earmarked to it whose first instalment falls due after its first phase starts.</summary>
+    public Guid RevisedId { get; private set; }
+
     public async Task InitializeAsync()
     {
         service = ServiceProcess.Start(DataDirectory);
@@ -140,6 +143,12 @@ public sealed class BrowserLedger : IAsyncLifetime
         UnderAssessmentId = await Package("BR-ASSESSED", "MW", approve: false);
         AuditedId = await Package("BR-AUDITED", "LR", approve: false);
         await Post<object>(finance, "/api/contributions/deposits", new { reference = "BR-SWE", fundId = FundId, donor = "Sweden", amount = Usd(300_000m), valueDate = Day(-5) });
+        RevisedId = await Package("BR-REVISED", "SL", approve: true);
+        await Post<object>(finance, "/api/contributions/agreements", new
+        {
+            reference = "BR-JPN", fundId = FundId, donor = "Japan", amount = Usd(1_500_000m), signedOn = Day(-1), earmarkedPackageId = RevisedId,
+            instalments = new[] { new { dueOn = Day(30), amount = Usd(500_000m) }, new { dueOn = Day(150), amount = Usd(1_000_000m) } },
+        });
     }
 
     /// <summary>The pages' first requests compile their queries at run time: do that before any browser waits on it.</summary>

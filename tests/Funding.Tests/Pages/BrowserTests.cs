@@ -88,6 +88,55 @@ public class BrowserTests(BrowserLedger ledger) : IClassFixture<BrowserLedger>
     }
 
     [Fact]
+    public async Task a_focal_point_sees_the_forecast_asks_for_a_revision_and_another_approves_it()
+    {
+        // The fund's cash is all needed by the other approved packages: this one waits for its earmarked instalments,
+        // USD 500,000 in 30 days and 1,000,000 in 150.
+        static async Task<string[]> Forecast(IPage page, string section) =>
+            (await page.Locator($"section.forecast:has(#{section}) tbody tr").AllInnerTextsAsync()).Select(x => x.Replace('\t', '|')).ToArray();
+        var today = DateTime.UtcNow.Date;
+        string Day(int days) => today.AddDays(days).ToString("yyyy-MM-dd");
+
+        var page = await ledger.SignedIn("focal-kim", Roles.FocalPoint);
+        await OnPage(page, nameof(a_focal_point_sees_the_forecast_asks_for_a_revision_and_another_approves_it), async () =>
+        {
+            await page.GotoAsync($"/packages/{ledger.RevisedId}");
+            (await Forecast(page, "forecast")).ShouldBe([
+                $"VoterRegistration|{Day(20)}|USD 400,000.00|{Day(30)}|ShortfallAtStart: USD 400,000.00|USD 0.00",
+                $"Polling|{Day(190)}|USD 600,000.00|{Day(150)}|none|USD 0.00",
+            ]);
+            (await page.Locator("svg.forecast path[data-series='expected-cash']").CountAsync()).ShouldBe(1);
+            (await page.Locator("svg.forecast rect[data-phase='VoterRegistration']").GetAttributeAsync("data-shortfall")).ShouldBe("true");
+
+            await page.GetByLabel("Budget (USD)").Nth(1).FillAsync("1,200,000");
+            await page.GetByLabel("Reason").FillAsync("A run-off round of polling");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Ask for the revision" }).ClickAsync();
+            await page.Locator(".pending-revision[data-revision='1']").WaitForAsync();
+            (await page.Locator(".pending-revision > table tbody tr").AllInnerTextsAsync()).Select(x => x.Replace('\t', '|')).ShouldBe([
+                $"VoterRegistration|{Day(20)} – {Day(80)}|USD 400,000.00|USD 400,000.00",
+                $"Polling|{Day(190)} – {Day(200)}|USD 600,000.00|USD 1,200,000.00",
+            ]);
+            // Revised, the earmarked 1,500,000 no longer covers both phases.
+            (await Forecast(page, "revision-forecast")).ShouldBe([
+                $"VoterRegistration|{Day(20)}|USD 400,000.00|{Day(30)}|ShortfallAtStart: USD 400,000.00|USD 0.00",
+                $"Polling|{Day(190)}|USD 1,200,000.00|not covered by what is signed (USD 100,000.00 missing)|ShortfallAtStart: USD 100,000.00|USD 0.00",
+            ]);
+            (await page.Locator("[data-revision-check='gap']").InnerTextAsync()).ShouldNotBeEmpty();
+        });
+
+        var other = await ledger.SignedIn("focal-lee", Roles.FocalPoint);
+        await OnPage(other, nameof(a_focal_point_sees_the_forecast_asks_for_a_revision_and_another_approves_it), async () =>
+        {
+            await other.GotoAsync($"/packages/{ledger.RevisedId}");
+            await other.GetByRole(AriaRole.Button, new() { Name = "Approve the revision" }).ClickAsync();
+            await other.GetByText("1 revision(s) approved").WaitForAsync();
+            (await other.Locator(".pending-revision").CountAsync()).ShouldBe(0);
+            (await Forecast(other, "forecast"))[1].ShouldStartWith($"Polling|{Day(190)}|USD 1,200,000.00|not covered by what is signed");
+            (await other.Locator("table.history tbody tr").AllInnerTextsAsync()).Last().ShouldContain("BudgetRevisionApproved");
+        });
+    }
+
+    [Fact]
     public async Task a_wrong_amount_shows_the_field_error_and_writes_nothing()
     {
         var page = await ledger.SignedIn("fin-ola", Roles.FinanceOfficer);

@@ -84,15 +84,27 @@ public static class PreApprovalCheck
             .OrderByDescending(x => x.Mandated).ThenBy(x => x.Code, StringComparer.Ordinal)
             .ToList();
         var othersGap = others.Sum(x => x.Gap);
-        // A revision's increase comes after the package's own approved gap, as after the other packages'.
-        var ownGap = picture.ApprovedPackages.FirstOrDefault(x => x.Id == package.Id && x.Stage == PackageStatus.Approved)?.Gap ?? 0m;
-        var forecast = reach.Forecast(phases.Select(x => new PhaseNeed(x.Phase, x.StartsOn, x.Budget.Amount)).ToList(), othersGap + ownGap, asOf);
+        var forecast = reach.Forecast(ForecastPhases(package, phases, picture), othersGap, asOf);
 
         return new FundingCheck(
             package.Id, package.Code, package.Country, package.IsMandated, package.ElectionDay, asOf, total,
             cash, receivablesToPackage, funds.Sum(x => x.Receivables), pledgesToPackage, funds.Sum(x => x.Pledges), funds, projected,
             total - funded, total - funded - projected.Sum(x => x.ExpectedFromReceivables), PhaseFunding.Percent(funded, total), flags,
             others, othersGap, Math.Max(0m, othersGap - cash), Math.Max(0m, othersGap - Math.Max(0m, cash - total)), forecast);
+    }
+
+    /// <summary>
+    /// What the forecast meets: a new package's requirement; for a pending revision, every phase as revised less what is
+    /// already allocated to it, so that the increase waits behind the package's own needs.
+    /// </summary>
+    static IReadOnlyList<PhaseNeed> ForecastPhases(Package package, IReadOnlyList<PhaseBudget> phases, FundingPicture picture)
+    {
+        if (package.Status != PackageStatus.Approved || package.PendingRevision is not { } pending)
+            return phases.Select(x => new PhaseNeed(x.Phase, x.StartsOn, x.Budget.Amount)).ToList();
+        var status = picture.ApprovedPackages.FirstOrDefault(x => x.Id == package.Id);
+        return pending.Phases
+            .Select(x => new PhaseNeed(x.Phase, x.StartsOn, Math.Max(0m, x.Budget.Amount - (status?.PhaseOf(x.Phase)?.Allocated ?? 0m))))
+            .ToList();
     }
 
     /// <summary>The forecast of an approved package's gap, phase by phase, after what the other approved packages need.</summary>

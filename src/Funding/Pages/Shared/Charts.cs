@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using Funding.Packages;
+using Funding.Packages.Approving;
 using Funding.Statements;
 using Microsoft.AspNetCore.Html;
 using NodaTime;
@@ -41,6 +43,70 @@ public static class Charts
             var y = i * row;
             svg.Append(Invariant, $"""<text x="0" y="{y + 15}" class="label">{Encode(package)} · {phase.Phase}</text>""");
             svg.Append(Invariant, $"""<rect x="{X(phase.StartsOn):0.#}" y="{y + 4}" width="{Math.Max(2, X(phase.EndsOn) - X(phase.StartsOn)):0.#}" height="14" fill="var(--risk)"><title>{Encode(package)} {phase.Phase}: {phase.StartsOn:uuuu-MM-dd} to {phase.EndsOn:uuuu-MM-dd}, gap {Usd(phase.Gap)}</title></rect>""");
+        }
+
+        svg.Append("</svg>");
+        return new HtmlString(svg.ToString());
+    }
+
+    /// <summary>
+    /// The forecast on one time axis: the cumulative cash expected for the package (a step line), the cumulative
+    /// requirement as each phase starts (dashed), and below them each phase as a bar, red when short at its start.
+    /// </summary>
+    public static IHtmlContent Forecast(FundingForecast forecast, IReadOnlyDictionary<ElectoralPhase, LocalDate> phaseEnds)
+    {
+        if (forecast.Phases.Count == 0) return new HtmlString("<p>No phase to forecast.</p>");
+        var start = LocalDate.Min(forecast.AsOf, forecast.Phases.Min(x => x.StartsOn));
+        var end = new[] { forecast.ExpectedCash[^1].On, forecast.Phases.Max(x => phaseEnds.GetValueOrDefault(x.Phase, x.StartsOn)) }.Max().PlusDays(15);
+        var days = Math.Max(1, Period.DaysBetween(start, end));
+        var needed = forecast.Phases.Sum(x => x.Need);
+        var top = Math.Max(1m, Math.Max(needed, forecast.ExpectedCash[^1].Cumulative));
+        const int width = 760, labels = 160, plot = 120, row = 22;
+        var height = plot + 10 + forecast.Phases.Count * row + 20;
+        double X(LocalDate day) => labels + (width - labels - 10) * (double)Period.DaysBetween(start, day) / days;
+        double Y(decimal amount) => 5 + plot * (1 - (double)(amount / top));
+
+        var svg = new StringBuilder();
+        svg.Append(Invariant, $"""<svg class="timeline forecast" viewBox="0 0 {width} {height}" role="img" aria-label="Forecast as of {forecast.AsOf:uuuu-MM-dd}: expected cash against the requirement of each phase">""");
+        svg.Append(Invariant, $"""<text x="0" y="{Y(top) + 8:0.#}" class="axis">{Usd(top)}</text><text x="0" y="{Y(0m):0.#}" class="axis">USD 0</text>""");
+
+        var cash = new StringBuilder();
+        var previous = (decimal?)null;
+        foreach (var point in forecast.ExpectedCash)
+        {
+            if (previous is { } level) cash.Append(Invariant, $" L{X(point.On):0.#},{Y(level):0.#}");
+            cash.Append(Invariant, $"{(previous is null ? "M" : " L")}{X(point.On):0.#},{Y(point.Cumulative):0.#}");
+            previous = point.Cumulative;
+        }
+
+        cash.Append(Invariant, $" L{X(end):0.#},{Y(previous!.Value):0.#}");
+        svg.Append(Invariant, $"""<path d="{cash}" class="cash" data-series="expected-cash"><title>Cash expected: {Encode(string.Join(", ", forecast.ExpectedCash.Select(x => $"{x.On:uuuu-MM-dd} {Usd(x.Cumulative)}")))}</title></path>""");
+
+        var need = new StringBuilder($"M{X(start):0.#},{Y(0m):0.#}");
+        var sum = 0m;
+        foreach (var phase in forecast.Phases)
+        {
+            need.Append(Invariant, $" L{X(phase.StartsOn):0.#},{Y(sum):0.#}");
+            sum += phase.Need;
+            need.Append(Invariant, $" L{X(phase.StartsOn):0.#},{Y(sum):0.#}");
+        }
+
+        need.Append(Invariant, $" L{X(end):0.#},{Y(sum):0.#}");
+        svg.Append(Invariant, $"""<path d="{need}" class="need" data-series="requirement"><title>Requirement, added as each phase starts: {Usd(sum)}</title></path>""");
+        svg.Append(Invariant, $"""<line x1="{X(forecast.AsOf):0.#}" x2="{X(forecast.AsOf):0.#}" y1="0" y2="{height - 20}" class="today"/>""");
+        svg.Append(Invariant, $"""<text x="{X(forecast.AsOf):0.#}" y="{height - 6}" class="axis">{forecast.AsOf:uuuu-MM-dd}</text>""");
+        svg.Append(Invariant, $"""<text x="{width - 80}" y="{height - 6}" class="axis">{end:uuuu-MM-dd}</text>""");
+
+        for (var i = 0; i < forecast.Phases.Count; i++)
+        {
+            var phase = forecast.Phases[i];
+            var y = plot + 10 + i * row;
+            var ends = phaseEnds.GetValueOrDefault(phase.Phase, phase.StartsOn);
+            var covered = phase.CoveredOn is { } on ? $"covered {on:uuuu-MM-dd}" : "not covered by what is signed";
+            svg.Append(Invariant, $"""<text x="0" y="{y + 15}" class="label">{phase.Phase}</text>""");
+            svg.Append(Invariant, $"""<rect x="{X(phase.StartsOn):0.#}" y="{y + 4}" width="{Math.Max(2, X(ends) - X(phase.StartsOn)):0.#}" height="14" fill="{(phase.ShortfallAtStart ? "var(--risk)" : "var(--ok)")}" data-phase="{phase.Phase}" data-shortfall="{(phase.ShortfallAtStart ? "true" : "false")}"><title>{phase.Phase}: starts {phase.StartsOn:uuuu-MM-dd}, needs {Usd(phase.Need)}, {covered}{(phase.ShortfallAtStart ? $", {Usd(phase.ShortAtStart)} short at its start" : "")}</title></rect>""");
+            if (phase.CoveredOn is { } day)
+                svg.Append(Invariant, $"""<line x1="{X(day):0.#}" x2="{X(day):0.#}" y1="{y + 2}" y2="{y + 20}" class="covered"/>""");
         }
 
         svg.Append("</svg>");
