@@ -1,5 +1,6 @@
 using Funding.Packages;
 using Funding.Statements;
+using Funding.Tests.Infrastructure;
 using static Funding.Tests.Infrastructure.Given;
 
 namespace Funding.Tests.Packages;
@@ -54,5 +55,36 @@ public class SeenBeforeApprovalTests
 
         PackageStatusReport.From(Status(Requested(), assessed, Approved() with { ApprovedOn = D(2024, 4, 1) }), D(2024, 5, 20), Rules).Flags
             .ShouldNotContain(FundingFlag.AwaitingDecision);
+    }
+}
+
+/// <summary>Over HTTP: the list finds a package waiting too long for its assessment, and the configured days decide when.</summary>
+public class AwaitingDecisionApiTests(FundingApp app) : IClassFixture<FundingApp>
+{
+    readonly LedgerApi api = new(app.Host);
+
+    [Fact]
+    public async Task the_list_flags_a_request_not_assessed_after_thirty_days_and_the_status_says_the_same()
+    {
+        var package = await api.Post<Funding.Packages.Requesting.PackageCreated>("/api/packages", new
+        {
+            code = "TG-2024-WAIT", country = "TG", electoralProcess = "2024 legislative elections", electionDay = "2024-12-15",
+            origin = "MemberStateRequest", requestedOn = "2024-02-01",
+        }, 201);
+
+        async Task<string[]> Waiting(string asOf) =>
+            (await api.Get<List<PackageStatusReport>>($"/api/packages/status?flag=AwaitingDecision&country=TG&asOf={asOf}")).Select(x => x.Code).ToArray();
+        (await Waiting("2024-03-02")).ShouldBeEmpty();
+        (await Waiting("2024-03-03")).ShouldBe(["TG-2024-WAIT"]);
+        (await api.Get<PackageStatusReport>($"/api/packages/{package.PackageId}/status?asOf=2024-03-03")).Flags.ShouldBe([FundingFlag.AwaitingDecision]);
+
+        // Assessed: the wait for the decision starts from the assessment.
+        await api.Record($"/api/packages/{package.PackageId}/needs-assessment", new
+        {
+            assessedOn = "2024-03-10", implementingOrganisations = new[] { "UNDP" },
+            phases = new[] { new { phase = "Polling", startsOn = "2024-11-01", endsOn = "2024-12-31", budget = LedgerApi.Usd(800_000m) } },
+        });
+        (await Waiting("2024-04-09")).ShouldBeEmpty();
+        (await Waiting("2024-04-10")).ShouldBe(["TG-2024-WAIT"]);
     }
 }
