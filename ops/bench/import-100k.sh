@@ -41,10 +41,10 @@ printf 'effective_date,currency,units_per_usd\n2024-04-01,EUR,0.935\n2024-04-01,
 
 # One deposit per row, each under its own reference (a new contribution stream), in EUR, NOK and USD.
 awk -v rows="$ROWS" -v funds="$FUNDS" 'BEGIN {
-  print "reference,fund_code,donor,amount,currency,value_date"
+  print "reference,fund_code,donor,amount,currency,value_date,transaction_reference"
   split("EUR NOK USD", currency, " ")
   for (i = 1; i <= rows; i++)
-    printf "BENCH-%07d,BENCH-FUND-%d,Donor %d,%d.%02d,%s,2024-04-%02d\n", i, 1 + i % funds, i % 97, 1000 + i % 50000, i % 100, currency[i % 3 + 1], 1 + i % 28
+    printf "BENCH-%07d,BENCH-FUND-%d,Donor %d,%d.%02d,%s,2024-04-%02d,BANK-%07d\n", i, 1 + i % funds, i % 97, 1000 + i % 50000, i % 100, currency[i % 3 + 1], 1 + i % 28, i
 }' >"$WORK/deposits.csv"
 
 echo "$(nproc) cores; $ROWS rows over $FUNDS fund(s), $(du -h "$WORK/deposits.csv" | cut -f1)"

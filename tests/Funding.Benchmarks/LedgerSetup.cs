@@ -41,11 +41,11 @@ public static class LedgerSetup
     public static byte[] DepositsFile(string prefix, int firstRow, int rows, string[] fundCodes)
     {
         string[] currencies = ["EUR", "NOK", "USD"];
-        var csv = new StringBuilder(rows * 64).Append("reference,fund_code,donor,amount,currency,value_date\n");
+        var csv = new StringBuilder(rows * 64).Append("reference,fund_code,donor,amount,currency,value_date,transaction_reference\n");
         for (var i = firstRow; i < firstRow + rows; i++)
         {
             csv.Append(CultureInfo.InvariantCulture,
-                $"{prefix}-{i:0000000},{fundCodes[i % fundCodes.Length]},Donor {i % 97},{1000 + i % 50000}.{i % 100:00},{currencies[i % 3]},2024-04-{1 + i % 28:00}\n");
+                $"{prefix}-{i:0000000},{fundCodes[i % fundCodes.Length]},Donor {i % 97},{1000 + i % 50000}.{i % 100:00},{currencies[i % 3]},2024-04-{1 + i % 28:00},{prefix}-TX-{i:0000000}\n");
         }
 
         return Encoding.UTF8.GetBytes(csv.ToString());

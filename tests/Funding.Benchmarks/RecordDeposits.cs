@@ -42,6 +42,7 @@ public static class RecordDeposits
             Content = System.Net.Http.Json.JsonContent.Create(new
             {
                 reference, fundId, donor = "Benchmark donor", amount = new { amount = 1250.50m, currency = "USD" }, valueDate = "2024-04-01",
+                transactionReference = reference,
             }),
         };
         // As a client that follows the retry contract sends it: the key is stored with the deposit.

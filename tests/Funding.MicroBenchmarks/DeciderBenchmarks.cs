@@ -21,8 +21,8 @@ public class DeciderBenchmarks
     readonly Fund fund = Fund.Fold(null, new FundEstablished(
         FundId, "BENCH", "Benchmark fund", FundKind.MultiPartnerBasketFund, 1m, 7m, [], new LocalDate(2024, 1, 1)));
 
-    readonly RecordDeposit direct = new("SWE-1", FundId, "Sweden", new MoneyInput(2_000_000m, "SEK"), 10.20m, new LocalDate(2024, 9, 3));
-    readonly RecordDeposit settling = new("NOR-1", FundId, "Norway", new MoneyInput(5_000_000m, "NOK"), 10.90m, new LocalDate(2024, 9, 3));
+    readonly RecordDeposit direct = new("SWE-1", FundId, "Sweden", new MoneyInput(2_000_000m, "SEK"), 10.20m, new LocalDate(2024, 9, 3), null, "SEB-20240903-1");
+    readonly RecordDeposit settling = new("NOR-1", FundId, "Norway", new MoneyInput(5_000_000m, "NOK"), 10.90m, new LocalDate(2024, 9, 3), null, "DNB-20240903-1");
     Contribution signed = null!;
     DepositReceived deposit = null!;
 
@@ -31,14 +31,14 @@ public class DeciderBenchmarks
     {
         var agreement = new SignAgreement("NOR-1", FundId, "Norway", new MoneyInput(15_000_000m, "NOK"), 10.50m, new LocalDate(2024, 5, 20), null, null);
         signed = Contribution.Fold(null, SignAgreement.Decide(null, fund, null, agreement).Events.Single());
-        deposit = RecordDeposit.Decide(signed, fund, null, settling).Events.OfType<DepositReceived>().Single();
+        deposit = RecordDeposit.Decide(signed, fund, null, null, settling).Events.OfType<DepositReceived>().Single();
     }
 
     [Benchmark]
-    public Decision DirectDeposit() => RecordDeposit.Decide(null, fund, null, direct);
+    public Decision DirectDeposit() => RecordDeposit.Decide(null, fund, null, null, direct);
 
     [Benchmark]
-    public Decision DepositSettlingAReceivable() => RecordDeposit.Decide(signed, fund, null, settling);
+    public Decision DepositSettlingAReceivable() => RecordDeposit.Decide(signed, fund, null, null, settling);
 
     [Benchmark]
     public IReadOnlyList<PostingLine> PostingsOfADeposit() => Postings.For(deposit);

@@ -66,6 +66,15 @@ public sealed record Contribution(Guid Id, string Reference, Guid FundId, string
 
     public bool HasAgreement => Signed > 0m;
 
+    /// <summary>
+    /// Whether the month-end revaluation at <paramref name="monthEnd"/> still has to restate this receivable: open, in a
+    /// foreign currency, signed by then, and not yet revalued at that month-end or a later one.
+    /// </summary>
+    public bool IsRevaluationDue(LocalDate monthEnd) =>
+        Currency != Ledger.Currency.UsdCode && Receivable > 0m
+        && Movements.Any(m => m.Kind == ContributionMovementKind.Signed && m.On <= monthEnd)
+        && (LastRevaluedAt is null || LastRevaluedAt < monthEnd);
+
     /// <summary>What is still only promised: the pledge less reductions and less what has been signed.</summary>
     public decimal OutstandingPledge => Math.Max(0m, Pledged - PledgeReductions - Signed);
 
@@ -160,7 +169,7 @@ public sealed record Contribution(Guid Id, string Reference, Guid FundId, string
         PendingCorrection = null;
         Signed -= e.Amount.Amount;
         SignedUsd -= e.UsdEquivalent.Amount;
-        Movements.Add(new(ContributionMovementKind.SigningReversed, e.SignedOn, e.Amount, e.UsdEquivalent, -e.UsdEquivalent.Amount));
+        Movements.Add(new(ContributionMovementKind.SigningReversed, e.PostedOn ?? e.SignedOn, e.Amount, e.UsdEquivalent, -e.UsdEquivalent.Amount));
     }
 
     void On(AgreementReduced e)
@@ -186,7 +195,7 @@ public sealed record Contribution(Guid Id, string Reference, Guid FundId, string
         SigningRate = e.Rate;
         SignedOn = e.SignedOn;
         Instalments = e.Instalments;
-        Movements.Add(new(ContributionMovementKind.Signed, e.SignedOn, e.Amount, e.UsdEquivalent, e.UsdEquivalent.Amount));
+        Movements.Add(new(ContributionMovementKind.Signed, e.PostedOn ?? e.SignedOn, e.Amount, e.UsdEquivalent, e.UsdEquivalent.Amount));
         return this;
     }
 

@@ -39,10 +39,10 @@ public sealed record PledgeReduced(Guid ContributionId, Guid FundId, Money Reduc
 public sealed record AgreementSigned(
     Guid ContributionId, string Reference, Guid FundId, string Donor, Money Amount, decimal Rate, Money UsdEquivalent,
     LocalDate SignedOn, IReadOnlyList<Instalment> Instalments, Guid? EarmarkedPackageId, string? RateOverrideReason = null,
-    Guid? CorrectsEventId = null) : IFundEvent, IContributionValue, ILedgerEvent<Contribution>
+    Guid? CorrectsEventId = null, LocalDate? PostedOn = null) : IFundEvent, IContributionValue, ILedgerEvent<Contribution>
 {
     Guid ILedgerEvent.StreamId => ContributionId;
-    LocalDate ILedgerEvent.BusinessDate => SignedOn;
+    LocalDate ILedgerEvent.BusinessDate => PostedOn ?? SignedOn;
     IReadOnlyList<PostingLine> ILedgerEvent.Postings => [Debit(Account.ReceivablesFromDonors, UsdEquivalent), Credit(Account.ContributionRevenue, UsdEquivalent)];
 
     IatiTreatment ILedgerEvent.Iati => new IatiTreatment.IntoFund(IatiTransaction.IncomingCommitment, SignedOn, Amount,
@@ -56,10 +56,11 @@ public sealed record AgreementSigned(
 /// <param name="CorrectsEventId">The AgreementSigned event being corrected.</param>
 public sealed record AgreementCorrectionRequested(
     Guid ContributionId, Guid FundId, Guid CorrectsEventId, long CorrectsSequence, Money CorrectAmount,
-    IReadOnlyList<Instalment> Instalments, LocalDate SignedOn, string Reason, string RequestedBy) : IFundEvent, ILedgerEvent<Contribution>
+    IReadOnlyList<Instalment> Instalments, LocalDate SignedOn, string Reason, string RequestedBy, LocalDate? PostedOn = null)
+    : IFundEvent, ILedgerEvent<Contribution>
 {
     Guid ILedgerEvent.StreamId => ContributionId;
-    LocalDate ILedgerEvent.BusinessDate => SignedOn;
+    LocalDate ILedgerEvent.BusinessDate => PostedOn ?? SignedOn;
     IReadOnlyList<PostingLine> ILedgerEvent.Postings => Nothing;
     IatiTreatment ILedgerEvent.Iati => new IatiTreatment.NotReported("a correction waiting for a second finance officer changes nothing yet");
 }
@@ -67,14 +68,15 @@ public sealed record AgreementCorrectionRequested(
 /// <summary>
 /// The first half of a correction: the agreement as recorded is taken back in full, on its own signing date and at
 /// its own rate, so reports as at any date see it gone. The second half, in the same transaction, is an
-/// AgreementSigned with the right figures and <c>CorrectsEventId</c> set. Nothing recorded is ever edited.
+/// AgreementSigned with the right figures and <c>CorrectsEventId</c> set. Nothing recorded is ever edited. When the
+/// signing date lies in a closed month, both are posted on the first open day (<c>PostedOn</c>) instead.
 /// </summary>
 public sealed record AgreementReversed(
     Guid ContributionId, Guid FundId, Guid ReversesEventId, long ReversesSequence, Money Amount, decimal Rate, Money UsdEquivalent,
-    LocalDate SignedOn, string Reason, string RequestedBy, string ConfirmedBy) : IFundEvent, ILedgerEvent<Contribution>
+    LocalDate SignedOn, string Reason, string RequestedBy, string ConfirmedBy, LocalDate? PostedOn = null) : IFundEvent, ILedgerEvent<Contribution>
 {
     Guid ILedgerEvent.StreamId => ContributionId;
-    LocalDate ILedgerEvent.BusinessDate => SignedOn;
+    LocalDate ILedgerEvent.BusinessDate => PostedOn ?? SignedOn;
 
     // A reversal takes back exactly what the agreement booked.
     IReadOnlyList<PostingLine> ILedgerEvent.Postings => [Debit(Account.ContributionRevenue, UsdEquivalent), Credit(Account.ReceivablesFromDonors, UsdEquivalent)];
@@ -114,9 +116,11 @@ public sealed record AgreementReduced(
 /// the difference to the cash's USD value is a realised exchange gain (positive) or loss (negative). Cash beyond
 /// any receivable, or without an agreement at all (a direct cash contribution), is revenue at the deposit's rate.
 /// </summary>
+/// <param name="TransactionReference">The bank's or donor's reference of the payment: with the fund, the deposit's natural key (none on deposits recorded before it was required).</param>
 public sealed record DepositReceived(
     Guid ContributionId, string Reference, Guid FundId, string Donor, Money Amount, decimal Rate, Money UsdEquivalent,
-    LocalDate ValueDate, Money ReceivableSettled, Money ExchangeDifference, Money RevenueRecognised, string? RateOverrideReason = null) : IFundEvent, IContributionValue, ILedgerEvent<Contribution>
+    LocalDate ValueDate, Money ReceivableSettled, Money ExchangeDifference, Money RevenueRecognised, string? RateOverrideReason = null,
+    string? TransactionReference = null) : IFundEvent, IContributionValue, ILedgerEvent<Contribution>
 {
     Guid ILedgerEvent.StreamId => ContributionId;
     LocalDate ILedgerEvent.BusinessDate => ValueDate;

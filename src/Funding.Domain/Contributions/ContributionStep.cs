@@ -1,3 +1,4 @@
+using Funding.Contributions.Receiving;
 using Funding.Funds;
 using Funding.Ledger;
 using Funding.Rates;
@@ -26,7 +27,11 @@ public interface IContributionStep : ICommand
 
     string? RateOverrideReason { get; }
 
-    Decision Decide(Contribution? existing, Fund? fund, OperationalRates? rates);
+    /// <summary>The key of the deposit this step would record (<see cref="RecordedDeposit.KeyOf(Guid, string)"/>); empty for a step that records no cash.</summary>
+    Guid DepositKey { get; }
+
+    /// <param name="sameTransaction">The deposit already recorded under <see cref="DepositKey"/>, if any.</param>
+    Decision Decide(Contribution? existing, Fund? fund, OperationalRates? rates, RecordedDeposit? sameTransaction);
 }
 
 /// <summary>The money a contribution step records, in its currency and in USD at the rate it was recorded at.</summary>

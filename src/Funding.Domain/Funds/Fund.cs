@@ -60,6 +60,10 @@ public sealed record Fund(
     public decimal TransfersFromCash { get; set; }
     public decimal Appropriated { get; set; }
     public decimal TransfersFromAppropriation { get; set; }
+    public decimal AppropriationsLapsed { get; set; }
+
+    /// <summary>Appropriations by the budget year they are for: a year's close lapses only what is for that year or earlier.</summary>
+    public Dictionary<int, decimal> AppropriatedByYear { get; set; } = new();
 
     /// <summary>Keyed "packageId/phase".</summary>
     public Dictionary<string, PhaseAccount> Phases { get; set; } = new(StringComparer.Ordinal);
@@ -75,7 +79,11 @@ public sealed record Fund(
         {
             case InterestEarned e: fund.Interest += e.Amount.Amount; return fund;
             case AdministrativeAgentFeeCharged e: fund.Fees += e.Amount.Amount; return fund;
-            case RegularBudgetAppropriated e: fund.Appropriated += e.Amount.Amount; return fund;
+            case RegularBudgetAppropriated e:
+                fund.Appropriated += e.Amount.Amount;
+                fund.AppropriatedByYear[e.Year] = fund.AppropriatedByYear.GetValueOrDefault(e.Year) + e.Amount.Amount;
+                return fund;
+            case AppropriationLapsed e: fund.AppropriationsLapsed += e.Amount.Amount; return fund;
             case FundOperationallyClosed: return fund with { Status = FundStatus.OperationallyClosed };
             case FundFinanciallyClosed: return fund with { Status = FundStatus.FinanciallyClosed };
             case FundsAllocated e: fund.Account(e.PackageId, e.Phase).Allocated += e.Amount.Amount; return fund;
@@ -103,7 +111,18 @@ public sealed record Fund(
     /// <summary>Cash held by the administrative agent, given the deposits received so far.</summary>
     public decimal CashWith(decimal depositsReceived) => depositsReceived + Interest + Refunds - Fees - TransfersFromCash;
 
-    public decimal AppropriationAvailable => Appropriated - TransfersFromAppropriation;
+    public decimal AppropriationAvailable => Appropriated - TransfersFromAppropriation - AppropriationsLapsed;
+
+    /// <summary>
+    /// At the close of <paramref name="year"/>: the appropriation for that year or earlier that is neither transferred nor
+    /// earmarked by an allocation lapses; allocations already made carry over. Null when nothing lapses.
+    /// </summary>
+    public AppropriationLapsed? LapseAt(int year)
+    {
+        var forLaterYears = AppropriatedByYear.Where(x => x.Key > year).Sum(x => x.Value);
+        var lapsing = AppropriationAvailable - forLaterYears - OutstandingAllocations;
+        return lapsing > 0m ? new AppropriationLapsed(Id, year, Money.Usd(lapsing), new LocalDate(year, 12, 31)) : null;
+    }
 
     public decimal OutstandingAllocations => Phases.Values.Sum(x => x.AllocationNotYetTransferred);
 

@@ -54,6 +54,20 @@ public sealed record RegularBudgetAppropriated(Guid FundId, int Year, Money Amou
         $"Regular budget appropriation {Reference} for {Year}", FundId, Provider: "United Nations regular budget");
 }
 
+/// <summary>
+/// At the year's close, the regular-budget appropriation that was neither transferred nor allocated lapses: it goes back
+/// to the Member States. Allocations already made carry over to the next year.
+/// </summary>
+public sealed record AppropriationLapsed(Guid FundId, int Year, Money Amount, LocalDate LapsedOn) : IFundEvent, ILedgerEvent<Fund>
+{
+    Guid ILedgerEvent.StreamId => FundId;
+    LocalDate ILedgerEvent.BusinessDate => LapsedOn;
+    IReadOnlyList<PostingLine> ILedgerEvent.Postings => [Debit(Account.Appropriations, Amount), Credit(Account.AppropriationAvailable, Amount)];
+
+    IatiTreatment ILedgerEvent.Iati => new IatiTreatment.IntoFund(IatiTransaction.IncomingCommitment, LapsedOn, -Amount,
+        $"Regular budget appropriation for {Year} lapsed at the year's close", FundId, Provider: "United Nations regular budget");
+}
+
 /// <summary>The fund accepts no new contributions or allocations; money already allocated can still move.</summary>
 public sealed record FundOperationallyClosed(Guid FundId, LocalDate ClosedOn) : IFundEvent, ILedgerEvent<Fund>
 {

@@ -19,6 +19,15 @@ public interface IMovesMoneyOfPackageFunds
     bool MovesFundMoney { get; }
 }
 
+/// <summary>A command that closes or reopens accounting periods: it waits for every write in flight, and holds off new ones until it commits.</summary>
+public interface IChangesPeriods;
+
+/// <summary>A command that also moves money on the streams of other funds than the one it names (a balance moved to another fund).</summary>
+public interface IFeedsOtherFunds
+{
+    IEnumerable<Guid> OtherFunds { get; }
+}
+
 /// <summary>How a refusal reads: a rule of the ledger broken, a clash with what is already recorded, or nothing there.</summary>
 public enum RefusalKind
 {

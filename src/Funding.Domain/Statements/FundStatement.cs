@@ -31,6 +31,7 @@ public sealed class FundStatement
     public decimal Contributions { get; set; }
     public decimal Interest { get; set; }
     public decimal OtherIncome { get; set; }
+    public decimal AppropriationsLapsed { get; set; }
     public decimal TransferredToImplementingOrganisations { get; set; }
     public decimal Refunds { get; set; }
     public decimal AdministrativeAgentFees { get; set; }
@@ -43,7 +44,7 @@ public sealed class FundStatement
     public decimal UnrealisedExchangeGainsAndLosses { get; set; }
     public Dictionary<Guid, OpenPledge> Pledges { get; set; } = new();
 
-    public decimal TotalSources => Contributions + Interest + OtherIncome;
+    public decimal TotalSources => Contributions + Interest + OtherIncome - AppropriationsLapsed;
     public decimal NetFundedAmount => TransferredToImplementingOrganisations - Refunds;
     public decimal TotalUses => NetFundedAmount + AdministrativeAgentFees;
     public decimal BalanceWithAdministrativeAgent => TotalSources - TotalUses;
@@ -95,6 +96,9 @@ public sealed class FundStatementProjection : MultiStreamProjection<FundStatemen
                 break;
             case RegularBudgetAppropriated x:
                 snapshot.OtherIncome += x.Amount.Amount;
+                break;
+            case AppropriationLapsed x:
+                snapshot.AppropriationsLapsed += x.Amount.Amount;
                 break;
             case AdministrativeAgentFeeCharged x:
                 snapshot.AdministrativeAgentFees += x.Amount.Amount;

@@ -1,4 +1,5 @@
 using Funding.Contributions;
+using Funding.Contributions.Receiving;
 using Funding.Funds;
 using Funding.Ledger;
 using Funding.Packages;
@@ -60,9 +61,11 @@ public static class LedgerProjections
         LedgerProjection.SnapshotOf<Package>(),
         LedgerProjection.SnapshotOf<Contribution>(),
         LedgerProjection.SnapshotOf<OperationalRates>(),
+        LedgerProjection.SnapshotOf<Periods.AccountingPeriods>(),
         LedgerProjection.Of<TrialBalanceProjection, TrialBalance>(money: true),
         LedgerProjection.Of<FundStatementProjection, FundStatement>(money: true),
         LedgerProjection.Of<PackageFundingStatusProjection, PackageFundingStatus>(money: true),
+        LedgerProjection.Of<RecordedDepositProjection, RecordedDeposit>(money: true),
         LedgerProjection.Of<FundingTimelineProjection, FundingTimeline>(money: false),
     ];
 

@@ -230,7 +230,11 @@ public sealed class DemoLedger(Func<string, string, HttpClient> clientFor, Local
         }, cancellation);
 
     Task Deposit(string reference, Guid fundId, string donor, decimal amount, string currency, LocalDate valueDate, CancellationToken cancellation) =>
-        Post(finance, "/api/contributions/deposits", new { reference, fundId, donor, amount = Money(amount, currency), valueDate = Day(valueDate) }, cancellation);
+        Post(finance, "/api/contributions/deposits", new
+        {
+            reference, fundId, donor, amount = Money(amount, currency), valueDate = Day(valueDate),
+            transactionReference = $"BANK-{reference}-{valueDate:yyyyMMdd}",
+        }, cancellation);
 
     Task Allocate(Guid package, Guid fundId, string phase, decimal amount, LocalDate on, CancellationToken cancellation) =>
         Post(finance, $"/api/packages/{package}/allocations", new { fundId, phase, amount = Usd(amount), allocatedOn = Day(on) }, cancellation);

@@ -32,14 +32,18 @@ public sealed class ApplySchemaOnStartup(FundingDatabase database, IServiceProvi
         await using var chain = new Npgsql.NpgsqlCommand($"select {LedgerStore.Schema}.chain_unchained_events()", connection);
         await chain.ExecuteScalarAsync(cancellationToken);
 
-        // A changed schema may keep the package statuses, and list them, by new rules: they are rebuilt from the events
-        // (as a migration's notes ask of a server), and the list's trigger fills the list again as they are stored.
+        // A changed schema may keep these read models by new rules, or be new to them: they are rebuilt from the events
+        // (as a migration's notes ask of a server). The package list's trigger fills the list again as statuses are
+        // stored; deposits recorded before transaction references get their keys.
         if (changed)
         {
             using var daemon = await services.GetRequiredService<IDocumentStore>().BuildProjectionDaemonAsync();
-            await daemon.RebuildProjectionAsync(nameof(Statements.PackageFundingStatus), TimeSpan.FromMinutes(10), cancellationToken);
+            foreach (var projection in RebuiltWhenSchemaChanges)
+                await daemon.RebuildProjectionAsync(projection, TimeSpan.FromMinutes(10), cancellationToken);
         }
     }
+
+    static readonly string[] RebuiltWhenSchemaChanges = [nameof(Statements.PackageFundingStatus), nameof(Contributions.Receiving.RecordedDeposit)];
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,7 +1,9 @@
 using Funding.Contributions;
+using Funding.Contributions.Receiving;
 using Funding.Funds;
 using Funding.Ledger;
 using Funding.Packages;
+using Funding.Periods;
 using Funding.Rates;
 using Funding.Rates.Publishing;
 using Funding.Statements;
@@ -54,10 +56,15 @@ public static class DecidingTheRows
 
             var decision = row.Command switch
             {
-                IContributionStep step => step.Decide(ledger.Contributions.GetValueOrDefault(step.ContributionId), ledger.Funds.GetValueOrDefault(step.FundId), ledger.Rates),
+                IContributionStep step => step.Decide(
+                    ledger.Contributions.GetValueOrDefault(step.ContributionId), ledger.Funds.GetValueOrDefault(step.FundId), ledger.Rates,
+                    ledger.Deposits.GetValueOrDefault(step.DepositKey)),
                 PublishRates revision => PublishRates.Decide(revision, "csv"),
                 _ => throw new InvalidOperationException($"A file does not hold {row.Command.GetType().Name} commands."),
             };
+            // A row dated in a closed month is refused as the same command over HTTP would be.
+            if (!decision.IsRejected && ledger.Periods.Refuses(decision.Events, day => AccountingPeriods.FieldDated(row.Command, day)) is { } closed)
+                decision = closed;
             if (decision.Rejection is { } rejection)
             {
                 row.Errors.Add(rejection.Field is { } field ? row.Column(field) : CsvInput.Key(row.Line, "row"), $"{rejection.Rule}: {rejection.Message}");
@@ -124,14 +131,19 @@ public static class DecidingTheRows
 
     /// <summary>What the rows decide on, read in a few queries, never one per row; folded in memory as rows are decided.</summary>
     sealed record Ledger(
-        Dictionary<Guid, Contribution> Contributions, Dictionary<Guid, Fund> Funds, HashSet<Guid> Packages, IReadOnlyDictionary<Guid, long> Versions)
+        Dictionary<Guid, Contribution> Contributions, Dictionary<Guid, Fund> Funds, HashSet<Guid> Packages, IReadOnlyDictionary<Guid, long> Versions,
+        Dictionary<Guid, RecordedDeposit> Deposits)
     {
         public OperationalRates? Rates { get; set; }
+
+        public AccountingPeriods Periods { get; init; } = AccountingPeriods.None;
 
         /// <summary>The event folded into its stream's aggregate with the aggregate's own fold, as Marten's snapshot will.</summary>
         public void Fold(ILedgerEvent e)
         {
             var stream = e.StreamId;
+            // As the inline projection will key it: a later row with the same reference is the same deposit.
+            if (e is DepositReceived deposit) Deposits[RecordedDeposit.KeyOf(deposit, Guid.Empty)] = RecordedDeposit.Of(deposit, Guid.Empty);
             switch (LedgerEvents.StreamOf(e.GetType()).Name)
             {
                 case nameof(Contribution): Contributions[stream] = Contribution.Fold(Contributions.GetValueOrDefault(stream), e); break;
@@ -153,8 +165,11 @@ public static class DecidingTheRows
         var funds = (await query.LoadManyAsync<Fund>(cancellation, fundIds)).ToDictionary(x => x.Id);
         var packages = (await query.LoadManyAsync<Package>(cancellation, packageIds)).Select(x => x.Id).ToHashSet();
         var rates = await query.LoadAsync<OperationalRates>(OperationalRates.StreamId, cancellation);
+        var depositKeys = rows.Select(x => x.Command).OfType<IContributionStep>().Select(x => x.DepositKey).Where(x => x != Guid.Empty).Distinct().ToList();
+        var deposits = (await query.LoadManyAsync<RecordedDeposit>(cancellation, depositKeys)).ToDictionary(x => x.Id);
         var versions = await VersionsAsync(store, [.. contributionIds, .. fundIds, OperationalRates.StreamId], cancellation);
-        return new Ledger(contributions, funds, packages, versions) { Rates = rates };
+        var periods = await query.LoadAsync<AccountingPeriods>(AccountingPeriods.StreamId, cancellation) ?? AccountingPeriods.None;
+        return new Ledger(contributions, funds, packages, versions, deposits) { Rates = rates, Periods = periods };
     }
 
     /// <summary>

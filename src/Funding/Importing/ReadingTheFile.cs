@@ -30,7 +30,7 @@ public static class ReadingTheFile
     {
         ImportKind.Pledges => [.. Parties, "pledged_on"],
         ImportKind.Agreements => [.. Parties, "signed_on"],
-        ImportKind.Deposits => [.. Parties, "value_date"],
+        ImportKind.Deposits => [.. Parties, "value_date", "transaction_reference"],
         ImportKind.Rates => RateColumns,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
@@ -84,7 +84,7 @@ public static class ReadingTheFile
         {
             ImportKind.Pledges => new RecordPledge(reference, fundId, donor, amount, rate, row.Date("pledged_on", cells), packageId, reason),
             ImportKind.Agreements => new SignAgreement(reference, fundId, donor, amount, rate, row.Date("signed_on", cells), null, packageId, reason),
-            _ => new RecordDeposit(reference, fundId, donor, amount, rate, row.Date("value_date", cells), reason),
+            _ => new RecordDeposit(reference, fundId, donor, amount, rate, row.Date("value_date", cells), reason, row.Text("transaction_reference")),
         };
         return new ImportRow(row.Line, command, fundCode, packageCode, errors, field => CsvInput.Key(row.Line, ColumnOf(field)));
     }
@@ -99,6 +99,7 @@ public static class ReadingTheFile
         "pledgedOn" => "pledged_on",
         "signedOn" => "signed_on",
         "valueDate" => "value_date",
+        "transactionReference" => "transaction_reference",
         "earmarkedPackageId" => "earmarked_package_code",
         _ => field,
     };

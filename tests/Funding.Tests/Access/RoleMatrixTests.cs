@@ -43,6 +43,9 @@ public class RoleMatrixTests(WalkthroughApp app) : IClassFixture<WalkthroughApp>
         ("/api/packages/{packageId}/closure", Roles.FocalPoint),
         ("/api/packages/{packageId}/budget-revisions", Roles.FocalPoint),
         ("/api/packages/{packageId}/budget-revisions/approval", Roles.FocalPoint),
+        ("/api/periods/closings", Roles.FinanceOfficer),
+        ("/api/periods/closings/confirmation", Roles.FinanceOfficer),
+        ("/api/periods/reopenings", Roles.Administrator),
     ];
 
     /// <summary>Write routes, the role allowed, and a role to try. A refused role must get 403 whatever the body.</summary>

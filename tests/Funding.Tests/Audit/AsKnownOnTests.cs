@@ -59,7 +59,7 @@ public class AsKnownOnTests(AsKnownOnTests.ClockedLedger app) : IClassFixture<As
             reference = "NOR-K", fundId, donor = "Norway", amount = Money(15_000_000m, "NOK"), signedOn = "2025-06-15",
         }, 201);
         ClockAt(6, 20);
-        await api.Record("/api/contributions/deposits", new { reference = "NOR-K", fundId, donor = "Norway", amount = Money(5_000_000m, "NOK"), valueDate = "2025-06-20" }, 201);
+        await api.Record("/api/contributions/deposits", new { reference = "NOR-K", fundId, donor = "Norway", amount = Money(5_000_000m, "NOK"), valueDate = "2025-06-20", transactionReference = "TX-NOR-K" }, 201);
 
         ClockAt(7, 10);
         const string reason = "The agreement as countersigned on 15 June says NOK 12,000,000";

@@ -49,10 +49,10 @@ public sealed class AuditViewApp : FundingApp
         await Send("/api/contributions/agreements", Finance, [Roles.FinanceOfficer],
             new { reference = "AV-C1", fundId = FundId, donor = "Norway", amount = Usd(10_000m), signedOn = "2024-03-05" }, 201);
         await Send("/api/contributions/deposits", Finance, [Roles.FinanceOfficer],
-            new { reference = "AV-C1", fundId = FundId, donor = "Norway", amount = Usd(10_000m), valueDate = "2024-04-10" }, 201,
+            new { reference = "AV-C1", fundId = FundId, donor = "Norway", amount = Usd(10_000m), valueDate = "2024-04-10", transactionReference = "TX-AV-C1" }, 201,
             idempotencyKey: "av-deposit", correlationId: "av-corr-deposit");
         await Send("/api/contributions/deposits", Finance, [Roles.FinanceOfficer],
-            new { reference = "AV-C9", fundId = OtherFundId, donor = "Sweden", amount = Usd(500m), valueDate = "2024-04-11" }, 201);
+            new { reference = "AV-C9", fundId = OtherFundId, donor = "Sweden", amount = Usd(500m), valueDate = "2024-04-11", transactionReference = "TX-AV-C9" }, 201);
 
         await Send("/api/contributions/agreements", Finance, [Roles.FinanceOfficer],
             new { reference = "AV-C2", fundId = FundId, donor = "Denmark", amount = Usd(5_000m), signedOn = "2024-05-01" }, 201);

@@ -22,7 +22,7 @@ public class ConcurrentContributionTests(FundingApp app) : IClassFixture<Funding
         const int each = 16;
         var writes = Enumerable.Range(0, each).SelectMany(i => new[]
         {
-            ("/api/contributions/deposits", (object)new { reference = $"RACE-D-{i}", fundId = fund.FundId, donor = $"Donor {i}", amount = LedgerApi.Usd(1_000.25m), valueDate = "2024-02-01" }),
+            ("/api/contributions/deposits", (object)new { reference = $"RACE-D-{i}", fundId = fund.FundId, donor = $"Donor {i}", amount = LedgerApi.Usd(1_000.25m), valueDate = "2024-02-01", transactionReference = $"TX-RACE-D-{i}" }),
             ("/api/contributions/pledges", new { reference = $"RACE-P-{i}", fundId = fund.FundId, donor = $"Donor {i}", amount = LedgerApi.Usd(500m), pledgedOn = "2024-02-01" }),
         }).ToList();
 

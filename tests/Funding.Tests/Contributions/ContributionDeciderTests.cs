@@ -18,7 +18,7 @@ public class ContributionDeciderTests
         new("NOR-1", FundId, donor, In(amount, currency), rate, D(2024, 5, 20), null, null);
 
     static RecordDeposit Deposit(decimal amount, string currency, decimal rate, string donor = "Norway") =>
-        new("NOR-1", FundId, donor, In(amount, currency), rate, D(2024, 9, 3));
+        new("NOR-1", FundId, donor, In(amount, currency), rate, D(2024, 9, 3), null, "DNB-20240903-7");
 
     static AgreementSigned Signed(decimal amount, string currency, decimal rate) =>
         (AgreementSigned)SignAgreement.Decide(null, Fund(), null, Sign(amount, currency, rate)).Events.Single();
@@ -45,7 +45,32 @@ public class ContributionDeciderTests
     {
         var closed = Fund(new FundOperationallyClosed(FundId, D(2024, 6, 1)));
         SignAgreement.Decide(null, closed, null, Sign(1m, "USD", 1m)).Rejection!.Rule.ShouldBe("fund-closed");
-        RecordDeposit.Decide(null, closed, null, Deposit(1m, "USD", 1m)).Rejection!.Rule.ShouldBe("fund-closed");
+        RecordDeposit.Decide(null, closed, null, null, Deposit(1m, "USD", 1m)).Rejection!.Rule.ShouldBe("fund-closed");
+    }
+
+    [Fact]
+    public void a_bank_reference_already_recorded_in_the_fund_is_the_same_deposit_and_is_refused()
+    {
+        var first = Received(100m, 1m, usd: 100m, settled: 0m, exchangeDifference: 0m, revenue: 100m, currency: "USD");
+        var earlier = RecordedDeposit.Of(first, Guid.NewGuid());
+        // Case and surrounding spaces do not make another reference.
+        var again = Deposit(100m, "USD", 1m) with { TransactionReference = "  dnb-20240903-7 " };
+        again.DepositKey.ShouldBe(earlier.Id);
+
+        RecordDeposit.Decide(null, Fund(), null, earlier, again).Rejection.ShouldBe(new Rejection("deposit-already-recorded",
+            "TEST-FUND already holds the deposit with transaction reference 'DNB-20240903-7': USD 100 from Norway under NOR-1, value date 2024-09-03. " +
+            "Two genuine payments have different bank references.", "transactionReference", RefusalKind.Conflict));
+        // The same reference in another fund is another deposit.
+        (Deposit(100m, "USD", 1m) with { FundId = Guid.NewGuid() }).DepositKey.ShouldNotBe(earlier.Id);
+    }
+
+    [Fact]
+    public void a_deposit_recorded_before_references_were_required_is_keyed_by_its_own_event()
+    {
+        var old = Received(100m, 1m, usd: 100m, settled: 0m, exchangeDifference: 0m, revenue: 100m, currency: "USD") with { TransactionReference = null };
+        var (one, other) = (Guid.NewGuid(), Guid.NewGuid());
+        RecordedDeposit.KeyOf(old, one).ShouldNotBe(RecordedDeposit.KeyOf(old, other));
+        RecordedDeposit.KeyOf(old, one).ShouldBe(RecordedDeposit.KeyOf(old, one));
     }
 
     [Fact]
@@ -64,8 +89,8 @@ public class ContributionDeciderTests
     public void a_step_in_another_currency_or_from_another_donor_is_refused()
     {
         var existing = SignedAgreement(15_000_000m, "NOK", 10.50m);
-        RecordDeposit.Decide(existing, Fund(), null, Deposit(1m, "USD", 1m)).Rejection!.Rule.ShouldBe("contribution-currency-mismatch");
-        RecordDeposit.Decide(existing, Fund(), null, Deposit(1m, "NOK", 10m, donor: "Sweden")).Rejection!.Rule.ShouldBe("contribution-donor-mismatch");
+        RecordDeposit.Decide(existing, Fund(), null, null, Deposit(1m, "USD", 1m)).Rejection!.Rule.ShouldBe("contribution-currency-mismatch");
+        RecordDeposit.Decide(existing, Fund(), null, null, Deposit(1m, "NOK", 10m, donor: "Sweden")).Rejection!.Rule.ShouldBe("contribution-donor-mismatch");
         SignAgreement.Decide(existing, Fund(), null, Sign(1m, "NOK", 10m)).Rejection!.Rule.ShouldBe("agreement-already-signed");
     }
 
@@ -73,7 +98,7 @@ public class ContributionDeciderTests
     static DepositReceived Received(decimal amount, decimal rate, decimal usd, decimal settled, decimal exchangeDifference, decimal revenue,
         string currency = "NOK", string donor = "Norway") =>
         new(ContributionIds.For("NOR-1"), "NOR-1", FundId, donor, new Money(amount, currency), rate, Usd(usd), D(2024, 9, 3),
-            Usd(settled), Usd(exchangeDifference), Usd(revenue), null);
+            Usd(settled), Usd(exchangeDifference), Usd(revenue), null, "DNB-20240903-7");
 
     static AdministrativeAgentFeeCharged Fee(decimal deposit, decimal fee) =>
         new(FundId, ContributionIds.For("NOR-1"), Usd(deposit), 1m, Usd(fee), D(2024, 9, 3));
@@ -82,7 +107,7 @@ public class ContributionDeciderTests
     public void paying_the_receivable_at_a_better_rate_books_a_realised_gain_and_the_fee()
     {
         // Scenario B: NOK 15,000,000 signed at 10.50, paid at 10.00.
-        var decision = RecordDeposit.Decide(SignedAgreement(15_000_000m, "NOK", 10.50m), Fund(), null, Deposit(15_000_000m, "NOK", 10.00m));
+        var decision = RecordDeposit.Decide(SignedAgreement(15_000_000m, "NOK", 10.50m), Fund(), null, null, Deposit(15_000_000m, "NOK", 10.00m));
 
         decision.Rejection.ShouldBeNull();
         decision.Events.ShouldBe([
@@ -94,7 +119,7 @@ public class ContributionDeciderTests
     [Fact]
     public void a_partial_payment_settles_its_share_of_the_receivable()
     {
-        var decision = RecordDeposit.Decide(SignedAgreement(15_000_000m, "NOK", 10.50m), Fund(), null, Deposit(5_000_000m, "NOK", 10.00m));
+        var decision = RecordDeposit.Decide(SignedAgreement(15_000_000m, "NOK", 10.50m), Fund(), null, null, Deposit(5_000_000m, "NOK", 10.00m));
 
         var deposit = Received(5_000_000m, 10.00m, usd: 500_000m, settled: 476_190.48m, exchangeDifference: 23_809.52m, revenue: 0m);
         decision.Events.ShouldBe([deposit, Fee(500_000m, 5_000m)]);
@@ -105,7 +130,7 @@ public class ContributionDeciderTests
     [Fact]
     public void cash_without_an_agreement_is_a_direct_contribution_recognised_at_the_deposit_rate()
     {
-        var decision = RecordDeposit.Decide(null, Fund(), null, Deposit(1_000_000m, "SEK", 10.4m, donor: "Sweden"));
+        var decision = RecordDeposit.Decide(null, Fund(), null, null, Deposit(1_000_000m, "SEK", 10.4m, donor: "Sweden"));
 
         decision.Events.ShouldBe([
             Received(1_000_000m, 10.4m, usd: 96_153.85m, settled: 0m, exchangeDifference: 0m, revenue: 96_153.85m, currency: "SEK", donor: "Sweden"),
@@ -116,7 +141,7 @@ public class ContributionDeciderTests
     [Fact]
     public void paying_more_than_was_signed_recognises_the_excess_as_revenue()
     {
-        var decision = RecordDeposit.Decide(SignedAgreement(100m, "USD", 1m), Fund(), null, Deposit(150m, "USD", 1m));
+        var decision = RecordDeposit.Decide(SignedAgreement(100m, "USD", 1m), Fund(), null, null, Deposit(150m, "USD", 1m));
 
         decision.Events.ShouldBe([
             Received(150m, 1m, usd: 150m, settled: 100m, exchangeDifference: 0m, revenue: 50m, currency: "USD"),
@@ -128,14 +153,14 @@ public class ContributionDeciderTests
     public void a_fund_without_a_fee_charges_none()
     {
         var feeless = Fund(Established() with { AdministrativeAgentFeePercent = 0m });
-        RecordDeposit.Decide(null, feeless, null, Deposit(100m, "USD", 1m)).Events
+        RecordDeposit.Decide(null, feeless, null, null, Deposit(100m, "USD", 1m)).Events
             .ShouldBe([Received(100m, 1m, usd: 100m, settled: 0m, exchangeDifference: 0m, revenue: 100m, currency: "USD")]);
     }
 
     [Fact]
     public void cash_for_a_fund_that_does_not_exist_is_refused_naming_the_fund()
     {
-        RecordDeposit.Decide(null, null, null, Deposit(100m, "USD", 1m)).Rejection
+        RecordDeposit.Decide(null, null, null, null, Deposit(100m, "USD", 1m)).Rejection
             .ShouldBe(new Rejection("unknown-fund", "There is no fund with that id.", "fundId", RefusalKind.NotFound));
     }
 

@@ -14,7 +14,7 @@ public class ContributionInputTests(FundingApp app) : IClassFixture<FundingApp>
             s.Post.Json(new
             {
                 reference = "BAD-1", fundId = Guid.NewGuid(), donor = "Donor",
-                amount = new { amount = 100.123m, currency = "eur" }, rate = 0m, valueDate = "2024-01-01",
+                amount = new { amount = 100.123m, currency = "eur" }, rate = 0m, valueDate = "2024-01-01", transactionReference = "TX-BAD-1",
             }).ToUrl("/api/contributions/deposits");
             s.StatusCodeShouldBe(400);
         });
@@ -27,7 +27,7 @@ public class ContributionInputTests(FundingApp app) : IClassFixture<FundingApp>
             s.Post.Json(new
             {
                 reference = "BAD-2", fundId = Guid.NewGuid(), donor = "Donor",
-                amount = new { amount = 100.5m, currency = "JPY" }, rate = -1m, valueDate = "2024-01-01",
+                amount = new { amount = 100.5m, currency = "JPY" }, rate = -1m, valueDate = "2024-01-01", transactionReference = "TX-BAD-2",
             }).ToUrl("/api/contributions/deposits");
             s.StatusCodeShouldBe(400);
         });
@@ -48,7 +48,7 @@ public class ContributionInputTests(FundingApp app) : IClassFixture<FundingApp>
         {
             s.Post.Json(new
             {
-                reference = "NF-1", fundId = Guid.NewGuid(), donor = "Donor", amount = new { amount = 100m, currency = "USD" }, valueDate = "2024-01-01",
+                reference = "NF-1", fundId = Guid.NewGuid(), donor = "Donor", amount = new { amount = 100m, currency = "USD" }, valueDate = "2024-01-01", transactionReference = "TX-NF-1",
             }).ToUrl("/api/contributions/deposits");
             s.StatusCodeShouldBe(404);
         });

@@ -1,3 +1,4 @@
+using Funding.Periods;
 using Funding.Contributions;
 using Funding.Contributions.Correcting;
 using Funding.Contributions.Signing;
@@ -25,23 +26,23 @@ public class CorrectAgreementTests
     public void a_correction_is_asked_for_and_changes_nothing_until_a_second_officer_confirms()
     {
         var signed = Signed();
-        var requested = (AgreementCorrectionRequested)CorrectAgreement.Decide(Contribution(signed)!, Logged(signed), To(12_000_000m), "fin-1").Events.Single();
+        var requested = (AgreementCorrectionRequested)CorrectAgreement.Decide(Contribution(signed)!, Logged(signed), AccountingPeriods.None, To(12_000_000m), "fin-1").Events.Single();
         requested.ShouldBeEquivalentTo(new AgreementCorrectionRequested(signed.ContributionId, FundId, SigningEventId, 7, new Money(12_000_000m, "NOK"),
             new List<Instalment> { new(D(2025, 6, 15), new Money(12_000_000m, "NOK")) }, D(2025, 6, 15), "The countersigned agreement says NOK 12,000,000", "fin-1"));
 
         var pending = Contribution(signed, requested)!;
         (pending.Signed, pending.Receivable, pending.ReceivableUsd).ShouldBe((15_000_000m, 15_000_000m, 1_500_000m));
-        ConfirmAgreementCorrection.Decide(pending, new(), "fin-1").Rejection!.Rule.ShouldBe("four-eyes");
-        CorrectAgreement.Decide(pending, Logged(signed), To(11_000_000m), "fin-2").Rejection!.Rule.ShouldBe("correction-pending");
+        ConfirmAgreementCorrection.Decide(pending, AccountingPeriods.None, new(), "fin-1").Rejection!.Rule.ShouldBe("four-eyes");
+        CorrectAgreement.Decide(pending, Logged(signed), AccountingPeriods.None, To(11_000_000m), "fin-2").Rejection!.Rule.ShouldBe("correction-pending");
     }
 
     [Fact]
     public void confirming_reverses_the_agreement_as_recorded_and_enters_it_again_on_its_own_date_and_rate()
     {
         var signed = Signed();
-        var requested = CorrectAgreement.Decide(Contribution(signed)!, Logged(signed), To(12_000_000m), "fin-1").Events.Single();
+        var requested = CorrectAgreement.Decide(Contribution(signed)!, Logged(signed), AccountingPeriods.None, To(12_000_000m), "fin-1").Events.Single();
 
-        var confirmed = ConfirmAgreementCorrection.Decide(Contribution(signed, requested)!, new(), "fin-2").Events;
+        var confirmed = ConfirmAgreementCorrection.Decide(Contribution(signed, requested)!, AccountingPeriods.None, new(), "fin-2").Events;
 
         confirmed.ShouldBeEquivalentTo(new ILedgerEvent[] {
             new AgreementReversed(signed.ContributionId, FundId, SigningEventId, 7, new Money(15_000_000m, "NOK"), 10m, Usd(1_500_000m),
@@ -67,11 +68,11 @@ public class CorrectAgreementTests
             D(2025, 6, 20), Usd(1_300_000m), Usd(0m), Usd(0m));
         var paid = Contribution(signed, deposit)!;
 
-        CorrectAgreement.Decide(paid, Logged(signed), To(12_000_000m), "fin-1").Rejection!.Rule.ShouldBe("correction-below-received");
-        CorrectAgreement.Decide(paid, Logged(signed), To(15_000_000m), "fin-1").Rejection!.Rule.ShouldBe("correction-changes-nothing");
-        CorrectAgreement.Decide(paid, Logged(signed), new CorrectAgreement(new MoneyInput(14_000_000m, "SEK"), null, "x"), "fin-1")
+        CorrectAgreement.Decide(paid, Logged(signed), AccountingPeriods.None, To(12_000_000m), "fin-1").Rejection!.Rule.ShouldBe("correction-below-received");
+        CorrectAgreement.Decide(paid, Logged(signed), AccountingPeriods.None, To(15_000_000m), "fin-1").Rejection!.Rule.ShouldBe("correction-changes-nothing");
+        CorrectAgreement.Decide(paid, Logged(signed), AccountingPeriods.None, new CorrectAgreement(new MoneyInput(14_000_000m, "SEK"), null, "x"), "fin-1")
             .Rejection!.Rule.ShouldBe("contribution-currency-mismatch");
-        CorrectAgreement.Decide(paid, Logged(signed), To(14_000_000m), "fin-1").IsRejected.ShouldBeFalse();
+        CorrectAgreement.Decide(paid, Logged(signed), AccountingPeriods.None, To(14_000_000m), "fin-1").IsRejected.ShouldBeFalse();
     }
 
     [Fact]

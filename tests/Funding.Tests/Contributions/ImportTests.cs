@@ -70,16 +70,16 @@ public class ImportTests(ImportApp app) : IClassFixture<ImportApp>
         await Fund("IMP-DRY");
         var before = await EventCount();
         const string csv = """
-            reference,fund_code,donor,amount,currency,value_date,rate,rate_override_reason
-            DRY-1,IMP-DRY,Norway,1000.00,EUR,2024-04-10,,
-            DRY-2,IMP-DRY,Norway,"1,000.00",EUR,2024-04-10,,
-            DRY-3,IMP-DRY,Norway,1000,eur,2024-04-10,,
-            DRY-4,NO-SUCH-FUND,Norway,1000,EUR,2024-04-10,,
-            DRY-5,IMP-DRY,Sweden,10.001,USD,2024-04-10,,
-            DRY-6,IMP-DRY,Sweden,10,USD,2024-13-01,,
-            DRY-7,IMP-DRY,Japan,5000,JPY,2024-04-10,,
-            DRY-8,IMP-DRY,Japan,1,000,JPY,2024-04-10,,
-            DRY-9,IMP-DRY,,-5,EUR,2024-04-10,0.9,
+            reference,fund_code,donor,amount,currency,value_date,rate,rate_override_reason,transaction_reference
+            DRY-1,IMP-DRY,Norway,1000.00,EUR,2024-04-10,,,TX-DRY-1-1
+            DRY-2,IMP-DRY,Norway,"1,000.00",EUR,2024-04-10,,,TX-DRY-2-2
+            DRY-3,IMP-DRY,Norway,1000,eur,2024-04-10,,,TX-DRY-3-3
+            DRY-4,NO-SUCH-FUND,Norway,1000,EUR,2024-04-10,,,TX-DRY-4-4
+            DRY-5,IMP-DRY,Sweden,10.001,USD,2024-04-10,,,TX-DRY-5-5
+            DRY-6,IMP-DRY,Sweden,10,USD,2024-13-01,,,TX-DRY-6-6
+            DRY-7,IMP-DRY,Japan,5000,JPY,2024-04-10,,,TX-DRY-7-7
+            DRY-8,IMP-DRY,Japan,1,000,JPY,2024-04-10,,,TX-DRY-8-8
+            DRY-9,IMP-DRY,,-5,EUR,2024-04-10,0.9,,TX-DRY-9-9
 
             """;
 
@@ -141,10 +141,10 @@ public class ImportTests(ImportApp app) : IClassFixture<ImportApp>
             """;
         // Line 3 sees line 2: only EUR 300,000 of its 500,000 settles what is left of the receivable.
         const string deposits = """
-            reference,fund_code,donor,amount,currency,value_date,rate,rate_override_reason
-            CLEAN-1,IMP-CLEAN,Norway,700000,EUR,2024-04-10,,
-            CLEAN-1,IMP-CLEAN,Norway,500000,EUR,2024-04-10,,
-            CLEAN-3,IMP-CLEAN,Japan,1000000,JPY,2024-04-12,150.5,Rate in the signed agreement
+            reference,fund_code,donor,amount,currency,value_date,rate,rate_override_reason,transaction_reference
+            CLEAN-1,IMP-CLEAN,Norway,700000,EUR,2024-04-10,,,TX-CLEAN-1-1
+            CLEAN-1,IMP-CLEAN,Norway,500000,EUR,2024-04-10,,,TX-CLEAN-1-2
+            CLEAN-3,IMP-CLEAN,Japan,1000000,JPY,2024-04-12,150.5,Rate in the signed agreement,TX-CLEAN-3-3
             """;
         var before = await EventCount();
 
@@ -241,7 +241,7 @@ public class ImportTests(ImportApp app) : IClassFixture<ImportApp>
         var before = await EventCount();
         var clock = app.Host.Services.GetRequiredService<IClock>();
         var actor = new ImportActor("tester", "race", "test");
-        var file = Encoding.UTF8.GetBytes("reference,fund_code,donor,amount,currency,value_date\nRACE-1,IMP-RACE,Norway,400,USD,2024-04-10\nRACE-2,IMP-RACE,Sweden,10,USD,2024-04-10\n");
+        var file = Encoding.UTF8.GetBytes("reference,fund_code,donor,amount,currency,value_date,transaction_reference\nRACE-1,IMP-RACE,Norway,400,USD,2024-04-10,TX-RACE-1-1\nRACE-2,IMP-RACE,Sweden,10,USD,2024-04-10,TX-RACE-2-2\n");
 
         var (answer, decided) = await LedgerImport.DecideAsync(app.Store, clock, ImportKind.Deposits, file, actor, new ImportOptions(false), null, CancellationToken.None);
         answer.ShouldBeNull();
@@ -249,7 +249,7 @@ public class ImportTests(ImportApp app) : IClassFixture<ImportApp>
         await api.Record("/api/contributions/deposits", new
         {
             reference = "RACE-1", fundId = Funding.Funds.FundIds.For("IMP-RACE"), donor = "Norway",
-            amount = Usd(600), valueDate = "2024-04-10",
+            amount = Usd(600), valueDate = "2024-04-10", transactionReference = "TX-RACE-HTTP",
         }, 201);
         var result = await LedgerImport.WriteAsync(app.Store, decided!, actor, null, CancellationToken.None);
 
@@ -268,8 +268,8 @@ public class ImportTests(ImportApp app) : IClassFixture<ImportApp>
         var file = Path.Combine(directory, "deposits.csv");
         var bad = Path.Combine(directory, "bad.csv");
         var rates = Path.Combine(directory, "rates.csv");
-        await File.WriteAllTextAsync(file, "reference,fund_code,donor,amount,currency,value_date\nCLI-1,IMP-CLI,Norway,1000,EUR,2024-04-10\nCLI-2,IMP-CLI,Sweden,2500.50,USD,2024-04-11\n");
-        await File.WriteAllTextAsync(bad, "reference,fund_code,donor,amount,currency,value_date\nCLI-3,IMP-CLI,Norway,\"1,000\",EUR,2024-04-10\nCLI-4,IMP-CLI,Norway,1000,EUR,2024-04-31\n");
+        await File.WriteAllTextAsync(file, "reference,fund_code,donor,amount,currency,value_date,transaction_reference\nCLI-1,IMP-CLI,Norway,1000,EUR,2024-04-10,TX-CLI-1-1\nCLI-2,IMP-CLI,Sweden,2500.50,USD,2024-04-11,TX-CLI-2-2\n");
+        await File.WriteAllTextAsync(bad, "reference,fund_code,donor,amount,currency,value_date,transaction_reference\nCLI-3,IMP-CLI,Norway,\"1,000\",EUR,2024-04-10,TX-CLI-3\nCLI-4,IMP-CLI,Norway,1000,EUR,2024-04-31,TX-CLI-4\n");
         await File.WriteAllTextAsync(rates, "effective_date,currency,units_per_usd\n2024-05-01,EUR,0.93\n2024-05-01,NOK,10.9\n");
         var before = await EventCount();
 

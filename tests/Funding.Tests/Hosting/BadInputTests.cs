@@ -69,14 +69,14 @@ public class BadInputTests(BadInputApp app) : IClassFixture<BadInputApp>
     }
 
     [Theory]
-    [InlineData("""{"reference":"A\u0000B","fundId":"FUND","donor":"D","amount":{"amount":1,"currency":"USD"},"valueDate":"2024-03-01"}""", "reference", "A NUL character (U+0000) is not allowed.")]
-    [InlineData("""{"reference":"AB","fundId":"FUND","donor":"D\nE","amount":{"amount":1,"currency":"USD"},"valueDate":"2024-03-01"}""", "donor", "The control character U+000A is not allowed: this field takes one line of text.")]
-    [InlineData("""{"reference":"AB","fundId":"FUND","donor":"\ud800","amount":{"amount":1,"currency":"USD"},"valueDate":"2024-03-01"}""", "donor", "This is not valid UTF-8 text.")]
-    [InlineData("""{"reference":"AB","fundId":"FUND","donor":"D","amount":{"amount":1,"currency":"USD","amount":2},"valueDate":"2024-03-01"}""", "amount.amount", "This field is given more than once: give it once.")]
-    [InlineData("""{"reference":"AB","fundId":"FUND","donor":"D","amount":{"amount":true,"currency":"USD"},"valueDate":"2024-03-01"}""", "amount.amount", "Expected a number.")]
-    [InlineData("""{"reference":"AB","fundId":"FUND","donor":"D","amount":{"amount":1,"currency":"USD"},"valueDate":"2101-01-01"}""", "valueDate", "Expected a date as yyyy-MM-dd between 1945-10-24 and 2100-12-31.")]
-    [InlineData("""{"reference":"AB","fundId":"FUND","donor":"D","amount":{"amount":1e30,"currency":"USD"},"valueDate":"2024-03-01"}""", "amount.amount", "Expected a number.")]
-    [InlineData("""{"reference":"AB","fundId":"FUND","donor":"D","amount":{"amount":1,"currency":"USD"},"valueDate":"2024-03-01","status":"x"}""", "status", "This field is not part of the request: leave it out.")]
+    [InlineData("""{"reference":"A\u0000B","fundId":"FUND","donor":"D","amount":{"amount":1,"currency":"USD"},"valueDate":"2024-03-01","transactionReference":"T"}""", "reference", "A NUL character (U+0000) is not allowed.")]
+    [InlineData("""{"reference":"AB","fundId":"FUND","donor":"D\nE","amount":{"amount":1,"currency":"USD"},"valueDate":"2024-03-01","transactionReference":"T"}""", "donor", "The control character U+000A is not allowed: this field takes one line of text.")]
+    [InlineData("""{"reference":"AB","fundId":"FUND","donor":"\ud800","amount":{"amount":1,"currency":"USD"},"valueDate":"2024-03-01","transactionReference":"T"}""", "donor", "This is not valid UTF-8 text.")]
+    [InlineData("""{"reference":"AB","fundId":"FUND","donor":"D","amount":{"amount":1,"currency":"USD","amount":2},"valueDate":"2024-03-01","transactionReference":"T"}""", "amount.amount", "This field is given more than once: give it once.")]
+    [InlineData("""{"reference":"AB","fundId":"FUND","donor":"D","amount":{"amount":true,"currency":"USD"},"valueDate":"2024-03-01","transactionReference":"T"}""", "amount.amount", "Expected a number.")]
+    [InlineData("""{"reference":"AB","fundId":"FUND","donor":"D","amount":{"amount":1,"currency":"USD"},"valueDate":"2101-01-01","transactionReference":"T"}""", "valueDate", "Expected a date as yyyy-MM-dd between 1945-10-24 and 2100-12-31.")]
+    [InlineData("""{"reference":"AB","fundId":"FUND","donor":"D","amount":{"amount":1e30,"currency":"USD"},"valueDate":"2024-03-01","transactionReference":"T"}""", "amount.amount", "Expected a number.")]
+    [InlineData("""{"reference":"AB","fundId":"FUND","donor":"D","amount":{"amount":1,"currency":"USD"},"valueDate":"2024-03-01","transactionReference":"T","status":"x"}""", "status", "This field is not part of the request: leave it out.")]
     public async Task bad_text_or_json_in_a_body_is_a_400_naming_the_field(string body, string field, string message)
     {
         var (status, problem) = await Send(HttpMethod.Post, "/api/contributions/deposits", body.Replace("FUND", app.FundId.ToString(), StringComparison.Ordinal));
@@ -95,7 +95,7 @@ public class BadInputTests(BadInputApp app) : IClassFixture<BadInputApp>
     [Fact]
     public async Task a_nul_in_a_csv_cell_is_refused_naming_its_line_and_column()
     {
-        var csv = $"reference,fund_code,donor,amount,currency,value_date\nBI-1,BI-TF,Don\0or,10.00,USD,2024-03-01\n";
+        var csv = $"reference,fund_code,donor,amount,currency,value_date,transaction_reference\nBI-1,BI-TF,Don\0or,10.00,USD,2024-03-01,TX-BI-1-1\n";
         var (status, problem) = await Send(HttpMethod.Post, "/api/contributions/imports/deposits", csv, "text/csv");
         status.ShouldBe(HttpStatusCode.BadRequest);
         Errors(problem).ShouldBe(["line 2: donor: A NUL character (U+0000) is not allowed."]);
@@ -153,7 +153,7 @@ public class BadInputTests(BadInputApp app) : IClassFixture<BadInputApp>
         var before = (long)(await command.ExecuteScalarAsync())!;
         await Send(HttpMethod.Post, $"/api/funds/{Guid.Empty}/interest", """{"amount":{"amount":1,"currency":"USD"},"earnedOn":"2024-03-01"}""");
         await Send(HttpMethod.Post, "/api/rates/csv?kind=-1&reference=R", "effective_date,currency,units_per_usd\n2024-06-01,EUR,0.92\n", "text/csv");
-        await Send(HttpMethod.Post, "/api/contributions/imports/deposits", "reference,fund_code,donor,amount,currency,value_date\nBI-2,BI-TF,D\0,10.00,USD,2024-03-01\n", "text/csv");
+        await Send(HttpMethod.Post, "/api/contributions/imports/deposits", "reference,fund_code,donor,amount,currency,value_date,transaction_reference\nBI-2,BI-TF,D\0,10.00,USD,2024-03-01,TX-BI-2-1\n", "text/csv");
         ((long)(await command.ExecuteScalarAsync())!).ShouldBe(before);
     }
 

@@ -110,7 +110,7 @@ public class CrashSafetyTests(ITestOutputHelper output)
         readonly ConcurrentDictionary<string, bool> acknowledged = new();
         readonly (string Key, string Path, object Body)[] requests = Enumerable.Range(0, count).Select(i => i % 2 == 0
             ? ($"deposit-{i}", "/api/contributions/deposits",
-                (object)new { reference = $"LOAD-{i}", fundId, donor = "Load donor", amount = LedgerApi.Usd(DepositAmount), valueDate = "2024-02-01" })
+                (object)new { reference = $"LOAD-{i}", fundId, donor = "Load donor", amount = LedgerApi.Usd(DepositAmount), valueDate = "2024-02-01", transactionReference = $"TX-LOAD-{i}" })
             : ($"allocation-{i}", $"/api/packages/{packageId}/allocations",
                 new { fundId, phase = "Polling", amount = LedgerApi.Usd(AllocationAmount), allocatedOn = "2024-07-01" })).ToArray();
 
@@ -209,7 +209,7 @@ public class CrashSafetyTests(ITestOutputHelper output)
             establishedOn = "2024-01-02",
         })).FundId;
         await Post<object>(service, "/api/contributions/deposits",
-            new { reference = "OPENING", fundId = fund, donor = "Opening donor", amount = LedgerApi.Usd(Load.Opening), valueDate = "2024-01-15" });
+            new { reference = "OPENING", fundId = fund, donor = "Opening donor", amount = LedgerApi.Usd(Load.Opening), valueDate = "2024-01-15", transactionReference = "TX-OPENING" });
         var package = (await Post<Funding.Packages.Requesting.PackageCreated>(service, "/api/packages", new
         {
             code = "CRASH-2024", country = "NP", electoralProcess = "2024 by-elections", origin = "MemberStateRequest", requestedOn = "2024-03-01",

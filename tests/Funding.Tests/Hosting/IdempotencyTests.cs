@@ -46,7 +46,7 @@ public class IdempotencyTests(FundingApp app) : IClassFixture<FundingApp>
     public async Task the_same_key_and_body_return_the_original_answer_and_append_nothing()
     {
         var fundId = await Fund("IDEM-1");
-        var deposit = new { reference = "IDEM-1-D", fundId, donor = "Donor", amount = Usd(1_000m), valueDate = "2024-02-01" };
+        var deposit = new { reference = "IDEM-1-D", fundId, donor = "Donor", amount = Usd(1_000m), valueDate = "2024-02-01", transactionReference = "TX-IDEM-1-D" };
 
         var first = await Send("/api/contributions/deposits", deposit, "key-deposit-1");
         var events = await EventCount();
@@ -75,7 +75,7 @@ public class IdempotencyTests(FundingApp app) : IClassFixture<FundingApp>
     public async Task a_retried_refusal_gets_the_same_refusal()
     {
         var fundId = await Fund("IDEM-3");
-        await Send("/api/contributions/deposits", new { reference = "IDEM-3-R", fundId, donor = "Donor", amount = Usd(100m), valueDate = "2024-01-03" }, "key-3-d");
+        await Send("/api/contributions/deposits", new { reference = "IDEM-3-R", fundId, donor = "Donor", amount = Usd(100m), valueDate = "2024-01-03", transactionReference = "TX-IDEM-3-R" }, "key-3-d");
         var contributionId = ContributionIds.For("IDEM-3-R");
 
         var first = await Send($"/api/contributions/{contributionId}/agreement-reductions",
@@ -111,7 +111,7 @@ public class IdempotencyTests(FundingApp app) : IClassFixture<FundingApp>
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/contributions/deposits")
             {
-                Content = JsonContent.Create(new { reference = "IDEM-5-D", fundId, donor = "Donor", amount = Usd(500m), valueDate = "2024-02-01" }),
+                Content = JsonContent.Create(new { reference = "IDEM-5-D", fundId, donor = "Donor", amount = Usd(500m), valueDate = "2024-02-01", transactionReference = "TX-IDEM-5-D" }),
             };
             request.Headers.Add("Idempotency-Key", "key-double-5");
             using var response = await client.SendAsync(request);

@@ -60,7 +60,7 @@ public class RequestBodyTests(FundingApp app) : IClassFixture<FundingApp>
         {
             s.Post.Json(new
             {
-                reference = "FUT-1", fundId = Guid.NewGuid(), donor = "Donor", amount = new { amount = 10m, currency = "USD" }, valueDate = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd"),
+                reference = "FUT-1", fundId = Guid.NewGuid(), donor = "Donor", amount = new { amount = 10m, currency = "USD" }, valueDate = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd"), transactionReference = "TX-FUT-1",
             }).ToUrl("/api/contributions/deposits");
             s.StatusCodeShouldBe(400);
         });

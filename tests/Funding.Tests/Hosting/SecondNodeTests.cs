@@ -79,7 +79,7 @@ public class SecondNodeTests(ITestOutputHelper output)
             code = "TN-TF", name = "Two-node trust fund", kind = "TrustFund", administrativeAgentFeePercent = 1, defaultIndirectCostPercent = 7,
             establishedOn = "2024-01-02",
         })).RootElement.GetProperty("fundId").GetGuid();
-        await node.Post("/api/contributions/deposits", new { reference = "TN-USA", fundId = fund, donor = "United States", amount = LedgerApi.Usd(1_000_000m), valueDate = "2024-02-01" });
+        await node.Post("/api/contributions/deposits", new { reference = "TN-USA", fundId = fund, donor = "United States", amount = LedgerApi.Usd(1_000_000m), valueDate = "2024-02-01", transactionReference = "TX-TN-USA" });
         var package = System.Text.Json.JsonDocument.Parse(await node.Post("/api/packages", new
         {
             code = "TN-2024", country = "NP", electoralProcess = "2024 by-elections", origin = "MemberStateRequest", requestedOn = "2024-03-01",

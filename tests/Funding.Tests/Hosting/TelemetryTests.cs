@@ -40,12 +40,12 @@ public class TelemetryTests(TelemetryTests.TracedApp app) : IClassFixture<Teleme
         var fundId = await Fund("OTEL-TF");
         var given = await app.Host.Scenario(s =>
         {
-            s.Post.Json(new { reference = "OTEL-1", fundId, donor = "Sweden", amount = Usd(100m), valueDate = "2025-02-01" }).ToUrl("/api/contributions/deposits");
+            s.Post.Json(new { reference = "OTEL-1", fundId, donor = "Sweden", amount = Usd(100m), valueDate = "2025-02-01", transactionReference = "TX-OTEL-1" }).ToUrl("/api/contributions/deposits");
             s.WithRequestHeader(CorrelationScope.Header, "remittance-77");
             s.StatusCodeShouldBe(201);
         });
         given.Context.Response.Headers[CorrelationScope.Header].ToString().ShouldBe("remittance-77");
-        await api.Record("/api/contributions/deposits", new { reference = "OTEL-2", fundId, donor = "Sweden", amount = Usd(200m), valueDate = "2025-02-02" }, 201);
+        await api.Record("/api/contributions/deposits", new { reference = "OTEL-2", fundId, donor = "Sweden", amount = Usd(200m), valueDate = "2025-02-02", transactionReference = "TX-OTEL-2" }, 201);
 
         app.Host.Services.GetRequiredService<TracerProvider>().ForceFlush();
         await using var session = app.Store.QuerySession();

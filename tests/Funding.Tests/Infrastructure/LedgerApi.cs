@@ -60,6 +60,7 @@ public sealed class LedgerApi(IAlbaHost host)
         await Record("/api/contributions/deposits", new
         {
             reference = $"{code}-CASH", fundId = fund.FundId, donor = "Donor", amount = Usd(usd), valueDate = "2024-01-10",
+            transactionReference = $"TX-{code}-CASH",
         }, 201);
         return fund.FundId;
     }

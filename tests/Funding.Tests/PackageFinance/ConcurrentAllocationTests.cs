@@ -19,7 +19,7 @@ public class ConcurrentAllocationTests(FundingApp app) : IClassFixture<FundingAp
             code = "RACE-TF", name = "Race fund", kind = "TrustFund", administrativeAgentFeePercent = 0, defaultIndirectCostPercent = 7,
             establishedOn = "2024-01-02",
         }, 201);
-        await api.Record("/api/contributions/deposits", new { reference = "RACE-1", fundId = fund.FundId, donor = "Donor", amount = Usd(100_000m), valueDate = "2024-02-01" }, 201);
+        await api.Record("/api/contributions/deposits", new { reference = "RACE-1", fundId = fund.FundId, donor = "Donor", amount = Usd(100_000m), valueDate = "2024-02-01", transactionReference = "TX-RACE-1" }, 201);
         var package = await api.Post<Funding.Packages.Requesting.PackageCreated>("/api/packages", new
         {
             code = "RACE-PKG", country = "NP", electoralProcess = "Race", origin = "MemberStateRequest", requestedOn = "2024-01-10",

@@ -20,7 +20,7 @@ public class PreApprovalCheckApiTests(FundingApp app) : IClassFixture<FundingApp
             code = "PAC-TF", name = "Pre-approval trust fund", kind = "TrustFund", administrativeAgentFeePercent = 0, defaultIndirectCostPercent = 7,
             establishedOn = "2025-01-02",
         }, 201);
-        await api.Record("/api/contributions/deposits", new { reference = "PAC-1", fundId = fund.FundId, donor = "Sweden", amount = Usd(500_000m), valueDate = "2025-01-10" }, 201);
+        await api.Record("/api/contributions/deposits", new { reference = "PAC-1", fundId = fund.FundId, donor = "Sweden", amount = Usd(500_000m), valueDate = "2025-01-10", transactionReference = "TX-PAC-1" }, 201);
         var package = await api.Post<Funding.Packages.Requesting.PackageCreated>("/api/packages", new
         {
             code = "PAC-CF", country = "CF", electoralProcess = "2025 general elections", electionDay = "2025-12-27",

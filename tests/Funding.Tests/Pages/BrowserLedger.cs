@@ -142,7 +142,7 @@ public sealed class BrowserLedger : IAsyncLifetime
         ApprovedId = await Package("BR-APPROVED", "GN", approve: true);
         UnderAssessmentId = await Package("BR-ASSESSED", "MW", approve: false);
         AuditedId = await Package("BR-AUDITED", "LR", approve: false);
-        await Post<object>(finance, "/api/contributions/deposits", new { reference = "BR-SWE", fundId = FundId, donor = "Sweden", amount = Usd(300_000m), valueDate = Day(-5) });
+        await Post<object>(finance, "/api/contributions/deposits", new { reference = "BR-SWE", fundId = FundId, donor = "Sweden", amount = Usd(300_000m), valueDate = Day(-5), transactionReference = "TX-BR-SWE" });
         RevisedId = await Package("BR-REVISED", "SL", approve: true);
         await Post<object>(finance, "/api/contributions/agreements", new
         {

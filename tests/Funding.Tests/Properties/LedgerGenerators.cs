@@ -33,9 +33,10 @@ public static class LedgerGenerators
         Gen.Frequency(
             (2, from r in Reference from c in CurrencyCode from a in Amount(c, 3_000_000) from d in DayOfYear select (ModelCommand)new ModelCommand.Pledge(r, c, a, d)),
             (3, from r in Reference from c in CurrencyCode from a in Amount(c, 3_000_000) from d in DayOfYear select (ModelCommand)new ModelCommand.Sign(r, c, a, d)),
-            (4, from r in Reference from c in CurrencyCode from a in Amount(c, 3_000_000) from d in DayOfYear select (ModelCommand)new ModelCommand.Deposit(r, c, a, d)),
+            (4, from r in Reference from c in CurrencyCode from a in Amount(c, 3_000_000) from d in DayOfYear from t in Gen.Choose(1, 40)
+                select (ModelCommand)new ModelCommand.Deposit(r, c, a, d, $"TX-{t}")),
             (1, from r in Reference from a in Gen.Choose(0, 2_000_000) from d in DayOfYear select (ModelCommand)new ModelCommand.ReduceAgreement(r, a, d)),
-            (1, from r in Reference from same in Gen.Frequency((1, Gen.Constant(true)), (4, Gen.Constant(false))) select (ModelCommand)new ModelCommand.ConfirmReduction(r, same)),
+            (2, from r in Reference from same in Gen.Frequency((1, Gen.Constant(true)), (4, Gen.Constant(false))) select (ModelCommand)new ModelCommand.ConfirmReduction(r, same)),
             (1, from a in Amount("USD", 20_000) from d in DayOfYear select (ModelCommand)new ModelCommand.Interest(a, d)),
             (4, from p in Phase from a in Amount("USD", 700_000) from d in DayOfYear select (ModelCommand)new ModelCommand.Allocate(p, a, d)),
             (2, from p in Phase from a in Amount("USD", 400_000) from d in DayOfYear select (ModelCommand)new ModelCommand.ReturnAllocation(p, a, d)),

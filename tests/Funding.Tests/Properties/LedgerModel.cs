@@ -43,6 +43,7 @@ public sealed class LedgerModel
     Package package = Package(Requested(), Assessed(Phase(ElectoralPhase.VoterRegistration, 400_000m), Phase(ElectoralPhase.Polling, 600_000m)),
         Approved(Phase(ElectoralPhase.VoterRegistration, 400_000m), Phase(ElectoralPhase.Polling, 600_000m)));
     readonly Dictionary<Guid, Contribution> contributions = new();
+    readonly Dictionary<Guid, RecordedDeposit> deposits = new();
     FundStatement statement;
     TrialBalance trialBalance = new() { Id = FundId };
     PackageFundingStatus status;
@@ -70,7 +71,7 @@ public sealed class LedgerModel
         {
             ModelCommand.Pledge c => Run(c.ToCommand(), x => RecordPledge.Decide(Existing(c.Reference), fund, RateTable, x)),
             ModelCommand.Sign c => Run(c.ToCommand(), x => SignAgreement.Decide(Existing(c.Reference), fund, RateTable, x)),
-            ModelCommand.Deposit c => Run(c.ToCommand(), x => RecordDeposit.Decide(Existing(c.Reference), fund, RateTable, x)),
+            ModelCommand.Deposit c => Run(c.ToCommand(), x => RecordDeposit.Decide(Existing(c.Reference), fund, RateTable, deposits.GetValueOrDefault(x.DepositKey), x)),
             ModelCommand.ReduceAgreement c => Existing(c.Reference) is { } existing
                 ? Run(c.ToCommand(existing), x => ReduceAgreement.Decide(existing, x, "requester"))
                 : null,
@@ -107,6 +108,7 @@ public sealed class LedgerModel
         var wrapped = Wrap(e);
         var recorded = LedgerEvents.Of(e);
         var stream = LedgerEvents.StreamOf(e.GetType());
+        if (e is DepositReceived deposit) deposits.Add(RecordedDeposit.KeyOf(deposit, Guid.Empty), RecordedDeposit.Of(deposit, Guid.Empty));
         if (stream == typeof(Contribution))
             contributions[recorded.StreamId] = Funding.Contributions.Contribution.Fold(contributions.GetValueOrDefault(recorded.StreamId), e);
         else if (stream == typeof(Package))

@@ -33,9 +33,10 @@ public abstract record ModelCommand
         public SignAgreement ToCommand() => new(Reference, FundId, "Donor " + Reference, In(Amount, Currency), null, Day(DayOfYear), null, null);
     }
 
-    public sealed record Deposit(string Reference, string Currency, decimal Amount, int DayOfYear) : ModelCommand
+    /// <param name="TransactionReference">From a small pool, so that a bank reference is sometimes given twice.</param>
+    public sealed record Deposit(string Reference, string Currency, decimal Amount, int DayOfYear, string TransactionReference) : ModelCommand
     {
-        public RecordDeposit ToCommand() => new(Reference, FundId, "Donor " + Reference, In(Amount, Currency), null, Day(DayOfYear));
+        public RecordDeposit ToCommand() => new(Reference, FundId, "Donor " + Reference, In(Amount, Currency), null, Day(DayOfYear), null, TransactionReference);
     }
 
     public sealed record ReduceAgreement(string Reference, decimal Amount, int DayOfYear) : ModelCommand

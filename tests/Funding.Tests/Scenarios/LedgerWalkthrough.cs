@@ -28,8 +28,8 @@ public static class LedgerWalkthrough
             reference = $"{prefix}-NOR", fundId, donor = "Norway", amount = Money(15_000_000m, "NOK"), signedOn = "2024-05-20",
             instalments = new[] { new { dueOn = "2024-09-01", amount = Money(10_000_000m, "NOK") }, new { dueOn = "2025-03-01", amount = Money(5_000_000m, "NOK") } },
         }, 201);
-        await api.Record("/api/contributions/deposits", new { reference = $"{prefix}-NOR", fundId, donor = "Norway", amount = Money(10_000_000m, "NOK"), valueDate = "2024-09-03" }, 201);
-        await api.Record("/api/contributions/deposits", new { reference = $"{prefix}-SWE", fundId, donor = "Sweden", amount = Money(2_000_000m, "SEK"), valueDate = "2024-06-11" }, 201);
+        await api.Record("/api/contributions/deposits", new { reference = $"{prefix}-NOR", fundId, donor = "Norway", amount = Money(10_000_000m, "NOK"), valueDate = "2024-09-03", transactionReference = $"TX-{prefix}-NOR" }, 201);
+        await api.Record("/api/contributions/deposits", new { reference = $"{prefix}-SWE", fundId, donor = "Sweden", amount = Money(2_000_000m, "SEK"), valueDate = "2024-06-11", transactionReference = $"TX-{prefix}-SWE" }, 201);
         await api.Record($"/api/funds/{fundId}/interest", new { amount = Usd(3_250.75m), earnedOn = "2024-09-30" });
 
         var package = await api.Post<Funding.Packages.Requesting.PackageCreated>("/api/packages", new

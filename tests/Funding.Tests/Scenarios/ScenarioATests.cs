@@ -43,6 +43,7 @@ public class ScenarioATests(FundingApp app) : IClassFixture<FundingApp>
         var deposit = await api.Record("/api/contributions/deposits", new
         {
             reference = "A-2024-001", fundId, donor = "Donor A", amount = Money(3_000_000m, "EUR"), valueDate = "2024-04-10",
+            transactionReference = "EUR-20240410-A1",
         }, 201);
         deposit.Postings.ShouldBe([
             Line(Account.Cash, 3_208_556.15m, 0m),

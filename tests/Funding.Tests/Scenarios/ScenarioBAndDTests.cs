@@ -56,6 +56,7 @@ public class ScenarioBAndDTests(FundingApp app) : IClassFixture<FundingApp>
         var paid = await api.Record("/api/contributions/deposits", new
         {
             reference = "NOR-B", fundId, donor = "Donor B", amount = Money(15_000_000m, "NOK"), valueDate = "2024-09-03",
+            transactionReference = "NOK-20240903-B1",
         }, 201);
         paid.Postings.ShouldBe([
             Line(Account.Cash, 1_500_000m, 0m),
@@ -92,6 +93,7 @@ public class ScenarioBAndDTests(FundingApp app) : IClassFixture<FundingApp>
         var paid = await api.Record("/api/contributions/deposits", new
         {
             reference = "GBR-D", fundId, donor = "Donor D", amount = Money(1_000_000m, "GBP"), valueDate = "2024-08-15",
+            transactionReference = "GBP-20240815-D1",
         }, 201);
         paid.Postings.ShouldBe([
             Line(Account.Cash, 1_288_659.79m, 0m),

@@ -2,6 +2,7 @@ using Funding.Contributions.Signing;
 using Funding.Ledger;
 using Funding.Shared;
 using JasperFx.Events;
+using Funding.Periods;
 using NodaTime;
 
 namespace Funding.Contributions.Correcting;
@@ -9,10 +10,17 @@ namespace Funding.Contributions.Correcting;
 /// <summary>
 /// Correct a signed agreement that was recorded with the wrong amount. It is a correction, never an edit: once a
 /// second finance officer confirms, the agreement as recorded is reversed and the right one entered, both on the
-/// original signing date. Without instalments the whole corrected amount is due on signature.
+/// original signing date, or on the first open day when that date lies in a closed month. Without instalments the
+/// whole corrected amount is due on signature.
 /// </summary>
 public sealed record CorrectAgreement(MoneyInput? Amount, IReadOnlyList<InstalmentInput>? Instalments, [property: MultiLineText] string? Reason) : ICommand
 {
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Guid PeriodsId => AccountingPeriods.StreamId;
+
+    /// <summary>A fact dated in a closed month is corrected on the first open day; otherwise on its own date.</summary>
+    internal static LocalDate? PostedOn(AccountingPeriods periods, LocalDate signedOn) => periods.IsClosed(signedOn) ? periods.FirstOpenDay : null;
+
     public void Validate(ValidationErrors errors, LocalDate today)
     {
         var amount = MoneyInput.Check(errors, "amount", Amount);
@@ -21,7 +29,8 @@ public sealed record CorrectAgreement(MoneyInput? Amount, IReadOnlyList<Instalme
     }
 
     /// <param name="signing">The AgreementSigned event in force, with its place in the log: the one the correction reverses.</param>
-    public static Decision Decide(Contribution contribution, IEvent<AgreementSigned>? signing, CorrectAgreement command, string requestedBy)
+    public static Decision Decide(
+        Contribution contribution, IEvent<AgreementSigned>? signing, AccountingPeriods periods, CorrectAgreement command, string requestedBy)
     {
         var amount = new Money(command.Amount!.Amount!.Value, command.Amount.Currency!);
         if (!contribution.HasAgreement || signing is null)
@@ -46,7 +55,7 @@ public sealed record CorrectAgreement(MoneyInput? Amount, IReadOnlyList<Instalme
 
         return Decision.Accept(new AgreementCorrectionRequested(
             contribution.Id, contribution.FundId, signing.Id, signing.Sequence, amount, SignAgreement.InstalmentsOf(due, amount, signedOn),
-            signedOn, command.Reason!.Trim(), requestedBy));
+            signedOn, command.Reason!.Trim(), requestedBy, PostedOn(periods, signedOn)));
     }
 
     /// <summary>The corrected agreement, less confirmed reductions, must still cover the cash already received against it.</summary>
@@ -60,12 +69,15 @@ public sealed record CorrectAgreement(MoneyInput? Amount, IReadOnlyList<Instalme
 /// <summary>A second finance officer confirms a requested correction; only then is the agreement reversed and re-entered.</summary>
 public sealed record ConfirmAgreementCorrection : ICommand
 {
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Guid PeriodsId => AccountingPeriods.StreamId;
+
     public void Validate(ValidationErrors errors, LocalDate today)
     {
     }
 
     /// <summary>Four eyes: the correction takes effect only when someone other than who asked for it confirms it.</summary>
-    public static Decision Decide(Contribution contribution, ConfirmAgreementCorrection command, string confirmedBy)
+    public static Decision Decide(Contribution contribution, AccountingPeriods periods, ConfirmAgreementCorrection command, string confirmedBy)
     {
         if (contribution.PendingCorrection is not { } pending)
             return new Rejection("nothing-to-confirm", "No correction of this agreement is waiting for confirmation.");
@@ -74,13 +86,14 @@ public sealed record ConfirmAgreementCorrection : ICommand
         if (CorrectAgreement.BelowWhatIsSettled(contribution, pending.CorrectAmount) is { } belowSettled) return belowSettled;
 
         var rate = contribution.SigningRate;
+        var postedOn = CorrectAgreement.PostedOn(periods, pending.SignedOn);
         var reversal = new AgreementReversed(
             contribution.Id, contribution.FundId, pending.CorrectsEventId, pending.CorrectsSequence, new Money(contribution.Signed, contribution.Currency),
-            rate, Money.Usd(contribution.SignedUsd), pending.SignedOn, pending.Reason, pending.RequestedBy, confirmedBy);
+            rate, Money.Usd(contribution.SignedUsd), pending.SignedOn, pending.Reason, pending.RequestedBy, confirmedBy, postedOn);
         var reentry = new AgreementSigned(
             contribution.Id, contribution.Reference, contribution.FundId, contribution.Donor, pending.CorrectAmount, rate,
             pending.CorrectAmount.ToUsd(rate), pending.SignedOn, pending.Instalments, contribution.EarmarkedPackageId,
-            CorrectsEventId: pending.CorrectsEventId);
+            CorrectsEventId: pending.CorrectsEventId, PostedOn: postedOn);
         return Decision.Accept(reversal, reentry);
     }
 }

@@ -16,7 +16,10 @@ public sealed record RecordPledge(
     [JsonIgnore]
     public Guid ContributionId => string.IsNullOrWhiteSpace(Reference) ? Guid.Empty : ContributionIds.For(Reference);
 
-    Decision IContributionStep.Decide(Contribution? existing, Fund? fund, OperationalRates? rates) => Decide(existing, fund, rates, this);
+    Guid IContributionStep.DepositKey => Guid.Empty;
+
+    Decision IContributionStep.Decide(Contribution? existing, Fund? fund, OperationalRates? rates, Receiving.RecordedDeposit? sameTransaction) =>
+        Decide(existing, fund, rates, this);
 
     public void Validate(ValidationErrors errors, LocalDate today)
     {

@@ -28,10 +28,7 @@ public sealed record RevalueReceivables(LocalDate? MonthEnd) : ICommand
             return new Rejection("fund-financially-closed", $"{fund.Code} is financially closed.");
 
         var events = new List<ILedgerEvent>();
-        foreach (var contribution in contributions.Where(c => c.FundId == fund.Id && c.Currency != Currency.UsdCode && c.Receivable > 0m)
-                     .Where(c => c.Movements.Any(m => m.Kind == ContributionMovementKind.Signed && m.On <= monthEnd))
-                     .Where(c => c.LastRevaluedAt is null || c.LastRevaluedAt < monthEnd)
-                     .OrderBy(c => c.Reference, StringComparer.Ordinal))
+        foreach (var contribution in contributions.Where(c => c.FundId == fund.Id && c.IsRevaluationDue(monthEnd)).OrderBy(c => c.Reference, StringComparer.Ordinal))
         {
             var closing = rates?.InForce(contribution.Currency, monthEnd);
             if (closing is null)

@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using Funding.Periods;
 using JasperFx.Events;
+using Wolverine.Persistence;
 
 namespace Funding.Contributions.Correcting;
 
@@ -15,8 +17,10 @@ public static class CorrectAgreementEndpoint
     [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Contributions")]
     [EndpointSummary("Ask for a correction of a wrongly recorded agreement: reversal and re-entry once a second finance officer confirms")]
-    public static Decision Post(CorrectAgreement command, [WriteAggregate] Contribution contribution, IEvent<AgreementSigned>? signing, ClaimsPrincipal user) =>
-        CorrectAgreement.Decide(contribution, signing, command, ActorStamp.NameOf(user));
+    public static Decision Post(
+        CorrectAgreement command, [WriteAggregate] Contribution contribution, IEvent<AgreementSigned>? signing,
+        [Entity(nameof(CorrectAgreement.PeriodsId), Required = false)] AccountingPeriods? periods, ClaimsPrincipal user) =>
+        CorrectAgreement.Decide(contribution, signing, periods ?? AccountingPeriods.None, command, ActorStamp.NameOf(user));
 }
 
 public static class ConfirmAgreementCorrectionEndpoint
@@ -26,6 +30,8 @@ public static class ConfirmAgreementCorrectionEndpoint
     [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Contributions")]
     [EndpointSummary("Confirm a requested agreement correction (a different finance officer)")]
-    public static Decision Post(ConfirmAgreementCorrection command, [WriteAggregate] Contribution contribution, ClaimsPrincipal user) =>
-        ConfirmAgreementCorrection.Decide(contribution, command, ActorStamp.NameOf(user));
+    public static Decision Post(
+        ConfirmAgreementCorrection command, [WriteAggregate] Contribution contribution,
+        [Entity(nameof(ConfirmAgreementCorrection.PeriodsId), Required = false)] AccountingPeriods? periods, ClaimsPrincipal user) =>
+        ConfirmAgreementCorrection.Decide(contribution, periods ?? AccountingPeriods.None, command, ActorStamp.NameOf(user));
 }

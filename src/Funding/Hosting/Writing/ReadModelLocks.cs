@@ -3,6 +3,7 @@ using System.Reflection;
 using Funding.Contributions;
 using Funding.Ledger;
 using Marten;
+using Funding.Periods;
 using Npgsql;
 
 namespace Funding.Hosting.Writing;
@@ -10,13 +11,17 @@ namespace Funding.Hosting.Writing;
 /// <summary>The funds and packages a write feeds, and the contributions whose fund it feeds.</summary>
 public sealed record ReadModelKeys(IReadOnlyCollection<Guid> Funds, IReadOnlyCollection<Guid> Packages, IReadOnlyCollection<Guid> Contributions);
 
-/// <summary>The funds and packages a write holds the locks of, for as long as its transaction lasts.</summary>
-public sealed record LockedReadModels(IReadOnlySet<Guid> Funds, IReadOnlySet<Guid> Packages)
+/// <summary>
+/// The funds and packages a write holds the locks of, for as long as its transaction lasts, and the accounting periods
+/// as they stand while it holds them (none closed: null).
+/// </summary>
+/// <param name="Alone">The periods' lock held alone (a close or a reopening): no other write runs until this one commits.</param>
+public sealed record LockedReadModels(IReadOnlySet<Guid> Funds, IReadOnlySet<Guid> Packages, AccountingPeriods? Periods = null, bool Alone = false)
 {
     public static readonly LockedReadModels None = new(new HashSet<Guid>(), new HashSet<Guid>());
 
     /// <summary>Whether an event's fund and package read models are locked, or are being started by this write.</summary>
-    public bool Covers(object e, IReadOnlySet<Guid> started) =>
+    public bool Covers(object e, IReadOnlySet<Guid> started) => Alone ||
         (e is not IFundEvent fund || Funds.Contains(fund.FundId) || started.Contains(fund.FundId))
         && (e is not IPackageEvent package || Packages.Contains(package.PackageId) || started.Contains(package.PackageId));
 }
@@ -43,7 +48,7 @@ public static class ReadModelLocks
     {
         var body = KeysOfCommand.GetOrAdd(command.GetType(), Reader)(command);
         return new ReadModelKeys(
-            [.. body.Funds, .. RouteId(route, "fundId")],
+            [.. body.Funds, .. RouteId(route, "fundId"), .. (command as IFeedsOtherFunds)?.OtherFunds ?? []],
             [.. body.Packages, .. RouteId(route, "packageId")],
             [.. body.Contributions, .. RouteId(route, "contributionId")]);
     }
@@ -71,33 +76,63 @@ public static class ReadModelLocks
         return statuses.SelectMany(x => x.Sources).Select(x => x.FundId).Distinct().ToList();
     }
 
-    public static async Task<LockedReadModels> TakeAsync(IDocumentSession session, ReadModelKeys keys, CancellationToken cancellation)
+    /// <param name="changesPeriods">
+    /// Closing or reopening a month takes the periods' lock alone; every other write shares it. So a close waits for the
+    /// writes in flight, and a write that starts meanwhile reads the periods as the close left them.
+    /// </param>
+    public static async Task<LockedReadModels> TakeAsync(IDocumentSession session, ReadModelKeys keys, CancellationToken cancellation, bool changesPeriods = false)
     {
         // The locks last until the session commits: it must be in its transaction before taking them.
         await session.BeginTransactionAsync(cancellation);
-        var schema = session.DocumentStore.Options.Events.DatabaseSchemaName;
-        var contributions = session.DocumentStore.Options.Schema.For<Contribution>();
+        var options = session.DocumentStore.Options;
+        var schema = options.Events.DatabaseSchemaName;
+        var contributions = options.Schema.For<Contribution>();
+        // One round trip: the periods' lock, then the periods as they stand (each statement reads what has committed
+        // before it runs), then the funds' and the packages' stream rows.
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)session.Connection!);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(changesPeriods ? "select pg_advisory_xact_lock(@periods)" : "select pg_advisory_xact_lock_shared(@periods)")
+        {
+            Parameters = { new NpgsqlParameter("periods", PeriodsLockKey) },
+        });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"select data from {options.Schema.For<AccountingPeriods>()} where id = @books")
+        {
+            Parameters = { new NpgsqlParameter("books", Periods.AccountingPeriods.StreamId) },
+        });
         // One array of ids, so the lock stays an index lookup: an OR with the contributions' subquery scans every stream.
-        var funds = await LockAsync(session,
-            $"""
-             select id from {schema}.mt_streams
-              where id = any(@funds || array(select (data ->> 'fundId')::uuid from {contributions} where id = any(@contributions)))
-              order by id for update
-             """,
-            cancellation, ("funds", keys.Funds), ("contributions", keys.Contributions));
-        var packages = await LockAsync(session, $"select id from {schema}.mt_streams where id = any(@packages) order by id for update",
-            cancellation, ("packages", keys.Packages));
-        return new LockedReadModels(funds, packages);
+        var lockFunds = keys.Funds.Count > 0 || keys.Contributions.Count > 0;
+        if (lockFunds)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                $"""
+                 select id from {schema}.mt_streams
+                  where id = any(@funds || array(select (data ->> 'fundId')::uuid from {contributions} where id = any(@contributions)))
+                  order by id for update
+                 """)
+            {
+                Parameters = { new NpgsqlParameter("funds", keys.Funds.Distinct().ToArray()), new NpgsqlParameter("contributions", keys.Contributions.Distinct().ToArray()) },
+            });
+        }
+
+        if (keys.Packages.Count > 0)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"select id from {schema}.mt_streams where id = any(@packages) order by id for update")
+            {
+                Parameters = { new NpgsqlParameter("packages", keys.Packages.Distinct().ToArray()) },
+            });
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellation);
+        await reader.NextResultAsync(cancellation);
+        AccountingPeriods? books = null;
+        if (await reader.ReadAsync(cancellation)) books = options.Serializer().FromJson<AccountingPeriods>(reader, 0);
+        var (funds, packages) = (new HashSet<Guid>(), new HashSet<Guid>());
+        if (lockFunds && await reader.NextResultAsync(cancellation))
+            while (await reader.ReadAsync(cancellation)) funds.Add(reader.GetGuid(0));
+        if (keys.Packages.Count > 0 && await reader.NextResultAsync(cancellation))
+            while (await reader.ReadAsync(cancellation)) packages.Add(reader.GetGuid(0));
+        return new LockedReadModels(funds, packages, books, changesPeriods);
     }
 
-    static async Task<HashSet<Guid>> LockAsync(IDocumentSession session, string sql, CancellationToken cancellation, params (string Name, IReadOnlyCollection<Guid> Ids)[] parameters)
-    {
-        var locked = new HashSet<Guid>();
-        if (parameters.All(x => x.Ids.Count == 0)) return locked;
-        await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)session.Connection!);
-        foreach (var (name, ids) in parameters) command.Parameters.AddWithValue(name, ids.Distinct().ToArray());
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation)) locked.Add(reader.GetGuid(0));
-        return locked;
-    }
+    /// <summary>The advisory lock of the accounting periods: a fixed number no other lock of the database uses ("FUNDPERL").</summary>
+    const long PeriodsLockKey = 0x46554e445045524cL;
 }

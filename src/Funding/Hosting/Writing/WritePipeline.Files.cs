@@ -12,6 +12,9 @@ namespace Funding.Hosting.Writing;
 /// any write locks them; each stream expected where the decision found it; the file's digest remembered in the same
 /// transaction, as a command's Idempotency-Key is.
 /// </summary>
+/// <summary>A month closed between deciding a file and writing it: nothing of the file is written.</summary>
+public sealed class PeriodClosedMeanwhileException(string message) : Exception(message);
+
 public static partial class WritePipeline
 {
     static readonly TimeSpan WriteTimeout = TimeSpan.FromMinutes(30);
@@ -28,7 +31,10 @@ public static partial class WritePipeline
         if (actor.Roles is { } roles) session.SetHeader(ActorStamp.RolesHeader, roles);
         // The funds' statements and trial balances change with the file: no other writer to them meanwhile.
         var funds = plan.Writes.SelectMany(x => x.Events).Select(x => x.Event).OfType<IFundEvent>().Select(x => x.FundId).Distinct().ToList();
-        await ReadModelLocks.TakeAsync(session, new ReadModelKeys(funds, [], []), cancellation);
+        var locked = await ReadModelLocks.TakeAsync(session, new ReadModelKeys(funds, [], []), cancellation);
+        // A month closed since the file was decided: the file is refused whole, as a write that lost a race is.
+        if (locked.Periods?.Refuses(plan.Writes.SelectMany(x => x.Events).Select(x => (ILedgerEvent)x.Event), _ => null) is { } closed)
+            throw new PeriodClosedMeanwhileException(closed.Message);
         // A pooled connection keeps the plans its server process made for the hash-chain triggers, perhaps when the
         // event table was tiny: kept through an import that grows it by many thousand rows in one transaction, such a
         // plan would scan the whole table per event.

@@ -1,6 +1,7 @@
 using Funding.Ledger;
 using Funding.Shared;
 using JasperFx.Core;
+using Funding.Periods;
 using Marten;
 using NodaTime;
 using Wolverine.Http;
@@ -48,20 +49,26 @@ public static partial class WritePipeline
         var keys = ReadModelLocks.KeysOf(command, http.Request.RouteValues);
         if (command is IMovesMoneyOfPackageFunds { MovesFundMoney: true })
             keys = keys with { Funds = [.. keys.Funds, .. await ReadModelLocks.FundsOfPackagesAsync(session, keys.Packages, cancellation)] };
-        http.Items[LockedItem] = await ReadModelLocks.TakeAsync(session, keys, cancellation);
+        http.Items[LockedItem] = await ReadModelLocks.TakeAsync(session, keys, cancellation, changesPeriods: command is IChangesPeriods);
     }
 
     /// <summary>The funds whose read models this write holds locked: the only funds it may load for writing.</summary>
     public static IReadOnlySet<Guid> LockedFunds(HttpContext http) => (http.Items[LockedItem] as LockedReadModels ?? LockedReadModels.None).Funds;
 
     /// <summary>Appends what was decided to the streams loaded for writing, and makes the answer; both commit together.</summary>
-    public static Answer Record(Decision decision, HttpContext http, IDocumentSession session) => Write(decision, http, session, creates: false);
+    public static Answer Record<TCommand>(TCommand command, Decision decision, HttpContext http, IDocumentSession session) where TCommand : ICommand =>
+        Write(command, decision, http, session, creates: false);
 
-    /// <summary>As <see cref="Record(Decision, HttpContext, IDocumentSession)"/>, answering 201 with where the new record is read.</summary>
-    public static Answer RecordCreating(Decision decision, HttpContext http, IDocumentSession session) => Write(decision, http, session, creates: true);
+    /// <summary>As <see cref="Record{TCommand}"/>, answering 201 with where the new record is read.</summary>
+    public static Answer RecordCreating<TCommand>(TCommand command, Decision decision, HttpContext http, IDocumentSession session) where TCommand : ICommand =>
+        Write(command, decision, http, session, creates: true);
 
-    static Answer Write(Decision decision, HttpContext http, IDocumentSession session, bool creates)
+    static Answer Write(ICommand command, Decision decision, HttpContext http, IDocumentSession session, bool creates)
     {
+        var locked = http.Items[LockedItem] as LockedReadModels ?? LockedReadModels.None;
+        // No event may be dated in a closed month, whatever the command: the periods are read under the lock they share.
+        if (!decision.IsRejected && locked.Periods?.Refuses(decision.Events, day => AccountingPeriods.FieldDated(command, day)) is { } closed)
+            decision = closed;
         // Every stream the endpoint loaded for writing, in the order of its [WriteAggregate] parameters.
         var streams = session.PendingChanges.Streams().Where(x => x.ExpectedVersionOnServer is not null).ToList();
         var loaded = streams.Select(x => x.Id).ToList();
@@ -73,7 +80,6 @@ public static partial class WritePipeline
         }
         else
         {
-            var locked = http.Items[LockedItem] as LockedReadModels ?? LockedReadModels.None;
             foreach (var e in decision.Events)
             {
                 if (!loaded.Contains(e.StreamId))

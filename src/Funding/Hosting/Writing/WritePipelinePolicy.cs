@@ -34,7 +34,7 @@ public sealed class WritePipelinePolicy : IHttpPolicy, IResourceWriterPolicy
             ]);
             // Before the transaction commits; an endpoint declaring 201 creates what it writes.
             var creates = chain.Method.Method.GetCustomAttributes<ProducesResponseTypeAttribute>().Any(x => x.StatusCode == StatusCodes.Status201Created);
-            chain.Postprocessors.Insert(0, new MethodCall(typeof(WritePipeline), creates ? nameof(WritePipeline.RecordCreating) : nameof(WritePipeline.Record)));
+            chain.Postprocessors.Insert(0, Step(creates ? nameof(WritePipeline.RecordCreating) : nameof(WritePipeline.Record), chain.RequestType!));
         }
     }
 

@@ -61,7 +61,8 @@ public sealed class RecordMoneyModel(IQuerySession session, IClock clock) : Page
         [
             new("deposit", "Deposit (cash received)", "/api/contributions/deposits",
                 [new("reference", "Contribution reference", FieldKind.Text, Hint: "the agreement's reference, or a new one for direct cash"), Fund(),
-                 new("donor", "Donor", FieldKind.Text), Amount("amount", "Amount", currencies), Currency("amount", currencies), Date("valueDate", "Value date")]),
+                 new("donor", "Donor", FieldKind.Text), Amount("amount", "Amount", currencies), Currency("amount", currencies), Date("valueDate", "Value date"),
+                 new("transactionReference", "Bank transaction reference", FieldKind.Text, Hint: "as on the bank statement: the same reference is never recorded twice")]),
             new("pledge", "Pledge (indicative)", "/api/contributions/pledges",
                 [new("reference", "Contribution reference", FieldKind.Text), Fund(), new("donor", "Donor", FieldKind.Text),
                  Amount("amount", "Amount", currencies), Currency("amount", currencies), Date("pledgedOn", "Pledged on"),

@@ -298,14 +298,14 @@ public sealed class RequestGenerator(ApiDescription api, KnownIds ids, Random ra
                 "rates" => ["effective_date", "currency", "units_per_usd"],
                 "pledges" => ["reference", "fund_code", "donor", "amount", "currency", "pledged_on"],
                 "agreements" => ["reference", "fund_code", "donor", "amount", "currency", "signed_on"],
-                _ => ["reference", "fund_code", "donor", "amount", "currency", "value_date"],
+                _ => ["reference", "fund_code", "donor", "amount", "currency", "value_date", "transaction_reference"],
             },
         };
         for (var i = 0; i < 1 + random.Next(3); i++)
         {
             rows.Add(kind == "rates"
                 ? [Pick(Dates), Pick(["EUR", "NOK", "SEK"]), "0.93"]
-                : [$"FZ-CSV-{random.Next(100_000)}", fund, "Donor CSV", "100.00", "USD", Pick(Dates)]);
+                : [$"FZ-CSV-{random.Next(100_000)}", fund, "Donor CSV", "100.00", "USD", Pick(Dates), .. kind == "deposits" ? [$"FZ-TX-{random.Next(100_000)}"] : Array.Empty<string>()]);
         }
 
         var rounds = random.Next(8) == 0 ? 0 : 1 + random.Next(2);
