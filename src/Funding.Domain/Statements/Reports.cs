@@ -46,7 +46,22 @@ public sealed record FundStatementReport(
         s.BalanceWithAdministrativeAgent, s.BalanceWithAdministrativeAgentPercentOfDeposits, s.Expenditure,
         s.BalanceWithImplementingOrganisations, s.DeliveryRatePercent, s.TotalBalance, s.AllocatedNotYetTransferred,
         s.ReceivablesOutstanding, s.OutstandingPledges, s.RealisedExchangeGainsAndLosses, s.UnrealisedExchangeGainsAndLosses);
+
+    /// <summary>The statement's amounts as the lines it is printed in, in order, each with its stable name (the percentages are not lines).</summary>
+    public static IReadOnlyList<FundStatementLine> Lines(FundStatementReport s) =>
+    [
+        new("Contributions", s.Contributions), new("Interest", s.Interest), new("Other income", s.OtherIncome), new("Total sources", s.TotalSources),
+        new("Transferred to implementing organisations", s.TransferredToImplementingOrganisations), new("Refunds", s.Refunds),
+        new("Net funded amount", s.NetFundedAmount), new("Administrative agent fees", s.AdministrativeAgentFees), new("Total uses", s.TotalUses),
+        new("Balance with administrative agent", s.BalanceWithAdministrativeAgent), new("Expenditure", s.Expenditure),
+        new("Balance with implementing organisations", s.BalanceWithImplementingOrganisations), new("Total balance", s.TotalBalance),
+        new("Allocated, not yet transferred", s.AllocatedNotYetTransferred), new("Receivables outstanding", s.ReceivablesOutstanding),
+        new("Outstanding pledges (indicative)", s.OutstandingPledges), new("Realised exchange gains and losses", s.RealisedExchangeGainsAndLosses),
+        new("Unrealised exchange gains and losses", s.UnrealisedExchangeGainsAndLosses),
+    ];
 }
+
+public sealed record FundStatementLine(string Line, decimal Usd);
 
 public sealed record PhaseStatusReport(
     ElectoralPhase Phase, LocalDate StartsOn, LocalDate EndsOn, decimal Approved, decimal Allocated, decimal Transferred,

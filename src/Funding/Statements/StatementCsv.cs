@@ -6,22 +6,8 @@ namespace Funding.Statements;
 /// <summary>The statements as CSV for a spreadsheet: stable column names, amounts in USD with a point for decimals.</summary>
 public static class StatementCsv
 {
-    public sealed record FundLine(string Line, decimal? Usd);
-
-    public static IReadOnlyList<FundLine> Lines(FundStatementReport s) =>
-    [
-        new("Contributions", s.Contributions), new("Interest", s.Interest), new("Other income", s.OtherIncome), new("Total sources", s.TotalSources),
-        new("Transferred to implementing organisations", s.TransferredToImplementingOrganisations), new("Refunds", s.Refunds),
-        new("Net funded amount", s.NetFundedAmount), new("Administrative agent fees", s.AdministrativeAgentFees), new("Total uses", s.TotalUses),
-        new("Balance with administrative agent", s.BalanceWithAdministrativeAgent), new("Expenditure", s.Expenditure),
-        new("Balance with implementing organisations", s.BalanceWithImplementingOrganisations), new("Total balance", s.TotalBalance),
-        new("Allocated, not yet transferred", s.AllocatedNotYetTransferred), new("Receivables outstanding", s.ReceivablesOutstanding),
-        new("Outstanding pledges (indicative)", s.OutstandingPledges), new("Realised exchange gains and losses", s.RealisedExchangeGainsAndLosses),
-        new("Unrealised exchange gains and losses", s.UnrealisedExchangeGainsAndLosses),
-    ];
-
     public static byte[] Fund(FundStatementReport statement) =>
-        CsvFile.Write(["Line", "Usd"], Lines(statement).Select(x => new[] { x.Line, CsvFile.Amount(x.Usd) }));
+        CsvFile.Write(["Line", "Usd"], FundStatementReport.Lines(statement).Select(x => new[] { x.Line, CsvFile.Amount(x.Usd) }));
 
     public static byte[] Donors(IEnumerable<DonorStatementLine> lines, Func<Guid, string> fundCode) =>
         CsvFile.Write(["Donor", "Fund", "Year", "Pledged", "Signed", "Received", "OutstandingReceivable", "OutstandingPledge"],

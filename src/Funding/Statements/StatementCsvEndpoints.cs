@@ -16,8 +16,10 @@ public static class StatementCsvEndpoints
     [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/csv")]
     [Tags("Statements")]
     [EndpointSummary("Fund statement as CSV (Line,Usd)")]
-    public static async Task<IResult> FundStatement(Guid fundId, string? asAt, string? knownOn, IQuerySession session, CancellationToken cancellation)
+    public static async Task<IResult> FundStatement(
+        Guid fundId, string? asAt, string? knownOn, HttpRequest request, IQuerySession session, CancellationToken cancellation)
     {
+        if (Periods.PeriodQuery.RefusedOnOneDate(request) is { } period) return period;
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
         var report = await Statements.FundStatementAsync(session, fundId, cut, cancellation);
         return report is null
@@ -30,8 +32,10 @@ public static class StatementCsvEndpoints
     [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/csv")]
     [Tags("Statements")]
     [EndpointSummary("Trial balance as CSV (Code,Account,Debit,Credit)")]
-    public static async Task<IResult> TrialBalance(Guid fundId, string? asAt, string? knownOn, IQuerySession session, CancellationToken cancellation)
+    public static async Task<IResult> TrialBalance(
+        Guid fundId, string? asAt, string? knownOn, HttpRequest request, IQuerySession session, CancellationToken cancellation)
     {
+        if (Periods.PeriodQuery.RefusedOnOneDate(request) is { } period) return period;
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
         var report = await Statements.TrialBalanceAsync(session, fundId, cut, cancellation);
         return report is null ? Problems.NotFound("fundId", "fund") : Results.File(StatementCsv.TrialBalance(report), "text/csv", "trial-balance.csv");

@@ -21,8 +21,10 @@ public static class StatementEndpoints
     [ProducesResponseType<FundStatementReport>(StatusCodes.Status200OK)]
     [Tags("Statements")]
     [EndpointSummary("Fund statement: sources, uses, balances, receivables and pledges (USD), optionally as at a date and as known on a day")]
-    public static async Task<IResult> FundStatement(Guid fundId, string? asAt, string? knownOn, IQuerySession session, CancellationToken cancellation)
+    public static async Task<IResult> FundStatement(
+        Guid fundId, string? asAt, string? knownOn, HttpRequest request, IQuerySession session, CancellationToken cancellation)
     {
+        if (Periods.PeriodQuery.RefusedOnOneDate(request) is { } period) return period;
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
         var report = await Statements.FundStatementAsync(session, fundId, cut, cancellation);
         return report is null ? NotFound("fundId", "fund", cut) : Results.Ok(report);
@@ -32,8 +34,10 @@ public static class StatementEndpoints
     [ProducesResponseType<TrialBalanceReport>(StatusCodes.Status200OK)]
     [Tags("Statements")]
     [EndpointSummary("Trial balance of a fund (USD), optionally as at a date and as known on a day")]
-    public static async Task<IResult> TrialBalance(Guid fundId, string? asAt, string? knownOn, IQuerySession session, CancellationToken cancellation)
+    public static async Task<IResult> TrialBalance(
+        Guid fundId, string? asAt, string? knownOn, HttpRequest request, IQuerySession session, CancellationToken cancellation)
     {
+        if (Periods.PeriodQuery.RefusedOnOneDate(request) is { } period) return period;
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
         var report = await Statements.TrialBalanceAsync(session, fundId, cut, cancellation);
         return report is null ? Problems.NotFound("fundId", "fund") : Results.Ok(report);

@@ -1,6 +1,7 @@
 using Funding.Audit.Replay;
 using Funding.Contributions;
 using Funding.Packages;
+using Funding.Statements.Periods;
 using Marten;
 using NodaTime;
 
@@ -43,6 +44,19 @@ public static class Statements
             ? await session.LoadAsync<TrialBalance>(fundId, cancellation)
             : (await HistoricalStatements.ForFund(session, fundId, cut, cancellation)).TrialBalances.GetValueOrDefault(fundId);
         return TrialBalanceReport.From(fundId, balance);
+    }
+
+    /// <summary>The fund statement over a month or a year; null when the fund did not exist by the period's end.</summary>
+    public static async Task<FundStatementPeriodReport?> FundStatementForPeriodAsync(
+        IQuerySession session, Guid fundId, ReportPeriod period, LocalDate? knownOn, LocalDate today, CancellationToken cancellation) =>
+        FundStatementPeriodReport.FromLog(fundId, period, knownOn, today, await HistoricalStatements.FundEvents(session, fundId, knownOn, cancellation));
+
+    /// <summary>The fund's trial balance over a month or a year; null when no fund has that id.</summary>
+    public static async Task<TrialBalancePeriodReport?> TrialBalanceForPeriodAsync(
+        IQuerySession session, Guid fundId, ReportPeriod period, LocalDate? knownOn, LocalDate today, CancellationToken cancellation)
+    {
+        if (await session.LoadAsync<Funds.Fund>(fundId, cancellation) is null) return null;
+        return TrialBalancePeriodReport.FromLog(fundId, period, knownOn, today, await HistoricalStatements.FundEvents(session, fundId, knownOn, cancellation));
     }
 
     /// <param name="day">The day flags are judged on (phases at risk depend on it).</param>

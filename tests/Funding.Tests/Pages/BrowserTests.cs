@@ -237,4 +237,48 @@ public class BrowserTests(BrowserLedger ledger) : IClassFixture<BrowserLedger>
             ]);
         });
     }
+
+    [Fact]
+    public async Task a_finance_officer_chooses_a_month_or_a_year_and_sees_opening_movements_and_closing()
+    {
+        var page = await ledger.SignedIn("fin-per", Roles.FinanceOfficer);
+        await OnPage(page, nameof(a_finance_officer_chooses_a_month_or_a_year_and_sees_opening_movements_and_closing), async () =>
+        {
+            await page.GotoAsync($"/funds/{ledger.FundId}/statement");
+            var today = DateTime.UtcNow;
+            var period = page.GetByLabel("Or a period (opening, movements, closing)");
+
+            // This year is not over: the page says so.
+            await period.SelectOptionAsync(today.ToString("yyyy"));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+            (await page.Locator("p.note").InnerTextAsync()).ShouldStartWith($"{today:yyyy} is not over yet");
+            (await page.Locator("table.period thead th").AllInnerTextsAsync()).Select(x => x.Replace('\n', ' ')).ShouldBe([
+                "Line", $"Opening as at {today.Year - 1}-12-31", "Movements", $"Closing as at {today.Year}-12-31",
+            ]);
+
+            // The month of Sweden's deposit opens with no contributions; every line's opening and movements make its closing.
+            var month = today.AddDays(-5);
+            await page.GetByLabel("Or a period (opening, movements, closing)").SelectOptionAsync(month.ToString("yyyy-MM"));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+            await page.Locator($"caption:has-text('Fund statement for {month.ToString("MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture)}')").WaitForAsync();
+            (await page.Locator("tr[data-line='Contributions'] td[data-column='opening']").InnerTextAsync()).ShouldBe("USD 0.00");
+            static decimal Usd(string text) => decimal.Parse(text.Replace("USD ", "").Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture);
+            var rows = page.Locator("table.period tbody tr");
+            (await rows.CountAsync()).ShouldBe(18);
+            for (var i = 0; i < 18; i++)
+            {
+                var cells = (await rows.Nth(i).Locator("td").AllInnerTextsAsync()).Select(Usd).ToList();
+                (cells[0] + cells[1]).ShouldBe(cells[2]);
+            }
+
+            (await page.Locator("tr[data-line='Contributions'] td[data-column='movement']").InnerTextAsync()).ShouldNotBe("USD 0.00");
+            var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" }).ClickAsync());
+            (await File.ReadAllLinesAsync((await download.PathAsync())!))[0].ShouldBe("Line,Opening,Movement,Closing");
+            download.SuggestedFilename.ShouldStartWith($"fund-statement-BR-TF-{month:yyyy-MM}");
+
+            // A period and a date at once is not a question the page can answer.
+            await page.GotoAsync($"/funds/{ledger.FundId}/statement?period={month:yyyy-MM}&asAt={month:yyyy-MM-dd}");
+            (await page.Locator("p.error").InnerTextAsync()).ShouldBe("Choose either a period or an as-at date, not both: a period is as at the day before it and as at its last day.");
+        });
+    }
 }

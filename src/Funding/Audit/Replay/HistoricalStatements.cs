@@ -31,7 +31,11 @@ public static class HistoricalStatements
     /// fund's index of the log: what the fund's statement and trial balance fold, and nothing else.
     /// </summary>
     public static async Task<LedgerReplay> ForFund(IQuerySession session, Guid fundId, ReportCut cut, CancellationToken cancellation) =>
-        LedgerReplay.Of(await Load(session, $"{FundEventIndexSchema.FundIdOfEvent} = @fund", new NpgsqlParameter("fund", fundId), cut, cancellation), cut, ReplayedModels.Funds);
+        LedgerReplay.Of(await FundEvents(session, fundId, cut.KnownOn, cancellation), cut, ReplayedModels.Funds);
+
+    /// <summary>Every event about the fund recorded by the end of knownOn, whatever its date: for a report cut at more than one date.</summary>
+    public static Task<IReadOnlyList<LoggedEvent>> FundEvents(IQuerySession session, Guid fundId, LocalDate? knownOn, CancellationToken cancellation) =>
+        Load(session, $"{FundEventIndexSchema.FundIdOfEvent} = @fund", new NpgsqlParameter("fund", fundId), new ReportCut(null, knownOn), cancellation);
 
     public static async Task<LedgerReplay> ForPackage(IQuerySession session, Guid packageId, ReportCut cut, CancellationToken cancellation)
     {

@@ -137,6 +137,7 @@ public sealed class RequestGenerator(ApiDescription api, KnownIds ids, Random ra
         return parameter.Name switch
         {
             "asAt" or "knownOn" or "asOf" or "from" or "to" or "recordedFrom" or "recordedTo" => Pick(Dates),
+            "period" => Pick(["2024-06", "2024-12", "2024", "2025"]),
             "page" => Pick(["1", "2"]),
             "pageSize" => Pick(["1", "10", "500"]),
             "horizonDays" => Pick(["0", "60", "365"]),

@@ -1,0 +1,77 @@
+using Funding.Shared;
+
+namespace Funding.Statements.Periods;
+
+/// <summary>
+/// The fund statement and the trial balance over a month or a year: opening (as at the day before the period),
+/// movements, closing (as at its last day), optionally as known on a day. Routes of their own, beside the reports for
+/// one date, because they answer in another shape; columns and rules in the README.
+/// </summary>
+public static class PeriodEndpoints
+{
+    [WolverineGet("/api/funds/{fundId}/statement/period")]
+    [ProducesResponseType<FundStatementPeriodReport>(StatusCodes.Status200OK)]
+    [Tags("Statements")]
+    [EndpointSummary("Fund statement over a month or a year (period=2025-03 or 2025): each line's opening, movement and closing (USD), optionally as known on a day")]
+    public static async Task<IResult> FundStatement(
+        Guid fundId, string? period, string? knownOn, HttpRequest request, IQuerySession session, IClock clock, CancellationToken cancellation)
+    {
+        if (!PeriodQuery.TryParse(period, knownOn, request, out var asked, out var known, out var problem)) return problem!;
+        var report = await Statements.FundStatementForPeriodAsync(session, fundId, asked, known, Today(clock), cancellation);
+        return report is null ? NotFound(asked, known) : Results.Ok(report);
+    }
+
+    [WolverineGet("/api/funds/{fundId}/statement/period.csv")]
+    [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/csv")]
+    [Tags("Statements")]
+    [EndpointSummary("Fund statement over a month or a year as CSV (Line,Opening,Movement,Closing)")]
+    public static async Task<IResult> FundStatementCsv(
+        Guid fundId, string? period, string? knownOn, HttpRequest request, IQuerySession session, IClock clock, CancellationToken cancellation)
+    {
+        if (!PeriodQuery.TryParse(period, knownOn, request, out var asked, out var known, out var problem)) return problem!;
+        var report = await Statements.FundStatementForPeriodAsync(session, fundId, asked, known, Today(clock), cancellation);
+        return report is null
+            ? NotFound(asked, known)
+            : Results.File(PeriodCsv.FundStatement(report), "text/csv", $"fund-statement-{report.Code}-{FileSuffix(report.Period)}.csv");
+    }
+
+    [WolverineGet("/api/funds/{fundId}/trial-balance/period")]
+    [ProducesResponseType<TrialBalancePeriodReport>(StatusCodes.Status200OK)]
+    [Tags("Statements")]
+    [EndpointSummary("Trial balance of a fund over a month or a year (period=2025-03 or 2025): each account's opening balance, the period's debits and credits, and its closing balance (USD), optionally as known on a day")]
+    public static async Task<IResult> TrialBalance(
+        Guid fundId, string? period, string? knownOn, HttpRequest request, IQuerySession session, IClock clock, CancellationToken cancellation)
+    {
+        if (!PeriodQuery.TryParse(period, knownOn, request, out var asked, out var known, out var problem)) return problem!;
+        var report = await Statements.TrialBalanceForPeriodAsync(session, fundId, asked, known, Today(clock), cancellation);
+        return report is null ? Problems.NotFound("fundId", "fund") : Results.Ok(report);
+    }
+
+    [WolverineGet("/api/funds/{fundId}/trial-balance/period.csv")]
+    [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/csv")]
+    [Tags("Statements")]
+    [EndpointSummary("Trial balance over a month or a year as CSV (Code,Account,OpeningDebit,OpeningCredit,Debits,Credits,ClosingDebit,ClosingCredit)")]
+    public static async Task<IResult> TrialBalanceCsv(
+        Guid fundId, string? period, string? knownOn, HttpRequest request, IQuerySession session, IClock clock, CancellationToken cancellation)
+    {
+        if (!PeriodQuery.TryParse(period, knownOn, request, out var asked, out var known, out var problem)) return problem!;
+        var report = await Statements.TrialBalanceForPeriodAsync(session, fundId, asked, known, Today(clock), cancellation);
+        return report is null
+            ? Problems.NotFound("fundId", "fund")
+            : Results.File(PeriodCsv.TrialBalance(report), "text/csv", $"trial-balance-{FileSuffix(report.Period)}.csv");
+    }
+
+    static LocalDate Today(IClock clock) => clock.GetCurrentInstant().InUtc().Date;
+
+    /// <summary>The period, and in the name itself when its figures may still change or are as known on a day.</summary>
+    static string FileSuffix(ReportedPeriod period) =>
+        $"{period.Name}{(period.Over ? "" : "-not-yet-over")}{(period.KnownOn is { } day ? $"-known-on-{day:uuuu-MM-dd}" : "")}";
+
+    static IResult NotFound(ReportPeriod period, LocalDate? knownOn) => Results.Problem(new ProblemDetails
+    {
+        Status = StatusCodes.Status404NotFound,
+        Title = "No such fund in that period",
+        Detail = $"There was no fund with that id by {period.To:uuuu-MM-dd}, the end of {period.Name}, as known on {knownOn?.ToString("uuuu-MM-dd", null) ?? "today"}.",
+        Extensions = { ["errors"] = new Dictionary<string, string[]> { ["fundId"] = ["Unknown fund by the end of the period."] } },
+    });
+}
