@@ -61,6 +61,9 @@ public sealed record Fund(
     public decimal Appropriated { get; set; }
     public decimal TransfersFromAppropriation { get; set; }
     public decimal AppropriationsLapsed { get; set; }
+    public decimal RefundsToDonors { get; set; }
+    public decimal BalancesMovedOut { get; set; }
+    public decimal BalancesMovedIn { get; set; }
 
     /// <summary>Appropriations by the budget year they are for: a year's close lapses only what is for that year or earlier.</summary>
     public Dictionary<int, decimal> AppropriatedByYear { get; set; } = new();
@@ -84,6 +87,9 @@ public sealed record Fund(
                 fund.AppropriatedByYear[e.Year] = fund.AppropriatedByYear.GetValueOrDefault(e.Year) + e.Amount.Amount;
                 return fund;
             case AppropriationLapsed e: fund.AppropriationsLapsed += e.Amount.Amount; return fund;
+            case BalanceRefundedToDonor e: fund.RefundsToDonors += e.Share.Amount; return fund;
+            case BalanceMovedToFund e: fund.BalancesMovedOut += e.Amount.Amount; return fund;
+            case BalanceReceivedFromFund e: fund.BalancesMovedIn += e.Amount.Amount; return fund;
             case FundOperationallyClosed: return fund with { Status = FundStatus.OperationallyClosed };
             case FundFinanciallyClosed: return fund with { Status = FundStatus.FinanciallyClosed };
             case FundsAllocated e: fund.Account(e.PackageId, e.Phase).Allocated += e.Amount.Amount; return fund;
@@ -109,7 +115,8 @@ public sealed record Fund(
     public bool MayFund(string countryCode) => EligibleCountries.Count == 0 || EligibleCountries.Contains(countryCode);
 
     /// <summary>Cash held by the administrative agent, given the deposits received so far.</summary>
-    public decimal CashWith(decimal depositsReceived) => depositsReceived + Interest + Refunds - Fees - TransfersFromCash;
+    public decimal CashWith(decimal depositsReceived) =>
+        depositsReceived + Interest + Refunds + BalancesMovedIn - Fees - TransfersFromCash - RefundsToDonors - BalancesMovedOut;
 
     public decimal AppropriationAvailable => Appropriated - TransfersFromAppropriation - AppropriationsLapsed;
 

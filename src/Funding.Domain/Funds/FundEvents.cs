@@ -68,6 +68,48 @@ public sealed record AppropriationLapsed(Guid FundId, int Year, Money Amount, Lo
         $"Regular budget appropriation for {Year} lapsed at the year's close", FundId, Provider: "United Nations regular budget");
 }
 
+/// <summary>
+/// At financial closure, a donor's share of the balance, in proportion to the USD value of what they deposited, paid back
+/// in their currency at the rate in force on the day.
+/// </summary>
+/// <param name="Share">The share in USD: what leaves the fund's books.</param>
+/// <param name="Paid">What the donor receives, in their currency at <paramref name="Rate"/> (units per USD).</param>
+/// <param name="Deposited">The USD value of the donor's deposits, on which the share was worked out.</param>
+public sealed record BalanceRefundedToDonor(Guid FundId, string Donor, Money Share, Money Paid, decimal Rate, Money Deposited, LocalDate RefundedOn)
+    : IFundEvent, ILedgerEvent<Fund>
+{
+    Guid ILedgerEvent.StreamId => FundId;
+    LocalDate ILedgerEvent.BusinessDate => RefundedOn;
+    IReadOnlyList<PostingLine> ILedgerEvent.Postings => [Debit(Account.RefundsToDonors, Share), Credit(Account.Cash, Share)];
+
+    IatiTreatment ILedgerEvent.Iati => new IatiTreatment.IntoFund(IatiTransaction.IncomingFunds, RefundedOn, -Paid,
+        $"Balance refunded to {Donor} at the fund's financial closure", FundId, Provider: Donor);
+}
+
+/// <summary>At financial closure, a donor's share of the balance moved to another fund, as the donor instructed.</summary>
+public sealed record BalanceMovedToFund(Guid FundId, string Donor, Guid ToFundId, string ToFundCode, Money Amount, LocalDate MovedOn)
+    : IFundEvent, ILedgerEvent<Fund>
+{
+    Guid ILedgerEvent.StreamId => FundId;
+    LocalDate ILedgerEvent.BusinessDate => MovedOn;
+    IReadOnlyList<PostingLine> ILedgerEvent.Postings => [Debit(Account.BalancesMovedBetweenFunds, Amount), Credit(Account.Cash, Amount)];
+
+    IatiTreatment ILedgerEvent.Iati => new IatiTreatment.IntoFund(IatiTransaction.IncomingFunds, MovedOn, -Amount,
+        $"{Donor}'s share of the balance moved to {ToFundCode} at the fund's financial closure", FundId, Provider: Donor);
+}
+
+/// <summary>A donor's share of a closed fund's balance arrived here, on the donor's instruction.</summary>
+public sealed record BalanceReceivedFromFund(Guid FundId, string Donor, Guid FromFundId, string FromFundCode, Money Amount, LocalDate ReceivedOn)
+    : IFundEvent, ILedgerEvent<Fund>
+{
+    Guid ILedgerEvent.StreamId => FundId;
+    LocalDate ILedgerEvent.BusinessDate => ReceivedOn;
+    IReadOnlyList<PostingLine> ILedgerEvent.Postings => [Debit(Account.Cash, Amount), Credit(Account.BalancesMovedBetweenFunds, Amount)];
+
+    IatiTreatment ILedgerEvent.Iati => new IatiTreatment.IntoFund(IatiTransaction.IncomingFunds, ReceivedOn, Amount,
+        $"{Donor}'s share of the balance of {FromFundCode}, moved here at its financial closure", FundId, Provider: Donor);
+}
+
 /// <summary>The fund accepts no new contributions or allocations; money already allocated can still move.</summary>
 public sealed record FundOperationallyClosed(Guid FundId, LocalDate ClosedOn) : IFundEvent, ILedgerEvent<Fund>
 {

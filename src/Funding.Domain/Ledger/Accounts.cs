@@ -21,6 +21,12 @@ public enum Account
     /// <summary>4000 Contribution revenue, recognised when an agreement is signed or cash arrives without one.</summary>
     ContributionRevenue = 4000,
 
+    /// <summary>4050 The balance of a financially closed fund refunded to its donors (reduces what they contributed).</summary>
+    RefundsToDonors = 4050,
+
+    /// <summary>4060 A closed fund's balance moved to another fund on a donor's instruction: debited in the fund it leaves, credited in the one it reaches.</summary>
+    BalancesMovedBetweenFunds = 4060,
+
     /// <summary>4100 Interest earned on the fund's cash.</summary>
     Interest = 4100,
 

@@ -51,6 +51,13 @@ public readonly record struct Money
 
     public static decimal RoundToCents(decimal amount) => decimal.Round(amount, 2, MidpointRounding.AwayFromZero);
 
+    /// <summary>A USD amount converted at a rate (units per USD) into a currency, rounded half away from zero to that currency's minor units.</summary>
+    public static Money FromUsd(decimal usd, decimal unitsPerUsd, string currency)
+    {
+        if (!Ledger.Currency.TryFind(currency, out var known)) throw new MoneyException($"'{currency}' is not an ISO 4217 currency code.");
+        return new Money(decimal.Round(usd * unitsPerUsd, known.MinorUnits, MidpointRounding.AwayFromZero), currency);
+    }
+
     public static Money operator +(Money left, Money right) => new(left.Amount + right.Amount, SameCurrency(left, right));
     public static Money operator -(Money left, Money right) => new(left.Amount - right.Amount, SameCurrency(left, right));
     public static Money operator -(Money money) => new(-money.Amount, money.Currency);

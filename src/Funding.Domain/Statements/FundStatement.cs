@@ -17,6 +17,9 @@ public sealed record OpenPledge(string Currency, decimal Rate)
     public decimal OutstandingUsd => Money.RoundToCents(Math.Max(0m, Pledged - Reduced - Signed) / Rate);
 }
 
+/// <summary>A donor's share of a closed fund's balance: in USD as the books record it, and as paid in the donor's currency.</summary>
+public sealed record DonorRefund(string Donor, decimal Usd, Money Paid, NodaTime.LocalDate RefundedOn);
+
 /// <summary>
 /// A fund's funding status in the layout pooled funds publish, in USD. Sources and uses are cash; receivables
 /// and pledges are shown on their own lines and never added into the balances.
@@ -32,6 +35,12 @@ public sealed class FundStatement
     public decimal Interest { get; set; }
     public decimal OtherIncome { get; set; }
     public decimal AppropriationsLapsed { get; set; }
+    public decimal BalancesReceivedFromOtherFunds { get; set; }
+    public decimal RefundsToDonors { get; set; }
+    public decimal BalancesMovedToOtherFunds { get; set; }
+
+    /// <summary>Each donor's refund at the fund's financial closure, for the donor statement.</summary>
+    public List<DonorRefund> DonorRefunds { get; set; } = [];
     public decimal TransferredToImplementingOrganisations { get; set; }
     public decimal Refunds { get; set; }
     public decimal AdministrativeAgentFees { get; set; }
@@ -44,9 +53,9 @@ public sealed class FundStatement
     public decimal UnrealisedExchangeGainsAndLosses { get; set; }
     public Dictionary<Guid, OpenPledge> Pledges { get; set; } = new();
 
-    public decimal TotalSources => Contributions + Interest + OtherIncome - AppropriationsLapsed;
+    public decimal TotalSources => Contributions + Interest + OtherIncome - AppropriationsLapsed + BalancesReceivedFromOtherFunds;
     public decimal NetFundedAmount => TransferredToImplementingOrganisations - Refunds;
-    public decimal TotalUses => NetFundedAmount + AdministrativeAgentFees;
+    public decimal TotalUses => NetFundedAmount + AdministrativeAgentFees + RefundsToDonors + BalancesMovedToOtherFunds;
     public decimal BalanceWithAdministrativeAgent => TotalSources - TotalUses;
 
     /// <summary>The balance with the administrative agent as a share of deposits, in percent (2 decimals).</summary>
@@ -99,6 +108,16 @@ public sealed class FundStatementProjection : MultiStreamProjection<FundStatemen
                 break;
             case AppropriationLapsed x:
                 snapshot.AppropriationsLapsed += x.Amount.Amount;
+                break;
+            case BalanceRefundedToDonor x:
+                snapshot.RefundsToDonors += x.Share.Amount;
+                snapshot.DonorRefunds.Add(new DonorRefund(x.Donor, x.Share.Amount, x.Paid, x.RefundedOn));
+                break;
+            case BalanceMovedToFund x:
+                snapshot.BalancesMovedToOtherFunds += x.Amount.Amount;
+                break;
+            case BalanceReceivedFromFund x:
+                snapshot.BalancesReceivedFromOtherFunds += x.Amount.Amount;
                 break;
             case AdministrativeAgentFeeCharged x:
                 snapshot.AdministrativeAgentFees += x.Amount.Amount;

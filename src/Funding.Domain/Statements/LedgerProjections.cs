@@ -61,7 +61,7 @@ public static class LedgerProjections
         LedgerProjection.SnapshotOf<Package>(),
         LedgerProjection.SnapshotOf<Contribution>(),
         LedgerProjection.SnapshotOf<OperationalRates>(),
-        LedgerProjection.SnapshotOf<Periods.AccountingPeriods>(),
+        LedgerProjection.SnapshotOf<global::Funding.Periods.AccountingPeriods>(),
         LedgerProjection.Of<TrialBalanceProjection, TrialBalance>(money: true),
         LedgerProjection.Of<FundStatementProjection, FundStatement>(money: true),
         LedgerProjection.Of<PackageFundingStatusProjection, PackageFundingStatus>(money: true),

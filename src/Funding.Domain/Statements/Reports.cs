@@ -38,21 +38,26 @@ public sealed record FundStatementReport(
     decimal TotalUses, decimal BalanceWithAdministrativeAgent, decimal? BalanceWithAdministrativeAgentPercentOfDeposits,
     decimal Expenditure, decimal BalanceWithImplementingOrganisations, decimal? DeliveryRatePercent, decimal TotalBalance,
     decimal AllocatedNotYetTransferred, decimal ReceivablesOutstanding, decimal OutstandingPledges, decimal RealisedExchangeGainsAndLosses,
-    decimal UnrealisedExchangeGainsAndLosses)
+    decimal UnrealisedExchangeGainsAndLosses, decimal AppropriationsLapsed = 0m, decimal BalancesReceivedFromOtherFunds = 0m,
+    decimal RefundsToDonors = 0m, decimal BalancesMovedToOtherFunds = 0m)
 {
     public static FundStatementReport From(FundStatement s) => new(
         s.Id, s.Code, s.Name, s.Contributions, s.Interest, s.OtherIncome, s.TotalSources,
         s.TransferredToImplementingOrganisations, s.Refunds, s.NetFundedAmount, s.AdministrativeAgentFees, s.TotalUses,
         s.BalanceWithAdministrativeAgent, s.BalanceWithAdministrativeAgentPercentOfDeposits, s.Expenditure,
         s.BalanceWithImplementingOrganisations, s.DeliveryRatePercent, s.TotalBalance, s.AllocatedNotYetTransferred,
-        s.ReceivablesOutstanding, s.OutstandingPledges, s.RealisedExchangeGainsAndLosses, s.UnrealisedExchangeGainsAndLosses);
+        s.ReceivablesOutstanding, s.OutstandingPledges, s.RealisedExchangeGainsAndLosses, s.UnrealisedExchangeGainsAndLosses,
+        s.AppropriationsLapsed, s.BalancesReceivedFromOtherFunds, s.RefundsToDonors, s.BalancesMovedToOtherFunds);
 
     /// <summary>The statement's amounts as the lines it is printed in, in order, each with its stable name (the percentages are not lines).</summary>
     public static IReadOnlyList<FundStatementLine> Lines(FundStatementReport s) =>
     [
-        new("Contributions", s.Contributions), new("Interest", s.Interest), new("Other income", s.OtherIncome), new("Total sources", s.TotalSources),
+        new("Contributions", s.Contributions), new("Interest", s.Interest), new("Other income", s.OtherIncome),
+        new("Appropriations lapsed", s.AppropriationsLapsed), new("Balances received from other funds", s.BalancesReceivedFromOtherFunds),
+        new("Total sources", s.TotalSources),
         new("Transferred to implementing organisations", s.TransferredToImplementingOrganisations), new("Refunds", s.Refunds),
-        new("Net funded amount", s.NetFundedAmount), new("Administrative agent fees", s.AdministrativeAgentFees), new("Total uses", s.TotalUses),
+        new("Net funded amount", s.NetFundedAmount), new("Administrative agent fees", s.AdministrativeAgentFees),
+        new("Refunds to donors", s.RefundsToDonors), new("Balances moved to other funds", s.BalancesMovedToOtherFunds), new("Total uses", s.TotalUses),
         new("Balance with administrative agent", s.BalanceWithAdministrativeAgent), new("Expenditure", s.Expenditure),
         new("Balance with implementing organisations", s.BalanceWithImplementingOrganisations), new("Total balance", s.TotalBalance),
         new("Allocated, not yet transferred", s.AllocatedNotYetTransferred), new("Receivables outstanding", s.ReceivablesOutstanding),
@@ -94,4 +99,4 @@ public sealed record PackageStatusReport(
 }
 
 public sealed record DonorStatementLine(
-    string Donor, Guid FundId, int Year, decimal Pledged, decimal Signed, decimal Received, decimal OutstandingReceivable, decimal OutstandingPledge);
+    string Donor, Guid FundId, int Year, decimal Pledged, decimal Signed, decimal Received, decimal OutstandingReceivable, decimal OutstandingPledge, decimal RefundedAtClosure = 0m);

@@ -10,11 +10,11 @@ public static class StatementCsv
         CsvFile.Write(["Line", "Usd"], FundStatementReport.Lines(statement).Select(x => new[] { x.Line, CsvFile.Amount(x.Usd) }));
 
     public static byte[] Donors(IEnumerable<DonorStatementLine> lines, Func<Guid, string> fundCode) =>
-        CsvFile.Write(["Donor", "Fund", "Year", "Pledged", "Signed", "Received", "OutstandingReceivable", "OutstandingPledge"],
+        CsvFile.Write(["Donor", "Fund", "Year", "Pledged", "Signed", "Received", "OutstandingReceivable", "OutstandingPledge", "RefundedAtClosure"],
             lines.Select(x => new[]
             {
                 x.Donor, fundCode(x.FundId), x.Year.ToString(CultureInfo.InvariantCulture), CsvFile.Amount(x.Pledged), CsvFile.Amount(x.Signed), CsvFile.Amount(x.Received),
-                CsvFile.Amount(x.OutstandingReceivable), CsvFile.Amount(x.OutstandingPledge),
+                CsvFile.Amount(x.OutstandingReceivable), CsvFile.Amount(x.OutstandingPledge), CsvFile.Amount(x.RefundedAtClosure),
             }));
 
     public static byte[] TrialBalance(TrialBalanceReport balance) =>

@@ -107,6 +107,10 @@ public static class Statements
             contributions = (await HistoricalStatements.ForDonors(session, donor, cut, cancellation)).Contributions.Values.ToList();
         }
 
-        return DonorStatement.Lines(contributions);
+        // Refunds at a fund's closure are on the fund's statement; as at a date, those paid by then.
+        var statements = await session.Query<FundStatement>().Where(x => x.RefundsToDonors != 0m).ToListAsync(cancellation);
+        var refunds = statements.SelectMany(s => s.DonorRefunds.Select(r => (s.Id, r)))
+            .Where(x => (donor is null || x.r.Donor == donor) && (cut.AsAt is null || x.r.RefundedOn <= cut.AsAt));
+        return DonorStatement.Lines(contributions, refunds);
     }
 }

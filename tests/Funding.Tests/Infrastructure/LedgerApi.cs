@@ -28,6 +28,19 @@ public sealed class LedgerApi(IAlbaHost host)
 
     public Task<Recorded> Record(string url, object body, int expectedStatus = 200) => Post<Recorded>(url, body, expectedStatus);
 
+    /// <summary>Posts as a named person (for four eyes), answering the body as JSON whatever the status.</summary>
+    public async Task<System.Text.Json.JsonElement> PostAs(string user, string url, object body, int expectedStatus = 200)
+    {
+        var result = await host.Scenario(s =>
+        {
+            s.Post.Json(body).ToUrl(url);
+            s.RemoveClaim("sub");
+            s.WithClaim(new System.Security.Claims.Claim("sub", user));
+            s.StatusCodeShouldBe(expectedStatus);
+        });
+        return result.ReadAsJson<System.Text.Json.JsonElement>();
+    }
+
     public async Task<T> Get<T>(string url) => (await host.GetAsJson<T>(url))!;
 
     /// <summary>Posts a command the ledger must refuse, and returns the rule it names.</summary>

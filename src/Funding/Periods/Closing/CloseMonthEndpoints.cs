@@ -33,7 +33,7 @@ public static class ConfirmMonthCloseEndpoint
         if (periods?.PendingClose is not { MonthEnd: var monthEnd }) return new MonthEndFigures([], [], []);
 
         var cut = new ReportCut(monthEnd, null);
-        var funds = await session.Query<Fund>().Where(x => x.EstablishedOn <= monthEnd).OrderBy(x => x.Code).ToListAsync(cancellation);
+        var funds = (await session.Query<Fund>().OrderBy(x => x.Code).ToListAsync(cancellation)).Where(x => x.EstablishedOn <= monthEnd).ToList();
         var figures = new List<FundAtClose>();
         foreach (var fund in funds)
         {
