@@ -70,6 +70,8 @@ public sealed class AuditCommand : JasperFxAsyncCommand<AuditInput>
             $"{report.FundsBalanced} fund(s) balance and match the live trial balance");
         Section("Read models rebuilt from the log", report.ReadModels.Select(x => x.ToString()).ToList(),
             $"{report.ReadModelsCompared} live documents compared field by field");
+        Section("Closed months as kept at their close", (report.ClosedPeriods ?? []).Select(x => x.ToString()).ToList(),
+            $"{report.PeriodsChecked} closed month(s) equal, as known today, what their close kept");
         Section("Unreadable events", report.Failures, "none");
         foreach (var note in report.NotCompared) Console.WriteLine($"Not compared: {note}");
         Console.WriteLine(report.Passed ? "Result: PASSED" : "Result: FAILED");

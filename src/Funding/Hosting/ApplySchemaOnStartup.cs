@@ -43,7 +43,8 @@ public sealed class ApplySchemaOnStartup(FundingDatabase database, IServiceProvi
         }
     }
 
-    static readonly string[] RebuiltWhenSchemaChanges = [nameof(Statements.PackageFundingStatus), nameof(Contributions.Receiving.RecordedDeposit)];
+    static readonly string[] RebuiltWhenSchemaChanges =
+        [nameof(Statements.PackageFundingStatus), nameof(Contributions.Receiving.RecordedDeposit), nameof(Funds.Fund)];
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -21,12 +21,13 @@ public class AuditVerifyTests(WalkthroughApp ledger) : IClassFixture<Walkthrough
         report.Events.ShouldBe(await Scalar("select count(*) from funding.mt_events"));
         report.Streams.ShouldBe((int)await Scalar("select count(*) from funding.mt_streams"));
         // Fund, 3 contributions (NOR, SWE and the pledge under NOR), 2 packages, the rates table, trial balance, fund statement,
-        // 2 package statuses, and the daemon's 2 funding timelines.
+        // 2 package statuses, the daemon's 2 funding timelines, and the keys of the 2 deposits.
         report.ReadModelsCompared.ShouldBe((int)await Scalar("""
             select (select count(*) from funding.mt_doc_fund) + (select count(*) from funding.mt_doc_package) + (select count(*) from funding.mt_doc_contribution)
                  + (select count(*) from funding.mt_doc_operationalrates) + (select count(*) from funding.mt_doc_trialbalance)
                  + (select count(*) from funding.mt_doc_fundstatement) + (select count(*) from funding.mt_doc_packagefundingstatus)
-                 + (select count(*) from funding.mt_doc_fundingtimeline)
+                 + (select count(*) from funding.mt_doc_fundingtimeline) + (select count(*) from funding.mt_doc_recordeddeposit)
+                 + (select count(*) from funding.mt_doc_accountingperiods)
             """));
         report.FundsBalanced.ShouldBe(1);
         (await Scalar("select count(*) from information_schema.schemata where schema_name like 'audit_verify_%'")).ShouldBe(0);

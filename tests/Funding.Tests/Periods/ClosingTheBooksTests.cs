@@ -118,6 +118,22 @@ public class ClosingNeedsTheRevaluationTests(FundingApp app) : IClassFixture<Fun
         await api.Record($"/api/funds/{fund}/revaluations", new { monthEnd = "2024-03-31" });
         await api.PostAs("fin-2", "/api/periods/closings/confirmation", new { });
         (await api.Get<PeriodsReport>("/api/periods")).ClosedThrough.ShouldBe(new NodaTime.LocalDate(2024, 3, 31));
+
+        // audit verify finds March as its close kept it...
+        var report = await Funding.Audit.Verifying.LedgerVerification.RunAsync(app.Store, app.ConnectionString, CancellationToken.None);
+        (report.Passed, report.PeriodsChecked, report.ClosedPeriods!.Count).ShouldBe((true, 1, 0));
+
+        // ...until something dated in March reaches the log without the pipeline's rule: the chain and the trial balance
+        // agree with it, but March no longer equals what was closed.
+        await using (var session = app.Store.LightweightSession())
+        {
+            session.Events.Append(fund, new Funding.Funds.InterestEarned(fund, Funding.Ledger.Money.Usd(5m), new NodaTime.LocalDate(2024, 3, 15)));
+            await session.SaveChangesAsync();
+        }
+
+        var tampered = await Funding.Audit.Verifying.LedgerVerification.RunAsync(app.Store, app.ConnectionString, CancellationToken.None);
+        (tampered.Passed, tampered.Chain.Count, tampered.TrialBalances.Count).ShouldBe((false, 0, 0));
+        tampered.ClosedPeriods!.Select(x => (x.ReadModel, x.StreamId, x.Field)).ShouldBe([("FundStatement", fund, "2024-03 at close"), ("TrialBalance", fund, "2024-03 at close")]);
     }
 }
 

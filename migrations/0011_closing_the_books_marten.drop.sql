@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS funding.mt_doc_accountingperiods CASCADE;
+DROP TABLE IF EXISTS funding.mt_doc_recordeddeposit CASCADE;
