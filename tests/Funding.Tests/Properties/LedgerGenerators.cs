@@ -45,6 +45,10 @@ public static class LedgerGenerators
                 select (ModelCommand)new ModelCommand.Expenditure(p, o, a, c, d)),
             (2, from p in Phase from o in Organisation from a in Amount("USD", 200_000) from d in DayOfYear select (ModelCommand)new ModelCommand.Refund(p, o, a, d)),
             (1, from m in Gen.Choose(1, 12) select (ModelCommand)new ModelCommand.Revalue(m)),
+            // Mostly the first months, so that a script still has most of its year open; now and then December, the year's close.
+            (1, from m in Gen.Frequency((8, Gen.Choose(1, 3)), (1, Gen.Constant(12))) from same in Gen.Frequency((1, Gen.Constant(true)), (5, Gen.Constant(false)))
+                select (ModelCommand)new ModelCommand.CloseMonth(m, same)),
+            (1, from m in Gen.Choose(1, 3) select (ModelCommand)new ModelCommand.ReopenMonth(m)),
             (2, from p in Phase from a in Amount("USD", 1_200_000) from d in DayOfYear select (ModelCommand)new ModelCommand.RequestRevision(p, a, d)),
             (2, from same in Gen.Frequency((1, Gen.Constant(true)), (4, Gen.Constant(false))) from d in DayOfYear
                 select (ModelCommand)new ModelCommand.ApproveRevision(same, d)));

@@ -15,6 +15,7 @@ using Funding.PackageFinance.Refunding;
 using Funding.PackageFinance.ReportingExpenditure;
 using Funding.PackageFinance.Transferring;
 using Funding.Packages;
+using Funding.Periods;
 using Funding.Rates;
 using Funding.Shared;
 using Funding.Statements;
@@ -44,6 +45,7 @@ public sealed class LedgerModel
         Approved(Phase(ElectoralPhase.VoterRegistration, 400_000m), Phase(ElectoralPhase.Polling, 600_000m)));
     readonly Dictionary<Guid, Contribution> contributions = new();
     readonly Dictionary<Guid, RecordedDeposit> deposits = new();
+    AccountingPeriods periods = AccountingPeriods.None;
     FundStatement statement;
     TrialBalance trialBalance = new() { Id = FundId };
     PackageFundingStatus status;
@@ -61,6 +63,7 @@ public sealed class LedgerModel
     public FundStatement Statement => statement;
     public PackageFundingStatus PackageStatus => status;
     public OperationalRates Rates => RateTable;
+    public AccountingPeriods Periods => periods;
 
     static PhaseBudget Phase(ElectoralPhase phase, decimal budget) => new(phase, D(2024, 3, 1), D(2024, 12, 31), Usd(budget));
 
@@ -88,13 +91,44 @@ public sealed class LedgerModel
             ModelCommand.Expenditure c => Run(c.ToCommand(), x => ReportExpenditure.Decide(fund, package, x)),
             ModelCommand.Refund c => Run(c.ToCommand(), x => RecordRefund.Decide(fund, package, x)),
             ModelCommand.Revalue c => Run(c.ToCommand(), x => RevalueReceivables.Decide(fund, contributions.Values, RateTable, x)),
+            ModelCommand.CloseMonth c => CloseMonth(c),
+            ModelCommand.ReopenMonth c => Run(c.ToCommand(), x => Funding.Periods.Reopening.ReopenMonth.Decide(periods, x, "admin", Today)),
             _ => throw new ArgumentOutOfRangeException(nameof(command)),
         };
 
+        // As the write pipeline does for every command: nothing may be dated in a closed month.
+        if (decision is { IsRejected: false } decided && periods.Refuses(decided.Events, _ => null) is { } closed) decision = closed;
         if (decision is not { IsRejected: false } accepted) return (false, []);
         foreach (var e in accepted.Events) Apply(e);
         return (true, accepted.Events);
     }
+
+    /// <summary>
+    /// The request and, when it is accepted, its confirmation, as two finance officers send them; the month's figures as
+    /// at its end are folded again from what was recorded dated by then, as the service replays them.
+    /// </summary>
+    Decision? CloseMonth(ModelCommand.CloseMonth c)
+    {
+        // A close already asked for waits for its confirmation: this one confirms it.
+        var requested = periods.PendingClose is null
+            ? Run(c.ToCommand(), x => Funding.Periods.Closing.RequestMonthClose.Decide(periods, x, "fin-1"))
+            : Decision.Accept();
+        if (requested is not { IsRejected: false } asked) return requested;
+        var monthEnd = (asked.Events.OfType<MonthCloseRequested>().SingleOrDefault() ?? periods.PendingClose!).MonthEnd;
+        var asAt = new LedgerModel();
+        foreach (var e in history.Where(x => x is not IPeriodEvent && LedgerEvents.Of(x).BusinessDate <= monthEnd)) asAt.Apply(e);
+        var figures = new Funding.Periods.Closing.MonthEndFigures(
+            [new FundAtClose(FundId, fund.Code, FundStatementReport.From(asAt.statement), TrialBalanceReport.From(FundId, asAt.trialBalance))],
+            contributions.Values.Where(x => x.IsRevaluationDue(monthEnd)).Select(x => new Funding.Periods.Closing.RevaluationDue(FundId, fund.Code, x.Reference, x.Currency)).ToList(),
+            []);
+        var pending = asked.Events.Aggregate(Copy(periods), AccountingPeriods.Fold);
+        var confirmed = Funding.Periods.Closing.ConfirmMonthClose.Decide(pending, figures, new(), c.SamePerson ? "fin-1" : "fin-2");
+        // A refused confirmation leaves the request waiting, as it would in the service.
+        return confirmed.IsRejected ? (asked.Events.Count > 0 ? asked : confirmed) : Decision.Accept([.. asked.Events, .. confirmed.Events]);
+    }
+
+    static AccountingPeriods Copy(AccountingPeriods periods) =>
+        JsonSerializer.Deserialize<AccountingPeriods>(JsonSerializer.Serialize(periods, Json), Json)!;
 
     /// <summary>The pipeline's order: the command's own checks first, then the decider; null when the checks refuse it.</summary>
     static Decision? Run<TCommand>(TCommand command, Func<TCommand, Decision> decide) where TCommand : ICommand =>
@@ -109,6 +143,12 @@ public sealed class LedgerModel
         var recorded = LedgerEvents.Of(e);
         var stream = LedgerEvents.StreamOf(e.GetType());
         if (e is DepositReceived deposit) deposits.Add(RecordedDeposit.KeyOf(deposit, Guid.Empty), RecordedDeposit.Of(deposit, Guid.Empty));
+        if (stream == typeof(AccountingPeriods))
+        {
+            periods = AccountingPeriods.Fold(periods, e);
+            return;
+        }
+
         if (stream == typeof(Contribution))
             contributions[recorded.StreamId] = Funding.Contributions.Contribution.Fold(contributions.GetValueOrDefault(recorded.StreamId), e);
         else if (stream == typeof(Package))
@@ -130,6 +170,7 @@ public sealed class LedgerModel
         statement,
         trialBalance,
         status,
+        periods,
     }, Json);
 
     /// <summary>A new model with the recorded events replayed into it, in order.</summary>

@@ -107,4 +107,16 @@ public abstract record ModelCommand
             return new RevalueReceivables(first.PlusMonths(1).PlusDays(-1));
         }
     }
+
+    /// <summary>A finance officer asks to close a month of 2024 and a second one (or the same, to be refused) confirms.</summary>
+    public sealed record CloseMonth(int Month, bool SamePerson) : ModelCommand
+    {
+        public Funding.Periods.Closing.RequestMonthClose ToCommand() => new($"2024-{Month:00}");
+    }
+
+    /// <summary>An administrator reopens a month of 2024.</summary>
+    public sealed record ReopenMonth(int Month) : ModelCommand
+    {
+        public Funding.Periods.Reopening.ReopenMonth ToCommand() => new($"2024-{Month:00}", "a late bank statement");
+    }
 }
