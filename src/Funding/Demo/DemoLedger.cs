@@ -28,13 +28,16 @@ public sealed class DemoLedger(Func<string, string, HttpClient> clientFor, Local
         ("ZM", false),
     ];
 
-    HttpClient admin = null!, finance = null!, assessor = null!, focal = null!;
+    public const string ClosedFund = "SLE-BASKET-2018";
+
+    HttpClient admin = null!, finance = null!, secondFinance = null!, assessor = null!, focal = null!;
 
     /// <summary>Records the demo ledger unless its basket fund is already there. Returns whether it recorded anything.</summary>
     public async Task<bool> RecordAsync(CancellationToken cancellation)
     {
         using (admin = clientFor("ada.admin", Access.Roles.Administrator))
         using (finance = clientFor("fin.officer", Access.Roles.FinanceOfficer))
+        using (secondFinance = clientFor("fin.reviewer", Access.Roles.FinanceOfficer))
         using (assessor = clientFor("ead.assessor", Access.Roles.FocalPoint))
         using (focal = clientFor("focal.point", Access.Roles.FocalPoint))
         {
@@ -42,7 +45,9 @@ public sealed class DemoLedger(Func<string, string, HttpClient> clientFor, Local
             if (funds.Contains($"\"{BasketFund}\"", StringComparison.Ordinal)) return false;
             await Rates(cancellation);
             await CentralAfricanRepublic2015(cancellation);
+            await SierraLeone2018(cancellation);
             await CurrentYears(cancellation);
+            await CloseTheBooksThrough2016(cancellation);
             return true;
         }
     }
@@ -57,6 +62,8 @@ public sealed class DemoLedger(Func<string, string, HttpClient> clientFor, Local
 
         await Post(finance, "/api/rates", Revision(new LocalDate(2015, 1, 1),
             ("EUR", 0.89m), ("NOK", 7.60m), ("SEK", 8.40m), ("GBP", 0.66m), ("JPY", 120m), ("DKK", 6.65m), ("CHF", 0.96m)), cancellation);
+        await Post(finance, "/api/rates", Revision(new LocalDate(2019, 1, 1),
+            ("EUR", 0.87m), ("NOK", 8.60m), ("SEK", 9.00m), ("GBP", 0.78m), ("JPY", 110m), ("DKK", 6.50m), ("CHF", 0.99m)), cancellation);
         await Post(finance, "/api/rates", Revision(new LocalDate(today.Year - 1, 1, 1),
             ("EUR", 0.92m), ("NOK", 10.60m), ("SEK", 10.40m), ("GBP", 0.78m), ("JPY", 150m), ("DKK", 6.85m), ("CHF", 0.88m)), cancellation);
     }
@@ -98,6 +105,44 @@ public sealed class DemoLedger(Func<string, string, HttpClient> clientFor, Local
         }, cancellation);
     }
 
+    /// <summary>
+    /// A basket fund wound up: its package spent and closed, what was not transferred returned, and the balance refunded
+    /// to its three donors in proportion to their deposits, each in their own currency.
+    /// </summary>
+    async Task SierraLeone2018(CancellationToken cancellation)
+    {
+        var fund = await Establish(ClosedFund, "Sierra Leone 2018 electoral basket fund", "MultiPartnerBasketFund", 1m, ["SL"], new LocalDate(2017, 10, 1), cancellation);
+        var package = await Package(new
+        {
+            code = "SL-2018-GENERAL", country = "SL", electoralProcess = "2018 presidential, parliamentary and local council elections",
+            electionDay = "2018-03-07", origin = "MemberStateRequest", requestedOn = "2017-09-01",
+        }, new LocalDate(2017, 10, 15), new LocalDate(2017, 11, 1),
+            [("Polling", new LocalDate(2018, 1, 15), new LocalDate(2018, 4, 30), 3_500_000m)], approve: true, cancellation);
+
+        await Deposit("GBR-SLE-2018", fund, "United Kingdom", 1_000_000m, "GBP", new LocalDate(2017, 11, 10), cancellation);
+        await Deposit("EU-SLE-2018", fund, "European Union", 1_500_000m, "EUR", new LocalDate(2017, 11, 20), cancellation);
+        await Deposit("JPN-SLE-2018", fund, "Japan", 100_000_000m, "JPY", new LocalDate(2017, 12, 1), cancellation);
+        await Allocate(package, fund, "Polling", 3_500_000m, new LocalDate(2017, 12, 5), cancellation);
+        await Transfer(package, fund, "Polling", "UNDP", 3_000_000m, new LocalDate(2017, 12, 10), cancellation);
+        await Expenditure(package, fund, "Polling", "UNDP", "Certified", 3_210_000m, new LocalDate(2018, 12, 31), cancellation);
+        await Post(focal, $"/api/packages/{package}/closure", new { closedOn = "2019-03-31", returnWhatIsLeft = true }, cancellation);
+        await Post(admin, $"/api/funds/{fund}/closure", new { stage = "Operational", closedOn = "2019-04-30" }, cancellation);
+        await Post(admin, $"/api/funds/{fund}/closure", new { stage = "Financial", closedOn = "2019-06-28" }, cancellation);
+    }
+
+    /// <summary>2015 and 2016 are closed: their receivables revalued at each month's end, November closed, then December and the year.</summary>
+    async Task CloseTheBooksThrough2016(CancellationToken cancellation)
+    {
+        var funds = await finance.GetFromJsonAsync<List<Funds.Fund>>("/api/funds?pageSize=500", Shared.JsonForFunding.CreateWeb(), cancellation);
+        foreach (var month in new[] { new LocalDate(2016, 11, 30), new LocalDate(2016, 12, 31) })
+        {
+            foreach (var fund in funds!.Where(x => x.EstablishedOn <= month))
+                await Post(finance, $"/api/funds/{fund.Id}/revaluations", new { monthEnd = Day(month) }, cancellation);
+            await Post(finance, "/api/periods/closings", new { month = $"{month:uuuu-MM}" }, cancellation);
+            await Post(secondFinance, "/api/periods/closings/confirmation", new { }, cancellation);
+        }
+    }
+
     async Task CurrentYears(CancellationToken cancellation)
     {
         var trust = await Establish("UNEAD-TF", "Trust fund for electoral assistance", "TrustFund", 0m,
@@ -113,6 +158,8 @@ public sealed class DemoLedger(Func<string, string, HttpClient> clientFor, Local
         await Deposit("DNK-EAD", trust, "Denmark", 10_000_000m, "DKK", today.PlusDays(-60), cancellation);
         await Agreement("CHE-EAD", trust, "Switzerland", 4_000_000m, "CHF", today.PlusDays(-120), [(today.PlusDays(45), 4_000_000m)], cancellation);
         await Pledge("DEU-EAD", trust, "Germany", 5_000_000m, "EUR", today.PlusDays(-30), null, cancellation);
+        // Overdue: the first instalment fell due forty days ago and has not arrived.
+        await Agreement("NLD-EAD", trust, "Netherlands", 1_000_000m, "EUR", today.PlusDays(-100), [(today.PlusDays(-40), 1_000_000m)], cancellation);
 
         (string, LocalDate, LocalDate, decimal) Phase(string phase, int from, int to, decimal budget) => (phase, today.PlusDays(from), today.PlusDays(to), budget);
 

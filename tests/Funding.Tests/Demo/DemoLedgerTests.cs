@@ -32,6 +32,7 @@ public class DemoLedgerTests(FundingApp app) : IClassFixture<FundingApp>
             $"GN-{next}-LEGISLATIVE NeedsAssessed NotYetApproved []",
             $"ML-{next}-PRESIDENTIAL Requested NotYetApproved []",
             $"MW-{next}-LOCAL Approved FullyFunded []",
+            "SL-2018-GENERAL Closed PartiallyFunded []",
             $"TL-{today.Year - 1}-PARLIAMENTARY Closed ApprovedButUnfunded []",
         ]);
         var car = packages.Single(x => x.Code == "CF-2015-GENERAL");
@@ -43,7 +44,7 @@ public class DemoLedgerTests(FundingApp app) : IClassFixture<FundingApp>
             Open: new ApprovedTotals(4, 6, 9_300_000m, 1_350_000m, 7_950_000m),
             EndedPhases: new ApprovedTotals(1, 4, 36_600_000m, 22_200_000m, 14_400_000m),
             Pipeline: new PipelineTotals(Requested: 1, Assessed: 2, AssessedRequirement: 2_150_000m),
-            Closed: new ApprovedTotals(1, 1, 150_000m, 0m, 150_000m)));
+            Closed: new ApprovedTotals(2, 2, 3_650_000m, 3_210_000m, 440_000m)));
 
         // Liberia's procurement starts in ten days; the money the other packages leave for it comes later.
         var liberia = await api.Get<PackageStatusReport>($"/api/packages/{packages.Single(x => x.Code.StartsWith("LR-")).PackageId}/status?asOf={today:uuuu-MM-dd}");
@@ -52,10 +53,19 @@ public class DemoLedgerTests(FundingApp app) : IClassFixture<FundingApp>
 
         var donors = await api.Get<List<DonorStatementLine>>("/api/donors/statement?pageSize=500");
         donors.Select(x => x.Donor).Distinct().Order(StringComparer.Ordinal).ShouldBe(
-            ["Denmark", "European Union", "Germany", "Japan", "Norway", "Sweden", "Switzerland", "United Kingdom", "United States"]);
+            ["Denmark", "European Union", "Germany", "Japan", "Netherlands", "Norway", "Sweden", "Switzerland", "United Kingdom", "United States"]);
+
+        // The books are closed through 2016, and the Sierra Leone basket fund is wound up: its balance refunded to its donors.
+        var periods = await api.Get<Funding.Periods.Viewing.PeriodsReport>("/api/periods");
+        periods.ClosedThrough.ShouldBe(new LocalDate(2016, 12, 31));
+        periods.ClosedYears.ShouldBe([2016]);
+        periods.Months.Select(x => (x.Month, x.Closed)).ShouldBe([("2016-11", true), ("2016-12", true)]);
+        var closed = await api.Get<FundStatementReport>($"/api/funds/{Funding.Funds.FundIds.For(DemoLedger.ClosedFund)}/statement");
+        (closed.BalanceWithAdministrativeAgent, closed.TotalBalance, closed.RefundsToDonors).ShouldBe((0m, 0m, closed.Contributions - closed.AdministrativeAgentFees - closed.NetFundedAmount));
+        donors.Where(x => x.RefundedAtClosure > 0m).Select(x => x.Donor).Order(StringComparer.Ordinal).ShouldBe(["European Union", "Japan", "United Kingdom"]);
 
         var verification = await LedgerVerification.RunAsync(app.Store, app.ConnectionString, CancellationToken.None);
-        (verification.Passed, verification.FundsBalanced).ShouldBe((true, 3));
+        (verification.Passed, verification.FundsBalanced, verification.PeriodsChecked).ShouldBe((true, 4, 2));
     }
 
     [Fact]
