@@ -41,6 +41,7 @@ public class BrowserTests(BrowserLedger ledger) : IClassFixture<BrowserLedger>
             await page.GetByLabel("Donor").FillAsync("Norway");
             await page.GetByLabel("Amount", new() { Exact = true }).FillAsync("250,000.00");
             await page.GetByLabel("Currency").SelectOptionAsync("USD");
+            await page.GetByLabel("Bank transaction reference").FillAsync("DNBANOKK-0001");
             await page.GetByRole(AriaRole.Button, new() { Name = "Record" }).ClickAsync();
             var outcome = page.Locator(".outcome.recorded");
             await outcome.WaitForAsync();
@@ -232,8 +233,8 @@ public class BrowserTests(BrowserLedger ledger) : IClassFixture<BrowserLedger>
                 .ShouldBe($"Sweden|BR-TF|{DateTime.UtcNow.AddDays(-5).Year}|USD 0.00|USD 0.00|USD 300,000.00|USD 0.00|USD 0.00");
             var donors = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" }).ClickAsync());
             (await File.ReadAllLinesAsync((await donors.PathAsync())!)).ShouldBe([
-                "Donor,Fund,Year,Pledged,Signed,Received,OutstandingReceivable,OutstandingPledge",
-                $"Sweden,BR-TF,{DateTime.UtcNow.AddDays(-5).Year},0,0,300000,0,0",
+                "Donor,Fund,Year,Pledged,Signed,Received,OutstandingReceivable,OutstandingPledge,RefundedAtClosure",
+                $"Sweden,BR-TF,{DateTime.UtcNow.AddDays(-5).Year},0,0,300000,0,0,0",
             ]);
         });
     }
@@ -264,7 +265,7 @@ public class BrowserTests(BrowserLedger ledger) : IClassFixture<BrowserLedger>
             (await page.Locator("tr[data-line='Contributions'] td[data-column='opening']").InnerTextAsync()).ShouldBe("USD 0.00");
             static decimal Usd(string text) => decimal.Parse(text.Replace("USD ", "").Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture);
             var rows = page.Locator("table.period tbody tr");
-            (await rows.CountAsync()).ShouldBe(18);
+            (await rows.CountAsync()).ShouldBe(22);
             for (var i = 0; i < 18; i++)
             {
                 var cells = (await rows.Nth(i).Locator("td").AllInnerTextsAsync()).Select(Usd).ToList();

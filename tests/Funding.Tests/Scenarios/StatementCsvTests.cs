@@ -29,7 +29,7 @@ public class StatementCsvTests(WalkthroughApp ledger) : IClassFixture<Walkthroug
 
         var statement = await Csv($"/api/funds/{ledger.Ids.FundId}/statement.csv?asAt=2024-12-31");
         statement[0].ShouldBe("Line,Usd");
-        statement.Count.ShouldBe(19);
+        statement.Count.ShouldBe(23);
         statement.ShouldContain("Interest,3250.75");
     }
 
@@ -46,6 +46,6 @@ public class StatementCsvTests(WalkthroughApp ledger) : IClassFixture<Walkthroug
     public async Task the_donor_statement_comes_as_csv()
     {
         var lines = await Csv("/api/donors/statement.csv?donor=Sweden");
-        lines.ShouldBe(["Donor,Fund,Year,Pledged,Signed,Received,OutstandingReceivable,OutstandingPledge", "Sweden,RM-TF,2024,0,0,192307.69,0,0"]);
+        lines.ShouldBe(["Donor,Fund,Year,Pledged,Signed,Received,OutstandingReceivable,OutstandingPledge,RefundedAtClosure", "Sweden,RM-TF,2024,0,0,192307.69,0,0,0"]);
     }
 }

@@ -39,7 +39,7 @@ public class PeriodViewApiTests(PeriodViewApiTests.PeriodLedger app) : IClassFix
                 defaultIndirectCostPercent = 7, eligibleCountries = new[] { "GN" }, establishedOn = "2024-11-01",
             }, 201)).FundId;
             On(2024, 12, 10);
-            await api.Record("/api/contributions/deposits", new { reference = "GN-A-1", fundId = FundId, donor = "Donor A", amount = Usd(500_000m), valueDate = "2024-12-10" }, 201);
+            await api.Record("/api/contributions/deposits", new { reference = "GN-A-1", fundId = FundId, donor = "Donor A", amount = Usd(500_000m), valueDate = "2024-12-10", transactionReference = "TX-GN-A-1" }, 201);
 
             On(2025, 2, 15);
             var package = (await api.Post<Funding.Packages.Requesting.PackageCreated>("/api/packages", new
@@ -54,7 +54,7 @@ public class PeriodViewApiTests(PeriodViewApiTests.PeriodLedger app) : IClassFix
             await api.Record($"/api/packages/{package}/approval", new { approvedOn = "2025-02-15", phases = new[] { new { phase = "Polling", budget = Usd(1_000_000m) } } });
 
             On(2025, 3, 5);
-            await api.Record("/api/contributions/deposits", new { reference = "GN-B-1", fundId = FundId, donor = "Donor B", amount = Usd(1_200_000m), valueDate = "2025-03-05" }, 201);
+            await api.Record("/api/contributions/deposits", new { reference = "GN-B-1", fundId = FundId, donor = "Donor B", amount = Usd(1_200_000m), valueDate = "2025-03-05", transactionReference = "TX-GN-B-1" }, 201);
             On(2025, 3, 20);
             await api.Record($"/api/packages/{package}/allocations", new { fundId = FundId, phase = "Polling", amount = Usd(800_000m), allocatedOn = "2025-03-20" });
             On(2025, 3, 31);
@@ -66,7 +66,7 @@ public class PeriodViewApiTests(PeriodViewApiTests.PeriodLedger app) : IClassFix
                 fundId = FundId, phase = "Polling", implementingOrganisation = "UNDP", programmable = Usd(600_000m), transferredOn = "2025-04-10",
             });
             On(2025, 4, 15);
-            await api.Record("/api/contributions/deposits", new { reference = "GN-A-2", fundId = FundId, donor = "Donor A", amount = Usd(300_000m), valueDate = "2025-04-15" }, 201);
+            await api.Record("/api/contributions/deposits", new { reference = "GN-A-2", fundId = FundId, donor = "Donor A", amount = Usd(300_000m), valueDate = "2025-04-15", transactionReference = "TX-GN-A-2" }, 201);
             On(2025, 4, 30);
             await api.Record($"/api/packages/{package}/expenditure", new
             {
@@ -90,8 +90,9 @@ public class PeriodViewApiTests(PeriodViewApiTests.PeriodLedger app) : IClassFix
 
     static readonly string[] LineNames =
     [
-        "Contributions", "Interest", "Other income", "Total sources", "Transferred to implementing organisations", "Refunds", "Net funded amount",
-        "Administrative agent fees", "Total uses", "Balance with administrative agent", "Expenditure", "Balance with implementing organisations",
+        "Contributions", "Interest", "Other income", "Appropriations lapsed", "Balances received from other funds", "Total sources",
+        "Transferred to implementing organisations", "Refunds", "Net funded amount",
+        "Administrative agent fees", "Refunds to donors", "Balances moved to other funds", "Total uses", "Balance with administrative agent", "Expenditure", "Balance with implementing organisations",
         "Total balance", "Allocated, not yet transferred", "Receivables outstanding", "Outstanding pledges (indicative)",
         "Realised exchange gains and losses", "Unrealised exchange gains and losses",
     ];
@@ -112,15 +113,15 @@ public class PeriodViewApiTests(PeriodViewApiTests.PeriodLedger app) : IClassFix
         march.ShouldBe(new FundStatementPeriodReport(app.FundId, "GN-BASKET", "Guinea electoral basket fund",
             new ReportedPeriod("2025-03", D(2025, 3, 1), D(2025, 3, 31), D(2025, 2, 28), null, true), march.Lines));
         march.Lines.ShouldBe(Lines(
-            (500_000m, 1_200_000m, 1_700_000m), (0m, 2_500m, 2_500m), Nil, (500_000m, 1_202_500m, 1_702_500m),
-            Nil, Nil, Nil, (5_000m, 12_000m, 17_000m), (5_000m, 12_000m, 17_000m), (495_000m, 1_190_500m, 1_685_500m),
+            (500_000m, 1_200_000m, 1_700_000m), (0m, 2_500m, 2_500m), Nil, Nil, Nil, (500_000m, 1_202_500m, 1_702_500m),
+            Nil, Nil, Nil, (5_000m, 12_000m, 17_000m), Nil, Nil, (5_000m, 12_000m, 17_000m), (495_000m, 1_190_500m, 1_685_500m),
             Nil, Nil, (495_000m, 1_190_500m, 1_685_500m), (0m, 800_000m, 800_000m), Nil, Nil, Nil, Nil));
 
         var april = await Statement("period=2025-04");
         april.Period.ShouldBe(new ReportedPeriod("2025-04", D(2025, 4, 1), D(2025, 4, 30), D(2025, 3, 31), null, true));
         april.Lines.ShouldBe(Lines(
-            (1_700_000m, 300_000m, 2_000_000m), (2_500m, 1_750.25m, 4_250.25m), Nil, (1_702_500m, 301_750.25m, 2_004_250.25m),
-            (0m, 642_000m, 642_000m), Nil, (0m, 642_000m, 642_000m), (17_000m, 3_000m, 20_000m), (17_000m, 645_000m, 662_000m),
+            (1_700_000m, 300_000m, 2_000_000m), (2_500m, 1_750.25m, 4_250.25m), Nil, Nil, Nil, (1_702_500m, 301_750.25m, 2_004_250.25m),
+            (0m, 642_000m, 642_000m), Nil, (0m, 642_000m, 642_000m), (17_000m, 3_000m, 20_000m), Nil, Nil, (17_000m, 645_000m, 662_000m),
             (1_685_500m, -343_249.75m, 1_342_250.25m), (0m, 200_000m, 200_000m), (0m, 442_000m, 442_000m),
             (1_685_500m, 98_750.25m, 1_784_250.25m), (800_000m, -642_000m, 158_000m), Nil, Nil, Nil, Nil));
 
@@ -128,8 +129,8 @@ public class PeriodViewApiTests(PeriodViewApiTests.PeriodLedger app) : IClassFix
         var year = await Statement("period=2025");
         year.Period.ShouldBe(new ReportedPeriod("2025", D(2025, 1, 1), D(2025, 12, 31), D(2024, 12, 31), null, false));
         year.Lines.ShouldBe(Lines(
-            (500_000m, 1_500_000m, 2_000_000m), (0m, 5_250.25m, 5_250.25m), Nil, (500_000m, 1_505_250.25m, 2_005_250.25m),
-            (0m, 642_000m, 642_000m), Nil, (0m, 642_000m, 642_000m), (5_000m, 15_000m, 20_000m), (5_000m, 657_000m, 662_000m),
+            (500_000m, 1_500_000m, 2_000_000m), (0m, 5_250.25m, 5_250.25m), Nil, Nil, Nil, (500_000m, 1_505_250.25m, 2_005_250.25m),
+            (0m, 642_000m, 642_000m), Nil, (0m, 642_000m, 642_000m), (5_000m, 15_000m, 20_000m), Nil, Nil, (5_000m, 657_000m, 662_000m),
             (495_000m, 848_250.25m, 1_343_250.25m), (0m, 200_000m, 200_000m), (0m, 442_000m, 442_000m),
             (495_000m, 1_290_250.25m, 1_785_250.25m), (0m, 158_000m, 158_000m), Nil, Nil, Nil, Nil));
 
@@ -217,11 +218,15 @@ public class PeriodViewApiTests(PeriodViewApiTests.PeriodLedger app) : IClassFix
             "Contributions,1700000,300000,2000000",
             "Interest,2500,1750.25,4250.25",
             "Other income,0,0,0",
+            "Appropriations lapsed,0,0,0",
+            "Balances received from other funds,0,0,0",
             "Total sources,1702500,301750.25,2004250.25",
             "Transferred to implementing organisations,0,642000,642000",
             "Refunds,0,0,0",
             "Net funded amount,0,642000,642000",
             "Administrative agent fees,17000,3000,20000",
+            "Refunds to donors,0,0,0",
+            "Balances moved to other funds,0,0,0",
             "Total uses,17000,645000,662000",
             "Balance with administrative agent,1685500,-343249.75,1342250.25",
             "Expenditure,0,200000,200000",

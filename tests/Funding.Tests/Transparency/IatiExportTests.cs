@@ -191,7 +191,8 @@ public class IatiDemoExportTests(FundingApp app) : IClassFixture<FundingApp>
         var packages = await api.Get<List<Funding.Statements.PackageStatusReport>>("/api/packages/status?pageSize=500");
         document.Root!.Elements("iati-activity").Count().ShouldBe(funds.Count + packages.Count);
 
-        // Every deposit of the log is one incoming-funds transaction at its fund, and none at a package.
+        // Every deposit of the log is one incoming-funds transaction at its fund, and none at a package; a closed fund's
+        // refund to a donor is one too, negative, in what the donor was paid.
         await using var session = app.Store.QuerySession();
         var deposits = (await Marten.QueryableExtensions.ToListAsync(session.Events.QueryRawEventDataOnly<Funding.Contributions.DepositReceived>())).ToList();
         var reported = document.Root.Elements("iati-activity").Where(x => x.Attribute("hierarchy")!.Value == "1")
@@ -200,7 +201,10 @@ public class IatiDemoExportTests(FundingApp app) : IClassFixture<FundingApp>
             .Select(x => (Date: x.Element("transaction-date")!.Attribute("iso-date")!.Value, x.Element("value")!.Attribute("currency")!.Value,
                 Amount: decimal.Parse(x.Element("value")!.Value, System.Globalization.CultureInfo.InvariantCulture)))
             .OrderBy(x => x.ToString()).ToList();
-        reported.ShouldBe(deposits.Select(x => (x.ValueDate.ToString("uuuu-MM-dd", null), x.Amount.Currency, x.Amount.Amount)).OrderBy(x => x.ToString()).ToList());
+        reported.Where(x => x.Amount > 0m).ShouldBe(deposits.Select(x => (x.ValueDate.ToString("uuuu-MM-dd", null), x.Amount.Currency, x.Amount.Amount)).OrderBy(x => x.ToString()).ToList());
+        var refunds = await Marten.QueryableExtensions.ToListAsync(session.Events.QueryRawEventDataOnly<Funding.Funds.BalanceRefundedToDonor>());
+        refunds.Count.ShouldBe(3);
+        reported.Where(x => x.Amount < 0m).ShouldBe(refunds.Select(x => (x.RefundedOn.ToString("uuuu-MM-dd", null), x.Paid.Currency, -x.Paid.Amount)).OrderBy(x => x.ToString()).ToList());
         document.Root.Elements("iati-activity").Where(x => x.Attribute("hierarchy")!.Value == "2").SelectMany(x => x.Elements("transaction"))
             .Select(x => x.Element("transaction-type")!.Attribute("code")!.Value).Distinct().Order().ShouldBeSubsetOf(["2", "3", "4"]);
 
