@@ -69,6 +69,17 @@ public sealed record AccountingPeriods(Guid Id) : IFolded<AccountingPeriods>
         $"The first open day is {FirstOpenDay:yyyy-MM-dd}; a correction of a fact in a closed period is dated then and says what it corrects.",
         field);
 
+    /// <summary>
+    /// What the books say of the days from <paramref name="from"/> to <paramref name="to"/>: whether they are closed, and
+    /// every close and reopening of a month among them. Null when none of those months was ever closed.
+    /// </summary>
+    public PeriodBooks? Over(LocalDate from, LocalDate to)
+    {
+        var closes = Closes.Where(x => x.MonthEnd >= from && x.MonthEnd <= to).Select(x => new MonthClose(x.MonthEnd, x.RequestedBy, x.ConfirmedBy)).ToList();
+        var reopenings = Reopenings.Where(x => x.MonthEnd >= from && x.MonthEnd <= to).ToList();
+        return closes.Count == 0 && !IsClosed(to) ? null : new PeriodBooks(IsClosed(to), closes, reopenings);
+    }
+
     public static AccountingPeriods Fold(AccountingPeriods? books, object @event)
     {
         books ??= new AccountingPeriods(StreamId);
@@ -96,6 +107,12 @@ public sealed record AccountingPeriods(Guid Id) : IFolded<AccountingPeriods>
         }
     }
 }
+
+/// <summary>One close of a month: who asked, and who confirmed.</summary>
+public sealed record MonthClose(LocalDate MonthEnd, string RequestedBy, string ConfirmedBy);
+
+/// <summary>Whether a report's days are closed, and each close and reopening of its months: a reopened month stays visible.</summary>
+public sealed record PeriodBooks(bool Closed, IReadOnlyList<MonthClose> Closes, IReadOnlyList<MonthReopening> Reopenings);
 
 /// <summary>An event of the periods themselves.</summary>
 public interface IPeriodEvent;

@@ -49,14 +49,21 @@ public static class Statements
     /// <summary>The fund statement over a month or a year; null when the fund did not exist by the period's end.</summary>
     public static async Task<FundStatementPeriodReport?> FundStatementForPeriodAsync(
         IQuerySession session, Guid fundId, ReportPeriod period, LocalDate? knownOn, LocalDate today, CancellationToken cancellation) =>
-        FundStatementPeriodReport.FromLog(fundId, period, knownOn, today, await HistoricalStatements.FundEvents(session, fundId, knownOn, cancellation));
+        FundStatementPeriodReport.FromLog(fundId, period, knownOn, today, await HistoricalStatements.FundEvents(session, fundId, knownOn, cancellation)) is { } report
+            ? report with { Books = await BooksOver(session, period, cancellation) }
+            : null;
+
+    /// <summary>What the accounting periods say of the report's days: a closed or reopened month is shown as such.</summary>
+    static async Task<global::Funding.Periods.PeriodBooks?> BooksOver(IQuerySession session, ReportPeriod period, CancellationToken cancellation) =>
+        (await session.LoadAsync<global::Funding.Periods.AccountingPeriods>(global::Funding.Periods.AccountingPeriods.StreamId, cancellation))?.Over(period.From, period.To);
 
     /// <summary>The fund's trial balance over a month or a year; null when no fund has that id.</summary>
     public static async Task<TrialBalancePeriodReport?> TrialBalanceForPeriodAsync(
         IQuerySession session, Guid fundId, ReportPeriod period, LocalDate? knownOn, LocalDate today, CancellationToken cancellation)
     {
         if (await session.LoadAsync<Funds.Fund>(fundId, cancellation) is null) return null;
-        return TrialBalancePeriodReport.FromLog(fundId, period, knownOn, today, await HistoricalStatements.FundEvents(session, fundId, knownOn, cancellation));
+        return TrialBalancePeriodReport.FromLog(fundId, period, knownOn, today, await HistoricalStatements.FundEvents(session, fundId, knownOn, cancellation))
+            with { Books = await BooksOver(session, period, cancellation) };
     }
 
     /// <param name="day">The day flags are judged on (phases at risk depend on it).</param>

@@ -83,6 +83,9 @@ public class ClosingAMonthTests(FundingApp app) : IClassFixture<FundingApp>
         {
             reference = "PC-AGR", fundId = fund, donor = "Norway", amount = Usd(1_000m), valueDate = "2024-01-25", transactionReference = "PC-BANK-2",
         }, 201);
+        // January's statement over the month says it was closed and reopened, and why.
+        var books = (await api.Get<Funding.Statements.Periods.FundStatementPeriodReport>($"/api/funds/{fund}/statement/period?period=2024-01")).Books!;
+        (books.Closed, books.Closes.Single().ConfirmedBy, books.Reopenings.Single().Reason).ShouldBe((false, "fin-2", "The January bank statement was received late"));
         await api.TrialBalanceShouldBeZero(fund);
     }
 

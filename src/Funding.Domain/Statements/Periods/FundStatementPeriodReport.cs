@@ -13,6 +13,9 @@ public sealed record FundStatementPeriodLine(string Line, decimal Opening, decim
 /// </summary>
 public sealed record FundStatementPeriodReport(Guid FundId, string Code, string Name, ReportedPeriod Period, IReadOnlyList<FundStatementPeriodLine> Lines)
 {
+    /// <summary>Whether the period is closed, and its months' closes and reopenings; null when none of them was ever closed.</summary>
+    public global::Funding.Periods.PeriodBooks? Books { get; init; }
+
     /// <summary>From the fund's statements as at the two dates; a fund established during the period opens at zero.</summary>
     public static FundStatementPeriodReport Between(ReportedPeriod period, FundStatement? opening, FundStatement closing)
     {

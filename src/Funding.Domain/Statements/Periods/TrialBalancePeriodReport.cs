@@ -18,6 +18,9 @@ public sealed record TrialBalancePeriodReport(
     decimal TotalOpeningDebits, decimal TotalOpeningCredits, decimal TotalDebits, decimal TotalCredits,
     decimal TotalClosingDebits, decimal TotalClosingCredits, bool Balanced)
 {
+    /// <summary>Whether the period is closed, and its months' closes and reopenings; null when none of them was ever closed.</summary>
+    public global::Funding.Periods.PeriodBooks? Books { get; init; }
+
     /// <param name="postedInPeriod">The events dated in the period (and known by the report's day): their postings are the period's debits and credits.</param>
     public static TrialBalancePeriodReport Of(
         Guid fundId, ReportedPeriod period, TrialBalance? opening, IEnumerable<object> postedInPeriod, TrialBalance? closing)

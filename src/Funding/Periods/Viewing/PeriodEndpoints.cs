@@ -3,12 +3,9 @@ using NodaTime;
 
 namespace Funding.Periods.Viewing;
 
-/// <summary>One close of a month: who asked, and who confirmed.</summary>
-public sealed record CloseView(LocalDate MonthEnd, string RequestedBy, string ConfirmedBy);
-
 /// <summary>A month as the reports show it: open or closed, and every close and reopening it has had.</summary>
 public sealed record PeriodReport(
-    string Month, bool Closed, IReadOnlyList<CloseView> Closes, IReadOnlyList<MonthReopening> Reopenings);
+    string Month, bool Closed, IReadOnlyList<MonthClose> Closes, IReadOnlyList<MonthReopening> Reopenings);
 
 /// <summary>The books' periods: how far they are closed, what waits for confirmation, and the history of each month.</summary>
 public sealed record PeriodsReport(
@@ -18,7 +15,7 @@ public sealed record PeriodsReport(
         periods.ClosedThrough, periods.FirstOpenDay, periods.PendingClose, periods.ClosedYears,
         periods.Closes.Select(x => x.MonthEnd).Concat(periods.Reopenings.Select(x => x.MonthEnd)).Distinct().Order()
             .Select(end => new PeriodReport($"{end:yyyy-MM}", periods.IsClosed(end),
-                periods.Closes.Where(x => x.MonthEnd == end).Select(x => new CloseView(x.MonthEnd, x.RequestedBy, x.ConfirmedBy)).ToList(),
+                periods.Closes.Where(x => x.MonthEnd == end).Select(x => new MonthClose(x.MonthEnd, x.RequestedBy, x.ConfirmedBy)).ToList(),
                 periods.Reopenings.Where(x => x.MonthEnd == end).ToList()))
             .ToList());
 }
