@@ -14,10 +14,12 @@ namespace Funding.Hosting.Writing;
 /// <list type="number">
 /// <item>the command's own checks (<see cref="ICommand.Validate"/>): a 400 naming each field;</item>
 /// <item>a repeated Idempotency-Key: answered as the first time, and nothing more runs;</item>
-/// <item>the read models' locks, funds before packages, each in id order (<see cref="ReadModelLocks"/>);</item>
+/// <item>the accounting periods' lock (shared; held alone by a close or a reopening) and the read models' locks, funds
+/// before packages, each in id order (<see cref="ReadModelLocks"/>), in one round trip that also reads the periods;</item>
 /// <item>Wolverine loads the endpoint's aggregates for writing ([WriteAggregate]) and the endpoint decides;</item>
-/// <item>the decision's events are appended to the streams they declare, and its answer is remembered with the key,
-/// in the transaction Wolverine then commits;</item>
+/// <item>a decision with an event dated in a closed month is refused (<c>period-closed</c>); otherwise its events are
+/// appended to the streams they declare, and its answer is remembered with the key, in the transaction Wolverine then
+/// commits;</item>
 /// <item>the answer is written once the transaction has committed.</item>
 /// </list>
 /// An endpoint only names its command, its aggregates and its decider: it cannot forget a step.
