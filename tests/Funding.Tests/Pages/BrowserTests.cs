@@ -28,6 +28,33 @@ public class BrowserTests(BrowserLedger ledger) : IClassFixture<BrowserLedger>
         page.Locator($"tr[data-package='{package}'] .phase[data-phase='{phase}']");
 
     [Fact]
+    public async Task one_finance_officer_asks_to_close_a_month_and_only_another_can_confirm_it()
+    {
+        var asker = await ledger.SignedIn("fin-asks", Roles.FinanceOfficer);
+        await OnPage(asker, nameof(one_finance_officer_asks_to_close_a_month_and_only_another_can_confirm_it), async () =>
+        {
+            // A month long before anything this ledger holds, so the other pages' records stay open.
+            await asker.GotoAsync("/record/close-month");
+            await asker.GetByLabel("Month", new() { Exact = true }).FillAsync("2000-01");
+            await asker.GetByRole(AriaRole.Button, new() { Name = "Record" }).ClickAsync();
+            (await asker.Locator(".outcome.recorded").InnerTextAsync()).ShouldContain("Recorded: Month Close Requested.");
+
+            await asker.GotoAsync("/record/confirm-close");
+            await asker.GetByRole(AriaRole.Button, new() { Name = "Record" }).ClickAsync();
+            (await asker.Locator(".outcome.refused").InnerTextAsync())
+                .ShouldBe("fin-asks asked for this close, so another finance officer must confirm it. Nothing was recorded.");
+        });
+
+        var confirmer = await ledger.SignedIn("fin-confirms", Roles.FinanceOfficer);
+        await OnPage(confirmer, nameof(one_finance_officer_asks_to_close_a_month_and_only_another_can_confirm_it), async () =>
+        {
+            await confirmer.GotoAsync("/record/confirm-close");
+            await confirmer.GetByRole(AriaRole.Button, new() { Name = "Record" }).ClickAsync();
+            (await confirmer.Locator(".outcome.recorded").InnerTextAsync()).ShouldContain("Recorded: Month Closed.");
+        });
+    }
+
+    [Fact]
     public async Task a_finance_officer_records_a_deposit_and_an_allocation_and_the_dashboard_coverage_changes()
     {
         var page = await ledger.SignedIn("fin-ola", Roles.FinanceOfficer);

@@ -90,6 +90,14 @@ public sealed class RecordMoneyModel(IQuerySession session, IClock clock) : Page
                      new($"rates[{i}].unitsPerUsd", $"Units per USD {i + 1}", FieldKind.Amount, Optional: i > 0),
                  })]),
         ];
+        Forms =
+        [
+            .. Forms,
+            new("close-month", "Close a month (asked by one finance officer)", "/api/periods/closings",
+                [new("month", "Month", FieldKind.Text, Hint: "yyyy-MM; months close in order, once each fund's receivables are revalued at its end",
+                    Value: clock.GetCurrentInstant().InUtc().Date.PlusMonths(-1).ToString("uuuu-MM", null))]),
+            new("confirm-close", "Confirm the month's close (a second finance officer)", "/api/periods/closings/confirmation", []),
+        ];
         var chosen = Forms.FirstOrDefault(x => x.Key == (form ?? "deposit"));
         if (chosen is null) return NotFound();
         Form = chosen;
