@@ -42,7 +42,8 @@ public static class ApiDocument
             // A business date travels as "yyyy-MM-dd", not as NodaTime's object shape.
             if (type == typeof(LocalDate) || type == typeof(LocalDate?))
             {
-                schema.Type = JsonSchemaType.String;
+                // An optional one (LocalDate? with a default) is drawn inline, where null must stay allowed.
+                schema.Type = type == typeof(LocalDate?) ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
                 schema.Format = "date";
                 schema.Properties?.Clear();
             }
