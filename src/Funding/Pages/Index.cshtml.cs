@@ -22,15 +22,19 @@ public sealed class IndexModel(IQuerySession session, IClock clock, IOptions<Fla
     public IReadOnlyList<(string Package, PhaseStatusReport Phase)> AtRisk { get; private set; } = [];
     public PackageTotals Totals { get; private set; } = null!;
 
+    /// <summary>The receivables ageing as at today, for its past-due total.</summary>
+    public Funding.Statements.Ageing.ReceivablesAgeingReport Receivables { get; private set; } = null!;
+
     public async Task OnGetAsync(CancellationToken cancellation)
     {
         Today = clock.GetCurrentInstant().InUtc().Date;
-                // One read: every package gives the country list, the filter then narrows it.
+        // One read: every package gives the country list, the filter then narrows it.
         var all = await global::Funding.Statements.Statements.PackageStatusesAsync(session, new PackageFilter(), default, Today, flags.Value, cancellation);
         Countries = all.Select(x => x.Country).Distinct().Order(StringComparer.Ordinal).ToList();
         Packages = new PackageFilter(Status, Flag, string.IsNullOrEmpty(Country) ? null : Country, Mandated).Apply(all);
         Totals = PackageTotals.Of(Packages, Today);
         AtRisk = Packages.SelectMany(p => p.Phases.Where(x => x.AtRisk).Select(x => (p.Code, x))).OrderBy(x => x.x.StartsOn).ToList();
+        Receivables = await global::Funding.Statements.Statements.ReceivablesAgeingAsync(session, null, null, default, Today, cancellation);
     }
 
     public static string Describe(PackageStatusReport p) => p.Origin switch

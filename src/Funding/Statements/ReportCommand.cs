@@ -16,18 +16,19 @@ public enum StatementKind
     Package,
     Packages,
     Donors,
+    Ageing,
 }
 
 public sealed class ReportInput : NetCoreInput
 {
-    [Description("fund, trial-balance, package, packages or donors")]
+    [Description("fund, trial-balance, package, packages, donors or ageing")]
     public string Statement { get; set; } = "";
 
-    [Description("The fund (fund, trialbalance) or package (package) id")]
+    [Description("The fund (fund, trialbalance; optional for ageing) or package (package) id")]
     [FlagAlias("id")]
     public string? IdFlag { get; set; }
 
-    [Description("donors: only this donor")]
+    [Description("donors, ageing: only this donor")]
     [FlagAlias("donor")]
     public string? DonorFlag { get; set; }
 
@@ -50,13 +51,14 @@ public sealed class ReportCommand : JasperFxAsyncCommand<ReportInput>
     {
         if (!Enum.TryParse<StatementKind>(input.Statement.Replace("-", ""), ignoreCase: true, out var statement) || int.TryParse(input.Statement, out _))
         {
-            await Console.Error.WriteLineAsync($"'{input.Statement}' is not a statement: use fund, trial-balance, package, packages or donors.");
+            await Console.Error.WriteLineAsync($"'{input.Statement}' is not a statement: use fund, trial-balance, package, packages, donors or ageing.");
             return false;
         }
 
         if (!AuditCommand.TryDate("--as-at", input.AsAtFlag, out var asAt) || !AuditCommand.TryDate("--known-on", input.KnownOnFlag, out var knownOn)) return false;
         Guid id = default;
-        if (statement is StatementKind.Fund or StatementKind.TrialBalance or StatementKind.Package && !Guid.TryParse(input.IdFlag, out id))
+        var idRequired = statement is StatementKind.Fund or StatementKind.TrialBalance or StatementKind.Package;
+        if ((idRequired || input.IdFlag is not null) && !Guid.TryParse(input.IdFlag, out id))
         {
             await Console.Error.WriteLineAsync($"--id: give the {(statement == StatementKind.Package ? "package" : "fund")} id (a GUID).");
             return false;
@@ -73,7 +75,8 @@ public sealed class ReportCommand : JasperFxAsyncCommand<ReportInput>
             StatementKind.TrialBalance => await Statements.TrialBalanceAsync(session, id, cut, CancellationToken.None),
             StatementKind.Package => await Statements.PackageStatusAsync(session, id, cut, day, rules, CancellationToken.None),
             StatementKind.Packages => await Statements.PackageStatusesAsync(session, new PackageFilter(), cut, day, rules, CancellationToken.None),
-            _ => await Statements.DonorStatementAsync(session, input.DonorFlag, cut, CancellationToken.None),
+            StatementKind.Donors => await Statements.DonorStatementAsync(session, input.DonorFlag, cut, CancellationToken.None),
+            _ => await Statements.ReceivablesAgeingAsync(session, input.IdFlag is null ? null : id, input.DonorFlag, cut, day, CancellationToken.None),
         };
         if (report is null)
         {

@@ -2,6 +2,7 @@ using Funding.Audit.Replay;
 using Funding.Contributions;
 using Funding.Packages;
 using Funding.Statements.Periods;
+using Funding.Statements.Ageing;
 using Marten;
 using NodaTime;
 
@@ -119,5 +120,29 @@ public static class Statements
         var refunds = statements.SelectMany(s => s.DonorRefunds.Select(r => (s.Id, r)))
             .Where(x => (donor is null || x.r.Donor == donor) && (cut.AsAt is null || x.r.RefundedOn <= cut.AsAt));
         return DonorStatement.Lines(contributions, refunds);
+    }
+
+    /// <summary>
+    /// The receivables ageing as at <paramref name="asAt"/>, as known on the cut's day, of one fund or donor or all.
+    /// A contribution's live snapshot is used when nothing in it is dated after <paramref name="asAt"/> (what every
+    /// report as at today finds); the others, and every one as known on an earlier day, are folded again from their
+    /// events.
+    /// </summary>
+    public static async Task<ReceivablesAgeingReport> ReceivablesAgeingAsync(
+        IQuerySession session, Guid? fundId, string? donor, ReportCut cut, LocalDate asAt, CancellationToken cancellation)
+    {
+        var query = session.Query<Contribution>().Where(x => x.Signed > 0m);
+        if (fundId is not null) query = query.Where(x => x.FundId == fundId);
+        if (donor is not null) query = query.Where(x => x.Donor == donor);
+        var live = await query.ToListAsync(cancellation);
+
+        var replayed = live.Where(c => cut.KnownOn is not null || c.Movements.Any(m => m.On > asAt)).Select(c => c.Id).ToHashSet();
+        var contributions = live.Where(c => !replayed.Contains(c.Id)).ToList();
+        if (replayed.Count > 0)
+            contributions.AddRange((await HistoricalStatements.ForContributions(session, replayed, cut with { AsAt = asAt }, cancellation)).Contributions.Values);
+
+        var rates = await HistoricalStatements.Rates(session, cut, cancellation);
+        var funds = (await session.Query<Funds.Fund>().ToListAsync(cancellation)).ToDictionary(x => x.Id, x => x.Code);
+        return ReceivablesAgeing.Of(contributions, rates, asAt, cut.KnownOn, funds);
     }
 }

@@ -104,6 +104,8 @@ public class RoleMatrixTests(WalkthroughApp app) : IClassFixture<WalkthroughApp>
     [InlineData("/api/packages/{packageId}/status")]
     [InlineData("/api/contributions")]
     [InlineData("/api/donors/statement")]
+    [InlineData("/api/receivables/ageing")]
+    [InlineData("/api/receivables/ageing.csv?asAt=2024-06-30&knownOn=2030-01-01")]
     [InlineData("/api/rates/NOK")]
     [InlineData("/api/audit/events")]
     [InlineData("/api/audit/streams/{fundId}/events")]

@@ -26,10 +26,17 @@ public class AuditCommandLineTests(WalkthroughApp ledger) : IClassFixture<Walkth
         printed.ShouldBe(await api.Get<FundStatementReport>($"/api/funds/{ledger.Ids.FundId}/statement?asAt=2024-06-30&knownOn={today}"));
         printed!.Contributions.ShouldBe(192_307.69m); // only Sweden's deposit of 11 June: Norway paid in September
 
+        var (aged, ageing) = await Run("report", "ageing", "--id", ledger.Ids.FundId.ToString(), "--as-at", "2025-06-30");
+        aged.ShouldBe(0, ageing);
+        var printedAgeing = JsonSerializer.Deserialize<Funding.Statements.Ageing.ReceivablesAgeingReport>(ageing[ageing.IndexOf('{')..], Json);
+        printedAgeing.ShouldBeEquivalentTo(await api.Get<Funding.Statements.Ageing.ReceivablesAgeingReport>($"/api/receivables/ageing?fundId={ledger.Ids.FundId}&asAt=2025-06-30"));
+        // Norway's second instalment, NOK 5,000,000 due on 2025-03-01, at 10.00 to the USD.
+        printedAgeing!.Lines.Single(x => x.Donor == "Norway").Usd.ShouldBe(new Funding.Statements.Ageing.AgeingBuckets(0m, 0m, 0m, 500_000m, 0m));
+
         var (refused, message) = await Run("report", "fund", "--id", "not-a-guid");
         (refused, message.Contains("--id: give the fund id (a GUID).", StringComparison.Ordinal)).ShouldBe((1, true));
         var (unknown, unknownMessage) = await Run("report", "balance-sheet");
-        (unknown, unknownMessage.Contains("'balance-sheet' is not a statement: use fund, trial-balance, package, packages or donors.", StringComparison.Ordinal))
+        (unknown, unknownMessage.Contains("'balance-sheet' is not a statement: use fund, trial-balance, package, packages, donors or ageing.", StringComparison.Ordinal))
             .ShouldBe((1, true));
         var (badDate, dateMessage) = await Run("report", "donors", "--known-on", "31/12/2024");
         (badDate, dateMessage.Contains("--known-on: '31/12/2024' is not a date (yyyy-MM-dd).", StringComparison.Ordinal)).ShouldBe((1, true));

@@ -55,6 +55,12 @@ public class DemoLedgerTests(FundingApp app) : IClassFixture<FundingApp>
         donors.Select(x => x.Donor).Distinct().Order(StringComparer.Ordinal).ShouldBe(
             ["Denmark", "European Union", "Germany", "Japan", "Netherlands", "Norway", "Sweden", "Switzerland", "United Kingdom", "United States"]);
 
+        // Two instalments are past due: Norway's of 2015, and the Netherlands' of forty days ago.
+        var ageing = await api.Get<Funding.Statements.Ageing.ReceivablesAgeingReport>($"/api/receivables/ageing?asAt={today:uuuu-MM-dd}");
+        ageing.Lines.Where(x => x.DaysPastDue is not null).Select(x => (x.Donor, x.Reference, x.DaysPastDue, x.Amounts.Days31To90, x.Amounts.Over180Days))
+            .OrderBy(x => x.Donor, StringComparer.Ordinal)
+            .ShouldBe([("Netherlands", "NLD-EAD", (int?)40, 1_000_000m, 0m), ("Norway", "NOR-CAR-2015", (int?)Period.Between(new LocalDate(2015, 10, 1), today, PeriodUnits.Days).Days, 0m, 15_000_000m)]);
+
         // The books are closed through 2016, and the Sierra Leone basket fund is wound up: its balance refunded to its donors.
         var periods = await api.Get<Funding.Periods.Viewing.PeriodsReport>("/api/periods");
         periods.ClosedThrough.ShouldBe(new LocalDate(2016, 12, 31));

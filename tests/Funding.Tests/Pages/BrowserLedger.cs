@@ -159,7 +159,7 @@ public sealed class BrowserLedger : IAsyncLifetime
         page.DefaultRequestHeaders.Authorization = null;
         page.DefaultRequestHeaders.Add("Cookie", $"{BrowserSession.Cookie}={token}");
         page.Timeout = TimeSpan.FromMinutes(2);
-        foreach (var url in new[] { "/", $"/packages/{UnderAssessmentId}", "/funds", $"/funds/{FundId}/statement", "/donors" })
+        foreach (var url in new[] { "/", $"/packages/{UnderAssessmentId}", "/funds", $"/funds/{FundId}/statement", "/donors", "/receivables/ageing" })
         {
             (await page.GetAsync(url)).EnsureSuccessStatusCode();
         }

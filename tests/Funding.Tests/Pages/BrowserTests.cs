@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Funding.Access;
 using Funding.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -307,6 +308,72 @@ public class BrowserTests(BrowserLedger ledger) : IClassFixture<BrowserLedger>
             // A period and a date at once is not a question the page can answer.
             await page.GotoAsync($"/funds/{ledger.FundId}/statement?period={month:yyyy-MM}&asAt={month:yyyy-MM-dd}");
             (await page.Locator("p.error").InnerTextAsync()).ShouldBe("Choose either a period or an as-at date, not both: a period is as at the day before it and as at its last day.");
+        });
+    }
+
+    [Fact]
+    public async Task a_finance_officer_sees_what_is_past_due_by_donor_and_fund_as_at_a_date_and_the_dashboard_shows_the_total()
+    {
+        // A fund of its own, for a country no package here is in, so nothing else on the pages changes: the European
+        // Union signs for EUR 1,000,000 in three instalments and pays EUR 450,000, the first and part of the second.
+        var today = DateTime.UtcNow.Date;
+        string Day(int days) => today.AddDays(days).ToString("yyyy-MM-dd");
+        object Eur(decimal amount) => new { amount, currency = "EUR" };
+        using var admin = ledger.Api("ada", Roles.Administrator);
+        using var finance = ledger.Api("fin", Roles.FinanceOfficer);
+        async Task<System.Text.Json.JsonElement> Post(HttpClient client, string url, object body)
+        {
+            using var answer = await client.PostAsJsonAsync(url, body);
+            answer.IsSuccessStatusCode.ShouldBeTrue($"{url}: {await answer.Content.ReadAsStringAsync()}");
+            return await answer.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        }
+
+        var fundId = (await Post(admin, "/api/funds", new
+        {
+            code = "BR-AGE", name = "Browser ageing fund", kind = "TrustFund", administrativeAgentFeePercent = 0, defaultIndirectCostPercent = 7,
+            eligibleCountries = new[] { "TD" }, establishedOn = Day(-200),
+        })).GetProperty("fundId").GetString();
+        await Post(finance, "/api/rates", new { effectiveOn = Day(-200), kind = "Monthly", reference = "UNORE browser", rates = new[] { new { currency = "EUR", unitsPerUsd = 0.9m } } });
+        await Post(finance, "/api/contributions/agreements", new
+        {
+            reference = "BR-EU", fundId, donor = "European Union", amount = Eur(1_000_000m), signedOn = Day(-150),
+            instalments = new[] { new { dueOn = Day(-120), amount = Eur(300_000m) }, new { dueOn = Day(-40), amount = Eur(300_000m) }, new { dueOn = Day(60), amount = Eur(400_000m) } },
+        });
+        await Post(finance, "/api/contributions/deposits", new { reference = "BR-EU", fundId, donor = "European Union", amount = Eur(450_000m), valueDate = Day(-100), transactionReference = "TX-BR-EU" });
+
+        static async Task<string[]> Rows(IPage page) =>
+            (await page.Locator("table.ageing tbody tr").AllInnerTextsAsync()).Select(x => string.Join(" ", x.Split((char[])['\t', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))).ToArray();
+
+        var page = await ledger.SignedIn("fin-ola", Roles.FinanceOfficer);
+        await OnPage(page, nameof(a_finance_officer_sees_what_is_past_due_by_donor_and_fund_as_at_a_date_and_the_dashboard_shows_the_total), async () =>
+        {
+            // The dashboard's total is every fund's: here only this agreement is past due (EUR 150,000 at 0.9).
+            (await page.Locator("[data-total='past-due'] a").InnerTextAsync()).ShouldBe("USD 166,666.67");
+            await page.Locator("[data-total='past-due'] a").ClickAsync();
+            await page.WaitForURLAsync("**/receivables/ageing");
+
+            await page.GetByLabel("Fund").SelectOptionAsync(fundId!);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+            await page.WaitForURLAsync($"**/receivables/ageing?fundId={fundId}*");
+            (await Rows(page)).ShouldBe([
+                "European Union · BR-AGE USD 444,444.44 USD 0.00 USD 166,666.67 USD 0.00 USD 0.00 USD 166,666.67",
+                $"BR-EU EUR at 0.9 per USD, in force from {Day(-200)} EUR 400,000.00 USD 444,444.44 – EUR 150,000.00 USD 166,666.67 – – EUR 150,000.00 USD 166,666.67 {Day(-40)} (40 days)",
+            ]);
+            (await page.Locator("[data-total='past-due'] strong").InnerTextAsync()).ShouldBe("USD 166,666.67");
+
+            // Fifty days ago the second instalment was not yet due.
+            await page.GetByLabel("As at").FillAsync(Day(-50));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+            await page.WaitForURLAsync($"**asAt={Day(-50)}*");
+            (await Rows(page))[1].ShouldBe($"BR-EU EUR at 0.9 per USD, in force from {Day(-200)} EUR 550,000.00 USD 611,111.11 – – – – –");
+            (await page.Locator("[data-total='past-due'] strong").InnerTextAsync()).ShouldBe("USD 0.00");
+
+            var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" }).ClickAsync());
+            download.SuggestedFilename.ShouldBe($"receivables-ageing-as-at-{Day(-50)}.csv");
+            (await File.ReadAllLinesAsync((await download.PathAsync())!)).ShouldBe([
+                string.Join(",", Funding.Statements.Ageing.ReceivablesAgeingCsv.Header),
+                $"European Union,BR-AGE,BR-EU,EUR,,,550000,0,0,0,0,0,0.9,{Day(-200)},611111.11,0,0,0,0,0,611111.11,",
+            ]);
         });
     }
 }

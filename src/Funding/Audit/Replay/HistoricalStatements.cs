@@ -1,4 +1,5 @@
 using Funding.Contributions;
+using Funding.Rates;
 using Funding.Statements;
 using Marten;
 using Funding.Ledger;
@@ -49,8 +50,21 @@ public static class HistoricalStatements
     {
         var query = session.Query<Contribution>().AsQueryable();
         if (donor is not null) query = query.Where(x => x.Donor == donor);
-        var contributions = await query.Select(x => x.Id).ToListAsync(cancellation);
-        return LedgerReplay.Of(await Load(session, contributions, cut, cancellation), cut, ReplayedModels.Contributions);
+        return await ForContributions(session, await query.Select(x => x.Id).ToListAsync(cancellation), cut, cancellation);
+    }
+
+    public static async Task<LedgerReplay> ForContributions(IQuerySession session, IReadOnlyCollection<Guid> contributionIds, ReportCut cut, CancellationToken cancellation) =>
+        LedgerReplay.Of(await Load(session, contributionIds, cut, cancellation), cut, ReplayedModels.Contributions);
+
+    /// <summary>
+    /// The rates table as known on the cut's day: the revisions recorded by then, so a rate loaded again later has not
+    /// yet replaced the one it replaced. Which rate is in force on a date is the table's own question.
+    /// </summary>
+    public static async Task<OperationalRates?> Rates(IQuerySession session, ReportCut cut, CancellationToken cancellation)
+    {
+        if (cut.KnownOn is null) return await session.LoadAsync<OperationalRates>(OperationalRates.StreamId, cancellation);
+        var revisions = await Load(session, [OperationalRates.StreamId], cut, cancellation);
+        return revisions.Aggregate((OperationalRates?)null, (rates, e) => OperationalRates.Fold(rates, e.Data));
     }
 
     /// <summary>The whole log up to the cut: every package's status at once.</summary>

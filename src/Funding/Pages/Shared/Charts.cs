@@ -115,5 +115,12 @@ public static class Charts
 
     public static string Usd(decimal amount) => "USD " + amount.ToString("#,0.00", Invariant);
 
+    /// <summary>An amount in its currency, to the currency's minor unit (JPY 0, EUR 2, KWD 3 decimals).</summary>
+    public static string Amount(decimal amount, string currency)
+    {
+        var decimals = Ledger.Currency.All.TryGetValue(currency, out var known) ? known.MinorUnits : 2;
+        return $"{currency} {amount.ToString(decimals == 0 ? "#,0" : "#,0." + new string('0', decimals), Invariant)}";
+    }
+
     static string Encode(string text) => HtmlEncoder.Default.Encode(text);
 }
