@@ -112,6 +112,10 @@ public class RoleMatrixTests(WalkthroughApp app) : IClassFixture<WalkthroughApp>
     [InlineData("/api/funds/{fundId}/statement?asAt=2024-06-30&knownOn=2030-01-01")]
     [InlineData("/api/funds/{fundId}/statement/period?period=2024-06")]
     [InlineData("/api/funds/{fundId}/trial-balance/period?period=2024")]
+    [InlineData("/api/funds/{fundId}/statement.xlsx")]
+    [InlineData("/api/funds/{fundId}/trial-balance.xlsx")]
+    [InlineData("/api/packages/status.xlsx")]
+    [InlineData("/api/donors/statement.xlsx")]
     public async Task every_role_reads_and_auditors_only_read(string template)
     {
         foreach (var role in Roles.All)

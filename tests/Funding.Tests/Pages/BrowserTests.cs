@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using Funding.Access;
 using Funding.Tests.Infrastructure;
@@ -232,10 +233,10 @@ public class BrowserTests(BrowserLedger ledger) : IClassFixture<BrowserLedger>
     }
 
     [Fact]
-    public async Task an_auditor_re_renders_the_fund_statement_as_known_on_a_day_and_downloads_it_as_csv()
+    public async Task an_auditor_re_renders_the_fund_statement_as_known_on_a_day_and_downloads_it_as_csv_and_excel()
     {
         var page = await ledger.SignedIn("aud-lee", Roles.Auditor);
-        await OnPage(page, nameof(an_auditor_re_renders_the_fund_statement_as_known_on_a_day_and_downloads_it_as_csv), async () =>
+        await OnPage(page, nameof(an_auditor_re_renders_the_fund_statement_as_known_on_a_day_and_downloads_it_as_csv_and_excel), async () =>
         {
             await page.GotoAsync("/funds");
             await page.GetByRole(AriaRole.Link, new() { Name = "BR-TF" }).ClickAsync();
@@ -255,6 +256,11 @@ public class BrowserTests(BrowserLedger ledger) : IClassFixture<BrowserLedger>
             csv[0].ShouldBe("Line,Usd");
             csv.ShouldContain(x => x.StartsWith("Total balance,", StringComparison.Ordinal));
             download.SuggestedFilename.ShouldStartWith("fund-statement-BR-TF-as-at-today-known-on-");
+            var excel = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download Excel" }).ClickAsync());
+            excel.SuggestedFilename.ShouldBe(Path.ChangeExtension(download.SuggestedFilename, ".xlsx"));
+            var statement = XlsxWorkbook.Open(await File.ReadAllBytesAsync((await excel.PathAsync())!)).Sheets.Single();
+            statement.Texts(14)[0].ShouldBe("Total balance");
+            statement.Value("B14").ShouldBe(decimal.Parse(csv.Single(x => x.StartsWith("Total balance,", StringComparison.Ordinal)).Split(',')[1], CultureInfo.InvariantCulture));
 
             await page.GotoAsync("/donors?donor=Sweden");
             (await page.Locator("tbody tr").AllInnerTextsAsync()).Single().Replace('\t', '|')
@@ -374,6 +380,9 @@ public class BrowserTests(BrowserLedger ledger) : IClassFixture<BrowserLedger>
                 string.Join(",", Funding.Statements.Ageing.ReceivablesAgeingCsv.Header),
                 $"European Union,BR-AGE,BR-EU,EUR,,,550000,0,0,0,0,0,0.9,{Day(-200)},611111.11,0,0,0,0,0,611111.11,",
             ]);
+            var donorsExcel = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download Excel" }).ClickAsync());
+            var donorSheet = XlsxWorkbook.Open(await File.ReadAllBytesAsync((await donorsExcel.PathAsync())!)).Sheets.Single();
+            (donorSheet.Texts(2)[0], donorSheet.Value("F2"), donorSheet.Value("F3")).ShouldBe(("Sweden", 300_000m, 300_000m));
         });
     }
 }

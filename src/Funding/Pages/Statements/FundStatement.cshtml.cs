@@ -44,6 +44,8 @@ public sealed class FundStatementModel(IQuerySession session, IClock clock) : Pa
         ? $"/api/funds/{Fund.Id}/statement/period.csv?{Query(("period", Period), ("knownOn", KnownOn))}"
         : $"/api/funds/{Fund.Id}/statement.csv?{Query(("asAt", AsAt), ("knownOn", KnownOn))}";
 
+    public string ExcelLink => CsvLink.Replace(".csv?", ".xlsx?", StringComparison.Ordinal);
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellation)
     {
         var fund = await session.LoadAsync<Fund>(id, cancellation);

@@ -38,6 +38,19 @@ public static class ReceivablesAgeingEndpoints
         return Results.File(ReceivablesAgeingCsv.Write(report), "text/csv", name);
     }
 
+    [WolverineGet("/api/receivables/ageing.xlsx")]
+    [ProducesResponseType(typeof(Stream), StatusCodes.Status200OK, StatementWorkbook.ContentType)]
+    [Tags("Statements")]
+    [EndpointSummary("Receivables ageing as an Excel workbook, one row per agreement owed, the USD buckets summed by formulas")]
+    public static async Task<IResult> AgeingXlsx(
+        Guid? fundId, string? donor, string? asAt, string? knownOn, IQuerySession session, IClock clock, CancellationToken cancellation)
+    {
+        var (report, problem) = await Report(fundId, donor, asAt, knownOn, session, clock, cancellation);
+        if (problem is not null) return problem;
+        var name = $"receivables-ageing-as-at-{report!.AsAt:uuuu-MM-dd}{(report.KnownOn is { } known ? $"-known-on-{known:uuuu-MM-dd}" : "")}.xlsx";
+        return Results.File(new StatementWorkbook().Ageing(report).ToBytes(), StatementWorkbook.ContentType, name);
+    }
+
     static async Task<(ReceivablesAgeingReport? Report, IResult? Problem)> Report(
         Guid? fundId, string? donor, string? asAt, string? knownOn, IQuerySession session, IClock clock, CancellationToken cancellation)
     {

@@ -35,6 +35,21 @@ public static class PeriodEndpoints
             : Results.File(PeriodCsv.FundStatement(report), "text/csv", $"fund-statement-{report.Code}-{FileSuffix(report.Period)}.csv");
     }
 
+    [WolverineGet("/api/funds/{fundId}/statement/period.xlsx")]
+    [ProducesResponseType(typeof(Stream), StatusCodes.Status200OK, StatementWorkbook.ContentType)]
+    [Tags("Statements")]
+    [EndpointSummary("Fund statement over a month or a year as an Excel workbook (Line, Opening, Movement, Closing; totals as formulas)")]
+    public static async Task<IResult> FundStatementXlsx(
+        Guid fundId, string? period, string? knownOn, HttpRequest request, IQuerySession session, IClock clock, CancellationToken cancellation)
+    {
+        if (!PeriodQuery.TryParse(period, knownOn, request, out var asked, out var known, out var problem)) return problem!;
+        var report = await Statements.FundStatementForPeriodAsync(session, fundId, asked, known, Today(clock), cancellation);
+        return report is null
+            ? NotFound(asked, known)
+            : Results.File(new StatementWorkbook().FundOverPeriod(report).ToBytes(), StatementWorkbook.ContentType,
+                $"fund-statement-{report.Code}-{FileSuffix(report.Period)}.xlsx");
+    }
+
     [WolverineGet("/api/funds/{fundId}/trial-balance/period")]
     [ProducesResponseType<TrialBalancePeriodReport>(StatusCodes.Status200OK)]
     [Tags("Statements")]
@@ -59,6 +74,21 @@ public static class PeriodEndpoints
         return report is null
             ? Problems.NotFound("fundId", "fund")
             : Results.File(PeriodCsv.TrialBalance(report), "text/csv", $"trial-balance-{FileSuffix(report.Period)}.csv");
+    }
+
+    [WolverineGet("/api/funds/{fundId}/trial-balance/period.xlsx")]
+    [ProducesResponseType(typeof(Stream), StatusCodes.Status200OK, StatementWorkbook.ContentType)]
+    [Tags("Statements")]
+    [EndpointSummary("Trial balance over a month or a year as an Excel workbook (opening, debits, credits, closing by account; SUM totals)")]
+    public static async Task<IResult> TrialBalanceXlsx(
+        Guid fundId, string? period, string? knownOn, HttpRequest request, IQuerySession session, IClock clock, CancellationToken cancellation)
+    {
+        if (!PeriodQuery.TryParse(period, knownOn, request, out var asked, out var known, out var problem)) return problem!;
+        var report = await Statements.TrialBalanceForPeriodAsync(session, fundId, asked, known, Today(clock), cancellation);
+        return report is null
+            ? Problems.NotFound("fundId", "fund")
+            : Results.File(new StatementWorkbook().TrialBalanceOverPeriod(report).ToBytes(), StatementWorkbook.ContentType,
+                $"trial-balance-{FileSuffix(report.Period)}.xlsx");
     }
 
     static LocalDate Today(IClock clock) => clock.GetCurrentInstant().InUtc().Date;
