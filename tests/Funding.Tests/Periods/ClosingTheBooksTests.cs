@@ -305,3 +305,45 @@ public class DepositsNeverTwiceTests(FundingApp app) : IClassFixture<FundingApp>
         return result.ReadAsJson<JsonElement>();
     }
 }
+
+/// <summary>A donor may have their share of a closed fund's balance moved to another fund instead of refunded.</summary>
+public class FundClosureMoveTests(FundingApp app) : IClassFixture<FundingApp>
+{
+    readonly LedgerApi api = new(app.Host);
+
+    [Fact]
+    public async Task a_donors_instruction_moves_their_share_to_another_fund_and_both_books_balance()
+    {
+        var closing = await api.FundWithCash("MV-OLD", 90_000m);
+        var receiving = await api.FundWithCash("MV-NEW", 10_000m);
+        await api.Record("/api/contributions/deposits", new
+        {
+            reference = "MV-SWE", fundId = closing, donor = "Sweden", amount = Usd(30_000m), valueDate = "2024-02-01", transactionReference = "SEB-MV-1",
+        }, 201);
+
+        await api.PostAs("admin-1", $"/api/funds/{closing}/closure", new { stage = "Operational", closedOn = "2024-06-30" });
+        var closed = await api.PostAs("admin-1", $"/api/funds/{closing}/closure", new
+        {
+            stage = "Financial", closedOn = "2024-07-01", instructions = new[] { new { donor = "Sweden", moveToFundId = receiving } },
+        });
+        closed.GetProperty("events").EnumerateArray().Select(x => x.GetString())
+            .ShouldBe(["Balance Refunded To Donor", "Balance Moved To Fund", "Balance Received From Fund", "Fund Financially Closed"]);
+
+        // "Donor" deposited 90,000 of the 120,000 and is refunded 90,000; Sweden's 30,000 moves to MV-NEW.
+        var old = await api.Get<FundStatementReport>($"/api/funds/{closing}/statement");
+        (old.RefundsToDonors, old.BalancesMovedToOtherFunds, old.BalanceWithAdministrativeAgent).ShouldBe((90_000m, 30_000m, 0m));
+        var @new = await api.Get<FundStatementReport>($"/api/funds/{receiving}/statement");
+        (@new.BalancesReceivedFromOtherFunds, @new.BalanceWithAdministrativeAgent).ShouldBe((30_000m, 40_000m));
+        await api.TrialBalanceShouldBeZero(closing);
+        await api.TrialBalanceShouldBeZero(receiving);
+
+        // An instruction for a donor who gave nothing, or to a closed fund, is refused and nothing moves.
+        var third = await api.FundWithCash("MV-THIRD", 1_000m);
+        await api.PostAs("admin-1", $"/api/funds/{third}/closure", new { stage = "Operational", closedOn = "2024-06-30" });
+        var refused = await api.PostAs("admin-1", $"/api/funds/{third}/closure", new
+        {
+            stage = "Financial", closedOn = "2024-07-01", instructions = new[] { new { donor = "Norway", moveToFundId = receiving } },
+        }, 422);
+        refused.GetProperty("rule").GetString().ShouldBe("unknown-donor");
+    }
+}
