@@ -88,6 +88,9 @@ public sealed record AccountingPeriods(Guid Id) : IFolded<AccountingPeriods>
             case MonthCloseRequested e:
                 books.PendingClose = e;
                 return books;
+            case MonthCloseWithdrawn:
+                books.PendingClose = null;
+                return books;
             case MonthClosed e:
                 books.PendingClose = null;
                 books.ClosedThrough = e.MonthEnd;
@@ -122,6 +125,15 @@ public sealed record FundAtClose(Guid FundId, string Code, FundStatementReport S
 
 /// <summary>A finance officer asked to close a month; nothing is closed until a second finance officer confirms.</summary>
 public sealed record MonthCloseRequested(LocalDate MonthEnd, string RequestedBy) : IPeriodEvent, ILedgerEvent<AccountingPeriods>
+{
+    Guid ILedgerEvent.StreamId => AccountingPeriods.StreamId;
+    LocalDate ILedgerEvent.BusinessDate => MonthEnd;
+    IReadOnlyList<PostingLine> ILedgerEvent.Postings => Postings.Nothing;
+    IatiTreatment ILedgerEvent.Iati => new IatiTreatment.NotReported("closing the books is not a transaction");
+}
+
+/// <summary>A close asked for and not confirmed was taken back (the wrong month, or not ready): nothing was closed.</summary>
+public sealed record MonthCloseWithdrawn(LocalDate MonthEnd, string Reason, string WithdrawnBy) : IPeriodEvent, ILedgerEvent<AccountingPeriods>
 {
     Guid ILedgerEvent.StreamId => AccountingPeriods.StreamId;
     LocalDate ILedgerEvent.BusinessDate => MonthEnd;

@@ -45,6 +45,7 @@ public class RoleMatrixTests(WalkthroughApp app) : IClassFixture<WalkthroughApp>
         ("/api/packages/{packageId}/budget-revisions/approval", Roles.FocalPoint),
         ("/api/periods/closings", Roles.FinanceOfficer),
         ("/api/periods/closings/confirmation", Roles.FinanceOfficer),
+        ("/api/periods/closings/withdrawal", Roles.FinanceOfficer),
         ("/api/periods/reopenings", Roles.Administrator),
     ];
 

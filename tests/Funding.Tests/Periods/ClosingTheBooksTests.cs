@@ -118,7 +118,12 @@ public class ClosingNeedsTheRevaluationTests(FundingApp app) : IClassFixture<Fun
         (refused.GetProperty("rule").GetString(), refused.GetProperty("detail").GetString()).ShouldBe(("revaluation-missing",
             "The month-end revaluation at 2024-03-31 is not done for RV-TF (RV-EU EUR): revalue each fund's receivables at the month's end first."));
 
+        // The request may be withdrawn meanwhile, with a reason, and asked again once the revaluation is done.
+        await api.PostAs("fin-2", "/api/periods/closings/withdrawal", new { reason = "March's revaluation is not done yet" });
+        (await api.Get<PeriodsReport>("/api/periods")).PendingClose.ShouldBeNull();
+        (await api.PostAs("fin-2", "/api/periods/closings/withdrawal", new { reason = "again" }, 422)).GetProperty("rule").GetString().ShouldBe("no-close-requested");
         await api.Record($"/api/funds/{fund}/revaluations", new { monthEnd = "2024-03-31" });
+        await api.PostAs("fin-1", "/api/periods/closings", new { month = "2024-03" });
         await api.PostAs("fin-2", "/api/periods/closings/confirmation", new { });
         (await api.Get<PeriodsReport>("/api/periods")).ClosedThrough.ShouldBe(new NodaTime.LocalDate(2024, 3, 31));
 

@@ -80,3 +80,18 @@ public sealed record ConfirmMonthClose : ICommand, IChangesPeriods
         return Decision.Accept([.. events]);
     }
 }
+
+/// <summary>Take back a close that waits for confirmation, with a reason: the wrong month, or the books not ready.</summary>
+public sealed record WithdrawMonthClose([property: MultiLineText] string? Reason) : ICommand, IChangesPeriods
+{
+    [JsonIgnore]
+    public Guid PeriodsId => AccountingPeriods.StreamId;
+
+    public void Validate(ValidationErrors errors, LocalDate today) =>
+        Reasons.Check(errors, Reason, "asked for the wrong month: June, not July");
+
+    public static Decision Decide(AccountingPeriods books, WithdrawMonthClose command, string withdrawnBy) =>
+        books.PendingClose is { } pending
+            ? Decision.Accept(new MonthCloseWithdrawn(pending.MonthEnd, command.Reason!.Trim(), withdrawnBy))
+            : new Rejection("no-close-requested", "No month is waiting to be closed: there is nothing to withdraw.");
+}

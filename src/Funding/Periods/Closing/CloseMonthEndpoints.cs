@@ -65,3 +65,16 @@ public static class ConfirmMonthCloseEndpoint
         MonthEndFigures figures, ClaimsPrincipal user) =>
         ConfirmMonthClose.Decide(periods ?? AccountingPeriods.None, figures, command, ActorStamp.NameOf(user));
 }
+
+public static class WithdrawMonthCloseEndpoint
+{
+    [WolverinePost("/api/periods/closings/withdrawal")]
+    [RequestExample("""{"reason":"Asked for the wrong month: June, not July"}""")]
+    [ProducesResponseType<Recorded>(StatusCodes.Status200OK)]
+    [Authorize(Roles = Roles.FinanceOfficer)]
+    [Tags("Periods")]
+    [EndpointSummary("Withdraw the close waiting for confirmation, with a reason")]
+    public static Decision Post(
+        WithdrawMonthClose command, [WriteAggregate(nameof(WithdrawMonthClose.PeriodsId), Required = false)] AccountingPeriods? periods, ClaimsPrincipal user) =>
+        WithdrawMonthClose.Decide(periods ?? AccountingPeriods.None, command, ActorStamp.NameOf(user));
+}
