@@ -1,3 +1,5 @@
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using Funding.Periods.Viewing;
 using Funding.Statements;
@@ -350,5 +352,40 @@ public class FundClosureMoveTests(FundingApp app) : IClassFixture<FundingApp>
             stage = "Financial", closedOn = "2024-07-01", instructions = new[] { new { donor = "Norway", moveToFundId = receiving } },
         }, 422);
         refused.GetProperty("rule").GetString().ShouldBe("unknown-donor");
+    }
+}
+
+/// <summary>A file checked before a month closed and written after is refused whole: nothing lands in the closed month.</summary>
+public class ImportAcrossACloseTests(FundingApp app) : IClassFixture<FundingApp>
+{
+    readonly LedgerApi api = new(app.Host);
+
+    [Fact]
+    public async Task a_file_decided_before_the_close_and_written_after_it_is_refused_and_writes_nothing()
+    {
+        await api.FundWithCash("IC-TF", 1_000m);
+        var clock = app.Host.Services.GetRequiredService<NodaTime.IClock>();
+        var actor = new Funding.Importing.ImportActor("tester", "close-race", "test");
+        var file = System.Text.Encoding.UTF8.GetBytes(
+            "reference,fund_code,donor,amount,currency,value_date,transaction_reference\nIC-1,IC-TF,Norway,400,USD,2024-05-10,NOR-IC-1\n");
+
+        var (answer, decided) = await Funding.Importing.LedgerImport.DecideAsync(
+            app.Store, clock, Funding.Importing.ImportKind.Deposits, file, actor, new Funding.Importing.ImportOptions(false), null, CancellationToken.None);
+        answer.ShouldBeNull();
+        // Meanwhile May is closed.
+        await api.PostAs("fin-1", "/api/periods/closings", new { month = "2024-05" });
+        await api.PostAs("fin-2", "/api/periods/closings/confirmation", new { });
+        await using var session = app.Store.QuerySession();
+        var before = await session.Events.QueryAllRawEvents().CountAsync();
+
+        var result = await Funding.Importing.LedgerImport.WriteAsync(app.Store, decided!, actor, null, CancellationToken.None);
+
+        (result.Outcome, result.Message.Contains("2024-05 is closed", StringComparison.Ordinal)).ShouldBe((Funding.Importing.ImportOutcome.Conflict, true));
+        (await session.Events.QueryAllRawEvents().CountAsync()).ShouldBe(before);
+        // Checked again, the same file names its line.
+        var (again, _) = await Funding.Importing.LedgerImport.DecideAsync(
+            app.Store, clock, Funding.Importing.ImportKind.Deposits, file, actor, new Funding.Importing.ImportOptions(false), null, CancellationToken.None);
+        again!.Errors.Keys.ShouldBe(["line 2: value_date"]);
+        again.Errors["line 2: value_date"].Single().ShouldStartWith("period-closed: 2024-05 is closed");
     }
 }
