@@ -44,30 +44,6 @@ public sealed record AccountingPeriods(Guid Id) : IFolded<AccountingPeriods>
     /// <summary>The latest close of the month, while it stays closed; null when it is open.</summary>
     public ClosedMonth? CloseOf(LocalDate monthEnd) => IsClosed(monthEnd) ? Closes.LastOrDefault(x => x.MonthEnd == monthEnd) : null;
 
-    /// <summary>
-    /// The rule every write obeys once a month is closed: no event may be dated inside it. The events of the periods
-    /// themselves are the only exception: they are what opens and closes them.
-    /// </summary>
-    public Rejection? Refuses(IEnumerable<ILedgerEvent> events, Func<LocalDate, string?> fieldOf)
-    {
-        if (ClosedThrough is not { } through) return null;
-        var dated = events.Where(x => x is not IPeriodEvent).FirstOrDefault(x => x.BusinessDate <= through);
-        return dated is null ? null : PeriodClosed(dated.BusinessDate, fieldOf(dated.BusinessDate));
-    }
-
-    /// <summary>The command's date field (its JSON name) that gave an event its date, so a refusal can name it.</summary>
-    public static string? FieldDated(object command, LocalDate day) => command.GetType().GetProperties()
-        .Where(x => x.PropertyType == typeof(LocalDate) || x.PropertyType == typeof(LocalDate?))
-        .Where(x => x.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonIgnoreAttribute), true).Length == 0)
-        .Where(x => x.GetValue(command) is LocalDate value && value == day)
-        .Select(x => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(x.Name))
-        .FirstOrDefault();
-
-    public Rejection PeriodClosed(LocalDate day, string? field) => new(
-        "period-closed",
-        $"{day:yyyy-MM} is closed: nothing may be dated on or before {ClosedThrough:yyyy-MM-dd} ({day:yyyy-MM-dd} was given). " +
-        $"The first open day is {FirstOpenDay:yyyy-MM-dd}; a correction of a fact in a closed period is dated then and says what it corrects.",
-        field);
 
     /// <summary>
     /// What the books say of the days from <paramref name="from"/> to <paramref name="to"/>: whether they are closed, and
@@ -109,6 +85,37 @@ public sealed record AccountingPeriods(Guid Id) : IFolded<AccountingPeriods>
                 throw EventNotFoldedException.By<AccountingPeriods>(@event);
         }
     }
+}
+
+/// <summary>
+/// The rule every write obeys once a month is closed: no event may be dated on or before <paramref name="Through"/>.
+/// It needs only that day, so a write reads only that day, not the periods' whole history.
+/// </summary>
+public sealed record ClosedBooks(LocalDate Through)
+{
+    /// <summary>The rule of the books closed through that day; none when no month was ever closed.</summary>
+    public static ClosedBooks? Of(LocalDate? through) => through is { } day ? new ClosedBooks(day) : null;
+
+    /// <summary>The events of the periods themselves are the only exception: they are what opens and closes them.</summary>
+    public Rejection? Refuses(IEnumerable<ILedgerEvent> events, Func<LocalDate, string?> fieldOf)
+    {
+        var dated = events.Where(x => x is not IPeriodEvent).FirstOrDefault(x => x.BusinessDate <= Through);
+        return dated is null ? null : PeriodClosed(dated.BusinessDate, fieldOf(dated.BusinessDate));
+    }
+
+    /// <summary>The command's date field (its JSON name) that gave an event its date, so a refusal can name it.</summary>
+    public static string? FieldDated(object command, LocalDate day) => command.GetType().GetProperties()
+        .Where(x => x.PropertyType == typeof(LocalDate) || x.PropertyType == typeof(LocalDate?))
+        .Where(x => x.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonIgnoreAttribute), true).Length == 0)
+        .Where(x => x.GetValue(command) is LocalDate value && value == day)
+        .Select(x => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(x.Name))
+        .FirstOrDefault();
+
+    Rejection PeriodClosed(LocalDate day, string? field) => new(
+        "period-closed",
+        $"{day:yyyy-MM} is closed: nothing may be dated on or before {Through:yyyy-MM-dd} ({day:yyyy-MM-dd} was given). " +
+        $"The first open day is {Through.PlusDays(1):yyyy-MM-dd}; a correction of a fact in a closed period is dated then and says what it corrects.",
+        field);
 }
 
 /// <summary>One close of a month: who asked, and who confirmed.</summary>

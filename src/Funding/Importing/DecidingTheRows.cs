@@ -63,7 +63,7 @@ public static class DecidingTheRows
                 _ => throw new InvalidOperationException($"A file does not hold {row.Command.GetType().Name} commands."),
             };
             // A row dated in a closed month is refused as the same command over HTTP would be.
-            if (!decision.IsRejected && ledger.Periods.Refuses(decision.Events, day => AccountingPeriods.FieldDated(row.Command, day)) is { } closed)
+            if (!decision.IsRejected && ledger.Closed?.Refuses(decision.Events, day => ClosedBooks.FieldDated(row.Command, day)) is { } closed)
                 decision = closed;
             if (decision.Rejection is { } rejection)
             {
@@ -136,7 +136,7 @@ public static class DecidingTheRows
     {
         public OperationalRates? Rates { get; set; }
 
-        public AccountingPeriods Periods { get; init; } = AccountingPeriods.None;
+        public ClosedBooks? Closed { get; init; }
 
         /// <summary>The event folded into its stream's aggregate with the aggregate's own fold, as Marten's snapshot will.</summary>
         public void Fold(ILedgerEvent e)
@@ -168,8 +168,8 @@ public static class DecidingTheRows
         var depositKeys = rows.Select(x => x.Command).OfType<IContributionStep>().Select(x => x.DepositKey).Where(x => x != Guid.Empty).Distinct().ToList();
         var deposits = (await query.LoadManyAsync<RecordedDeposit>(cancellation, depositKeys)).ToDictionary(x => x.Id);
         var versions = await VersionsAsync(store, [.. contributionIds, .. fundIds, OperationalRates.StreamId], cancellation);
-        var periods = await query.LoadAsync<AccountingPeriods>(AccountingPeriods.StreamId, cancellation) ?? AccountingPeriods.None;
-        return new Ledger(contributions, funds, packages, versions, deposits) { Rates = rates, Periods = periods };
+        var periods = await query.LoadAsync<AccountingPeriods>(AccountingPeriods.StreamId, cancellation);
+        return new Ledger(contributions, funds, packages, versions, deposits) { Rates = rates, Closed = ClosedBooks.Of(periods?.ClosedThrough) };
     }
 
     /// <summary>

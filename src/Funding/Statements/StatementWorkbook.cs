@@ -242,7 +242,13 @@ public sealed class StatementSheet<T>
         var cells = columns.Select((column, c) => !column.Summed ? null
             : lines.Count == 0 ? new SheetCell(new NumberValue(0m), column.Format)
             : new SheetCell(new FormulaValue($"SUM({StatementWorkbook.Reference(c, first)}:{StatementWorkbook.Reference(c, last)})",
-                lines.Sum(x => x.Cells[c]?.Value switch { NumberValue n => n.Number, FormulaValue f => f.Cached, _ => 0m })), column.Format)).ToList();
+                lines.Sum(x => x.Cells[c]?.Value switch
+                {
+                    null => 0m,
+                    NumberValue n => n.Number,
+                    FormulaValue f => f.Cached,
+                    var other => throw new InvalidOperationException($"A summed money column holds {other.GetType().Name}, which adds up to nothing."),
+                })), column.Format)).ToList();
         rows.Add(Labelled(label, cells));
         blockStarts = NextRow;
         return this;
@@ -329,7 +335,8 @@ sealed record SheetColumn<T>(string Header, Func<T, SheetCell?> Cell, Func<strin
             NumberValue x => x.Number.ToString("#,##0.###", CultureInfo.InvariantCulture),
             FormulaValue x => x.Cached.ToString("#,##0.###", CultureInfo.InvariantCulture),
             BooleanValue => "FALSE",
-            _ => null,
+            null => null,
+            var other => throw new InvalidOperationException($"No width for {other.GetType().Name}."),
         };
         if (shown is not null) Widest = Math.Max(Widest, Width(shown));
     }

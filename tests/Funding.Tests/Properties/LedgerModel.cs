@@ -97,7 +97,7 @@ public sealed class LedgerModel
         };
 
         // As the write pipeline does for every command: nothing may be dated in a closed month.
-        if (decision is { IsRejected: false } decided && periods.Refuses(decided.Events, _ => null) is { } closed) decision = closed;
+        if (decision is { IsRejected: false } decided && ClosedBooks.Of(periods.ClosedThrough)?.Refuses(decided.Events, _ => null) is { } closed) decision = closed;
         if (decision is not { IsRejected: false } accepted) return (false, []);
         foreach (var e in accepted.Events) Apply(e);
         return (true, accepted.Events);

@@ -4,6 +4,7 @@ using Funding.Contributions;
 using Funding.Ledger;
 using Marten;
 using Funding.Periods;
+using NodaTime;
 using Npgsql;
 
 namespace Funding.Hosting.Writing;
@@ -12,11 +13,11 @@ namespace Funding.Hosting.Writing;
 public sealed record ReadModelKeys(IReadOnlyCollection<Guid> Funds, IReadOnlyCollection<Guid> Packages, IReadOnlyCollection<Guid> Contributions);
 
 /// <summary>
-/// The funds and packages a write holds the locks of, for as long as its transaction lasts, and the accounting periods
-/// as they stand while it holds them (none closed: null).
+/// The funds and packages a write holds the locks of, for as long as its transaction lasts, and the books' closed
+/// months as they stand while it holds them (none closed: null).
 /// </summary>
 /// <param name="Alone">The periods' lock held alone (a close or a reopening): no other write runs until this one commits.</param>
-public sealed record LockedReadModels(IReadOnlySet<Guid> Funds, IReadOnlySet<Guid> Packages, AccountingPeriods? Periods = null, bool Alone = false)
+public sealed record LockedReadModels(IReadOnlySet<Guid> Funds, IReadOnlySet<Guid> Packages, ClosedBooks? Closed = null, bool Alone = false)
 {
     public static readonly LockedReadModels None = new(new HashSet<Guid>(), new HashSet<Guid>());
 
@@ -94,7 +95,8 @@ public static class ReadModelLocks
         {
             Parameters = { new NpgsqlParameter("periods", PeriodsLockKey) },
         });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"select data from {options.Schema.For<AccountingPeriods>()} where id = @books")
+        // The last closed day alone: a write needs no more of the periods' history.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"select (data ->> 'closedThrough')::date from {options.Schema.For<AccountingPeriods>()} where id = @books")
         {
             Parameters = { new NpgsqlParameter("books", Periods.AccountingPeriods.StreamId) },
         });
@@ -123,14 +125,15 @@ public static class ReadModelLocks
 
         await using var reader = await batch.ExecuteReaderAsync(cancellation);
         await reader.NextResultAsync(cancellation);
-        AccountingPeriods? books = null;
-        if (await reader.ReadAsync(cancellation)) books = options.Serializer().FromJson<AccountingPeriods>(reader, 0);
+        LocalDate? closedThrough = null;
+        if (await reader.ReadAsync(cancellation) && !await reader.IsDBNullAsync(0, cancellation))
+            closedThrough = LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(0));
         var (funds, packages) = (new HashSet<Guid>(), new HashSet<Guid>());
         if (lockFunds && await reader.NextResultAsync(cancellation))
             while (await reader.ReadAsync(cancellation)) funds.Add(reader.GetGuid(0));
         if (keys.Packages.Count > 0 && await reader.NextResultAsync(cancellation))
             while (await reader.ReadAsync(cancellation)) packages.Add(reader.GetGuid(0));
-        return new LockedReadModels(funds, packages, books, changesPeriods);
+        return new LockedReadModels(funds, packages, ClosedBooks.Of(closedThrough), changesPeriods);
     }
 
     /// <summary>The advisory lock of the accounting periods: a fixed number no other lock of the database uses ("FUNDPERL").</summary>

@@ -33,7 +33,7 @@ public static partial class WritePipeline
         var funds = plan.Writes.SelectMany(x => x.Events).Select(x => x.Event).OfType<IFundEvent>().Select(x => x.FundId).Distinct().ToList();
         var locked = await ReadModelLocks.TakeAsync(session, new ReadModelKeys(funds, [], []), cancellation);
         // A month closed since the file was decided: the file is refused whole, as a write that lost a race is.
-        if (locked.Periods?.Refuses(plan.Writes.SelectMany(x => x.Events).Select(x => (ILedgerEvent)x.Event), _ => null) is { } closed)
+        if (locked.Closed?.Refuses(plan.Writes.SelectMany(x => x.Events).Select(x => (ILedgerEvent)x.Event), _ => null) is { } closed)
             throw new PeriodClosedMeanwhileException(closed.Message);
         // A pooled connection keeps the plans its server process made for the hash-chain triggers, perhaps when the
         // event table was tiny: kept through an import that grows it by many thousand rows in one transaction, such a

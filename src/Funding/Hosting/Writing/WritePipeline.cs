@@ -15,7 +15,7 @@ namespace Funding.Hosting.Writing;
 /// <item>the command's own checks (<see cref="ICommand.Validate"/>): a 400 naming each field;</item>
 /// <item>a repeated Idempotency-Key: answered as the first time, and nothing more runs;</item>
 /// <item>the accounting periods' lock (shared; held alone by a close or a reopening) and the read models' locks, funds
-/// before packages, each in id order (<see cref="ReadModelLocks"/>), in one round trip that also reads the periods;</item>
+/// before packages, each in id order (<see cref="ReadModelLocks"/>), in one round trip that also reads the last closed day;</item>
 /// <item>Wolverine loads the endpoint's aggregates for writing ([WriteAggregate]) and the endpoint decides;</item>
 /// <item>a decision with an event dated in a closed month is refused (<c>period-closed</c>); otherwise its events are
 /// appended to the streams they declare, and its answer is remembered with the key, in the transaction Wolverine then
@@ -69,7 +69,7 @@ public static partial class WritePipeline
     {
         var locked = http.Items[LockedItem] as LockedReadModels ?? LockedReadModels.None;
         // No event may be dated in a closed month, whatever the command: the periods are read under the lock they share.
-        if (!decision.IsRejected && locked.Periods?.Refuses(decision.Events, day => AccountingPeriods.FieldDated(command, day)) is { } closed)
+        if (!decision.IsRejected && locked.Closed?.Refuses(decision.Events, day => ClosedBooks.FieldDated(command, day)) is { } closed)
             decision = closed;
         // Every stream the endpoint loaded for writing, in the order of its [WriteAggregate] parameters.
         var streams = session.PendingChanges.Streams().Where(x => x.ExpectedVersionOnServer is not null).ToList();

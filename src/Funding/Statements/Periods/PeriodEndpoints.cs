@@ -13,82 +13,73 @@ public static class PeriodEndpoints
     [ProducesResponseType<FundStatementPeriodReport>(StatusCodes.Status200OK)]
     [Tags("Statements")]
     [EndpointSummary("Fund statement over a month or a year (period=2025-03 or 2025): each line's opening, movement and closing (USD), optionally as known on a day")]
-    public static async Task<IResult> FundStatement(
-        Guid fundId, string? period, string? knownOn, HttpRequest request, IQuerySession session, IClock clock, CancellationToken cancellation)
-    {
-        if (!PeriodQuery.TryParse(period, knownOn, request, out var asked, out var known, out var problem)) return problem!;
-        var report = await Statements.FundStatementForPeriodAsync(session, fundId, asked, known, Today(clock), cancellation);
-        return report is null ? NotFound(asked, known) : Results.Ok(report);
-    }
+    public static Task<IResult> FundStatement(
+        Guid fundId, string? period, string? knownOn, HttpRequest request, IQuerySession session, IClock clock, CancellationToken cancellation) =>
+        FundStatementAs(fundId, period, knownOn, request, session, clock, Results.Ok, cancellation);
 
     [WolverineGet("/api/funds/{fundId}/statement/period.csv")]
     [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/csv")]
     [Tags("Statements")]
     [EndpointSummary("Fund statement over a month or a year as CSV (Line,Opening,Movement,Closing)")]
-    public static async Task<IResult> FundStatementCsv(
-        Guid fundId, string? period, string? knownOn, HttpRequest request, IQuerySession session, IClock clock, CancellationToken cancellation)
-    {
-        if (!PeriodQuery.TryParse(period, knownOn, request, out var asked, out var known, out var problem)) return problem!;
-        var report = await Statements.FundStatementForPeriodAsync(session, fundId, asked, known, Today(clock), cancellation);
-        return report is null
-            ? NotFound(asked, known)
-            : Results.File(PeriodCsv.FundStatement(report), "text/csv", $"fund-statement-{report.Code}-{FileSuffix(report.Period)}.csv");
-    }
+    public static Task<IResult> FundStatementCsv(
+        Guid fundId, string? period, string? knownOn, HttpRequest request, IQuerySession session, IClock clock, CancellationToken cancellation) =>
+        FundStatementAs(fundId, period, knownOn, request, session, clock, report =>
+            Results.File(PeriodCsv.FundStatement(report), "text/csv", $"fund-statement-{report.Code}-{FileSuffix(report.Period)}.csv"), cancellation);
 
     [WolverineGet("/api/funds/{fundId}/statement/period.xlsx")]
     [ProducesResponseType(typeof(Stream), StatusCodes.Status200OK, StatementWorkbook.ContentType)]
     [Tags("Statements")]
     [EndpointSummary("Fund statement over a month or a year as an Excel workbook (Line, Opening, Movement, Closing; totals as formulas)")]
-    public static async Task<IResult> FundStatementXlsx(
-        Guid fundId, string? period, string? knownOn, HttpRequest request, IQuerySession session, IClock clock, CancellationToken cancellation)
-    {
-        if (!PeriodQuery.TryParse(period, knownOn, request, out var asked, out var known, out var problem)) return problem!;
-        var report = await Statements.FundStatementForPeriodAsync(session, fundId, asked, known, Today(clock), cancellation);
-        return report is null
-            ? NotFound(asked, known)
-            : Results.File(new StatementWorkbook().FundOverPeriod(report).ToBytes(), StatementWorkbook.ContentType,
-                $"fund-statement-{report.Code}-{FileSuffix(report.Period)}.xlsx");
-    }
+    public static Task<IResult> FundStatementXlsx(
+        Guid fundId, string? period, string? knownOn, HttpRequest request, IQuerySession session, IClock clock, CancellationToken cancellation) =>
+        FundStatementAs(fundId, period, knownOn, request, session, clock, report =>
+            Results.File(new StatementWorkbook().FundOverPeriod(report).ToBytes(), StatementWorkbook.ContentType,
+                $"fund-statement-{report.Code}-{FileSuffix(report.Period)}.xlsx"), cancellation);
 
     [WolverineGet("/api/funds/{fundId}/trial-balance/period")]
     [ProducesResponseType<TrialBalancePeriodReport>(StatusCodes.Status200OK)]
     [Tags("Statements")]
     [EndpointSummary("Trial balance of a fund over a month or a year (period=2025-03 or 2025): each account's opening balance, the period's debits and credits, and its closing balance (USD), optionally as known on a day")]
-    public static async Task<IResult> TrialBalance(
-        Guid fundId, string? period, string? knownOn, HttpRequest request, IQuerySession session, IClock clock, CancellationToken cancellation)
-    {
-        if (!PeriodQuery.TryParse(period, knownOn, request, out var asked, out var known, out var problem)) return problem!;
-        var report = await Statements.TrialBalanceForPeriodAsync(session, fundId, asked, known, Today(clock), cancellation);
-        return report is null ? Problems.NotFound("fundId", "fund") : Results.Ok(report);
-    }
+    public static Task<IResult> TrialBalance(
+        Guid fundId, string? period, string? knownOn, HttpRequest request, IQuerySession session, IClock clock, CancellationToken cancellation) =>
+        TrialBalanceAs(fundId, period, knownOn, request, session, clock, Results.Ok, cancellation);
 
     [WolverineGet("/api/funds/{fundId}/trial-balance/period.csv")]
     [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/csv")]
     [Tags("Statements")]
     [EndpointSummary("Trial balance over a month or a year as CSV (Code,Account,OpeningDebit,OpeningCredit,Debits,Credits,ClosingDebit,ClosingCredit)")]
-    public static async Task<IResult> TrialBalanceCsv(
-        Guid fundId, string? period, string? knownOn, HttpRequest request, IQuerySession session, IClock clock, CancellationToken cancellation)
-    {
-        if (!PeriodQuery.TryParse(period, knownOn, request, out var asked, out var known, out var problem)) return problem!;
-        var report = await Statements.TrialBalanceForPeriodAsync(session, fundId, asked, known, Today(clock), cancellation);
-        return report is null
-            ? Problems.NotFound("fundId", "fund")
-            : Results.File(PeriodCsv.TrialBalance(report), "text/csv", $"trial-balance-{FileSuffix(report.Period)}.csv");
-    }
+    public static Task<IResult> TrialBalanceCsv(
+        Guid fundId, string? period, string? knownOn, HttpRequest request, IQuerySession session, IClock clock, CancellationToken cancellation) =>
+        TrialBalanceAs(fundId, period, knownOn, request, session, clock, report =>
+            Results.File(PeriodCsv.TrialBalance(report), "text/csv", $"trial-balance-{FileSuffix(report.Period)}.csv"), cancellation);
 
     [WolverineGet("/api/funds/{fundId}/trial-balance/period.xlsx")]
     [ProducesResponseType(typeof(Stream), StatusCodes.Status200OK, StatementWorkbook.ContentType)]
     [Tags("Statements")]
     [EndpointSummary("Trial balance over a month or a year as an Excel workbook (opening, debits, credits, closing by account; SUM totals)")]
-    public static async Task<IResult> TrialBalanceXlsx(
-        Guid fundId, string? period, string? knownOn, HttpRequest request, IQuerySession session, IClock clock, CancellationToken cancellation)
+    public static Task<IResult> TrialBalanceXlsx(
+        Guid fundId, string? period, string? knownOn, HttpRequest request, IQuerySession session, IClock clock, CancellationToken cancellation) =>
+        TrialBalanceAs(fundId, period, knownOn, request, session, clock, report =>
+            Results.File(new StatementWorkbook().TrialBalanceOverPeriod(report).ToBytes(), StatementWorkbook.ContentType,
+                $"trial-balance-{FileSuffix(report.Period)}.xlsx"), cancellation);
+
+    /// <summary>The period read from the query, the fund's statement over it, and the form it is answered in.</summary>
+    static async Task<IResult> FundStatementAs(
+        Guid fundId, string? period, string? knownOn, HttpRequest request, IQuerySession session, IClock clock,
+        Func<FundStatementPeriodReport, IResult> answer, CancellationToken cancellation)
+    {
+        if (!PeriodQuery.TryParse(period, knownOn, request, out var asked, out var known, out var problem)) return problem!;
+        var report = await Statements.FundStatementForPeriodAsync(session, fundId, asked, known, Today(clock), cancellation);
+        return report is null ? NotFound(asked, known) : answer(report);
+    }
+
+    static async Task<IResult> TrialBalanceAs(
+        Guid fundId, string? period, string? knownOn, HttpRequest request, IQuerySession session, IClock clock,
+        Func<TrialBalancePeriodReport, IResult> answer, CancellationToken cancellation)
     {
         if (!PeriodQuery.TryParse(period, knownOn, request, out var asked, out var known, out var problem)) return problem!;
         var report = await Statements.TrialBalanceForPeriodAsync(session, fundId, asked, known, Today(clock), cancellation);
-        return report is null
-            ? Problems.NotFound("fundId", "fund")
-            : Results.File(new StatementWorkbook().TrialBalanceOverPeriod(report).ToBytes(), StatementWorkbook.ContentType,
-                $"trial-balance-{FileSuffix(report.Period)}.xlsx");
+        return report is null ? Problems.NotFound("fundId", "fund") : answer(report);
     }
 
     static LocalDate Today(IClock clock) => clock.GetCurrentInstant().InUtc().Date;
