@@ -5,7 +5,8 @@ namespace Funding.Audit;
 
 /// <summary>
 /// Reads the raw event table as text, exactly as PostgreSQL renders each field, which is what the chain hashes.
-/// No Marten here on purpose: an auditor's tools read what is stored, not what the application makes of it.
+/// No Marten here on purpose: an auditor's tools read what is stored, not what the application makes of it. Marten's
+/// tombstones (placeholders for the sequence numbers of a write that failed) are not facts of the ledger: no link, no money.
 /// </summary>
 public static class EventLog
 {
@@ -17,7 +18,7 @@ public static class EventLog
     public static IAsyncEnumerable<LogEntry> BySequence(
         NpgsqlConnection connection, string schema, DateTimeOffset? recordedFrom, DateTimeOffset? recordedBefore, CancellationToken cancellation) =>
         Read(connection, Select(schema, withPrevious: true) + """
-             where (@recorded_from::timestamptz is null or e."timestamp" >= @recorded_from)
+               and (@recorded_from::timestamptz is null or e."timestamp" >= @recorded_from)
                and (@recorded_before::timestamptz is null or e."timestamp" < @recorded_before)
              order by e.seq_id
             """, recordedFrom, recordedBefore, cancellation);
@@ -44,6 +45,7 @@ public static class EventLog
                    (coalesce(e.headers, '{}'::jsonb) - 'hash')::text, coalesce(e.headers ->> 'hash', ''),
                    coalesce({{previous}}, '')
               from {{schema}}.mt_events e
+             where e.type <> 'tombstone'
             """;
     }
 

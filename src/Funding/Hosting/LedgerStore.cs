@@ -9,6 +9,7 @@ using Funding.Packages.TimeToFunding;
 using Funding.Rates;
 using Funding.Statements;
 using JasperFx;
+using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
 using Weasel.Core;
@@ -47,8 +48,15 @@ public static class LedgerStore
         opts.Events.MetadataConfig.CorrelationIdEnabled = true;
         opts.Events.MetadataConfig.CausationIdEnabled = true;
         opts.Listeners.Add(new BusinessDateStamp());
-        // After Marten's own tables: the event table is append-only and every event is hash-chained as it is inserted.
-        if (hashChained) opts.Storage.Add(new EventChainSchema(schema));
+        if (hashChained)
+        {
+            // The service links each event into its stream's chain (after the business date, which the link covers),
+            // so it must know each event's sequence number before writing it: rich appends. After Marten's own tables,
+            // the database keeps the event table append-only and checks that every insert continues the chain.
+            opts.Events.AppendMode = EventAppendMode.Rich;
+            opts.Listeners.Add(new EventChainStamp(schema));
+            opts.Storage.Add(new EventChainSchema(schema));
+        }
         // Read paths of our own over Marten's tables: the fund index of the log, and the package list's keys.
         opts.Events.IgnoreIndex(FundEventIndexSchema.IndexName);
         opts.Storage.Add(new FundEventIndexSchema(schema));

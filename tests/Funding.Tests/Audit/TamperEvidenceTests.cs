@@ -113,38 +113,57 @@ public class TamperEvidenceTests(WalkthroughApp ledger) : IClassFixture<Walkthro
     [InlineData("null")]
     [InlineData("'null'::jsonb")]
     [InlineData("'{}'::jsonb")]
-    public async Task an_event_written_with_no_headers_or_json_null_headers_is_chained_and_verifies(string headers)
+    [InlineData("'[\"a\"]'::jsonb")]
+    [InlineData("'{\"prev\": \"\", \"hash\": \"not a sha-256\"}'::jsonb")]
+    public async Task an_event_inserted_without_a_link_is_refused(string headers)
     {
         await using var connection = await Open();
         await using var transaction = await connection.BeginTransactionAsync();
-        var stream = Guid.NewGuid();
-        await Execute(connection, $"insert into funding.mt_streams (id, type, version) values ('{stream}', 'probe', 1)");
-        await Execute(connection, $$"""
-            insert into funding.mt_events (seq_id, id, stream_id, version, data, type, mt_dotnet_type, headers)
-            values (nextval('funding.mt_events_sequence'), '{{Guid.NewGuid()}}', '{{stream}}', 1, '{}', 'probe', 'Probe', {{headers}})
-            """);
-        // The stream's head moves at commit; move it now, inside the transaction this test rolls back.
-        await Execute(connection, "set constraints all immediate");
-
-        (await Links(connection, stream)).ShouldHaveSingleItem().ShouldMatch("^[0-9a-f]{64}$");
-        (await Count(connection, $"select count(*) from funding.mt_events where stream_id = '{stream}' and jsonb_typeof(headers) = 'object'")).ShouldBe(1);
-        (await Verify(connection)).ShouldBeEmpty();
+        var refused = await Should.ThrowAsync<PostgresException>(() => InsertProbe(connection, Guid.NewGuid(), 1, headers));
+        refused.MessageText.ShouldContain("does not continue its stream's hash chain");
         await transaction.RollbackAsync();
     }
 
     [Fact]
-    public async Task an_event_whose_headers_are_not_an_object_is_refused()
+    public async Task an_event_whose_prev_is_not_the_hash_before_it_is_refused_and_the_whole_statement_with_it()
     {
         await using var connection = await Open();
         await using var transaction = await connection.BeginTransactionAsync();
-        var stream = Guid.NewGuid();
-        await Execute(connection, $"insert into funding.mt_streams (id, type, version) values ('{stream}', 'probe', 1)");
-        var refused = await Should.ThrowAsync<PostgresException>(() => Execute(connection, $$"""
-            insert into funding.mt_events (seq_id, id, stream_id, version, data, type, mt_dotnet_type, headers)
-            values (nextval('funding.mt_events_sequence'), '{{Guid.NewGuid()}}', '{{stream}}', 1, '{}', 'probe', 'Probe', '["a"]'::jsonb)
-            """));
-        refused.MessageText.ShouldContain("headers must be a JSON object");
+        var stream = ledger.Ids.PackageId;
+        var links = await Links(connection, stream);
+        var wrongPrev = $$"""'{"prev": "{{new string('0', 64)}}", "hash": "{{new string('1', 64)}}"}'::jsonb""";
+        var refused = await Should.ThrowAsync<PostgresException>(() => InsertProbe(connection, stream, links.Count + 1, wrongPrev));
+        refused.MessageText.ShouldContain($"stream {stream}, version {links.Count + 1}");
         await transaction.RollbackAsync();
+    }
+
+    [Fact]
+    public async Task the_database_checks_continuity_and_verify_recomputes_every_link()
+    {
+        await using var connection = await Open();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var stream = ledger.Ids.PackageId;
+        var links = await Links(connection, stream);
+        var head = await Count(connection, $"select max(seq_id) from funding.mt_events where stream_id = '{stream}'");
+        // A writer that continues the chain but lies about what it covers gets past the database...
+        await InsertProbe(connection, stream, links.Count + 1, $$"""'{"prev": "{{links[^1]}}", "hash": "{{new string('a', 64)}}"}'::jsonb""");
+        (await Links(connection, stream)).Count.ShouldBe(links.Count + 1);
+        (await Count(connection, $"select count(*) from funding.event_chain_heads where stream_id = '{stream}' and version = {links.Count + 1} and hash = '{new string('a', 64)}'")).ShouldBe(1);
+
+        // ...and not past verify, which recomputes the link from the event.
+        var problem = (await Verify(connection)).ShouldHaveSingleItem();
+        problem.ShouldBe(problem with { StreamId = stream, Version = links.Count + 1, Field = "hash" });
+        problem.Sequence.ShouldBeGreaterThan(head);
+        await transaction.RollbackAsync();
+    }
+
+    static async Task InsertProbe(NpgsqlConnection connection, Guid stream, long version, string headers)
+    {
+        if (version == 1) await Execute(connection, $"insert into funding.mt_streams (id, type, version) values ('{stream}', 'probe', 1)");
+        await Execute(connection, $$"""
+            insert into funding.mt_events (seq_id, id, stream_id, version, data, type, mt_dotnet_type, headers)
+            values (nextval('funding.mt_events_sequence'), '{{Guid.NewGuid()}}', '{{stream}}', {{version}}, '{}', 'probe', 'Probe', {{headers}})
+            """);
     }
 
     static async Task<List<string>> Links(NpgsqlConnection connection, Guid stream)

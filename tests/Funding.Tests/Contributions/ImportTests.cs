@@ -44,7 +44,8 @@ public class ImportTests(ImportApp app) : IClassFixture<ImportApp>
     async Task<int> EventCount()
     {
         await using var session = app.Store.QuerySession();
-        return await session.Events.QueryAllRawEvents().CountAsync();
+        // Marten's tombstones fill the sequence numbers a failed write had reserved: not facts of the ledger.
+        return await session.Events.QueryAllRawEvents().Where(x => x.EventTypeName != "tombstone").CountAsync();
     }
 
     async Task<(int Status, JsonElement Body)> Import(string kind, string csv, bool? dryRun = null)

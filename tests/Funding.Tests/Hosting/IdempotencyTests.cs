@@ -39,7 +39,8 @@ public class IdempotencyTests(FundingApp app) : IClassFixture<FundingApp>
     async Task<int> EventCount()
     {
         await using var session = app.Store.QuerySession();
-        return await session.Events.QueryAllRawEvents().CountAsync();
+        // Marten's tombstones fill the sequence numbers a failed write had reserved: not facts of the ledger.
+        return await session.Events.QueryAllRawEvents().Where(x => x.EventTypeName != "tombstone").CountAsync();
     }
 
     [Fact]

@@ -26,8 +26,8 @@ public sealed record ChainProblem(long Sequence, Guid StreamId, long Version, st
 /// so per-stream chaining adds no lock; a global chain would make every write in the ledger wait for the one
 /// before it. What a per-stream chain cannot see by itself (a stream's tail cut off) the chain heads table shows,
 /// and an export's final digest pins the whole log for an auditor who keeps it.
-/// The database computes the hash as each event is inserted (see <see cref="EventChainSchema"/>); this class
-/// computes it again, independently, to verify.
+/// The service computes each link as it writes the event, and the database checks only that it continues its stream;
+/// verifying computes every link again, independently.
 /// </summary>
 public static class EventChain
 {

@@ -10,11 +10,13 @@ namespace Funding.Audit.Chain;
 /// <summary>
 /// The database half of the audit trail, managed with Marten's schema (so db-patch writes it into migrations/):
 /// the event table is append-only for everyone who has not disabled its triggers (only its owner or a superuser
-/// can), and every inserted event gets its chain hash in its headers. Registered after Marten's event tables.
+/// can), every insert must continue each stream's hash chain, and each stream's head is kept. Registered after
+/// Marten's event tables.
 /// </summary>
 public sealed class EventChainSchema(string schema) : FeatureSchemaBase("EventChain", new PostgresqlMigrator())
 {
     public const string HeadsTable = "event_chain_heads";
+    const string TombstoneType = "tombstone";
 
     protected override IEnumerable<ISchemaObject> schemaObjects()
     {
@@ -73,22 +75,39 @@ public sealed class EventChainSchema(string schema) : FeatureSchemaBase("EventCh
             $function$;
             """);
 
-        yield return new Function(Name("chain_event", SchemaUtils.IdentifierUsage.Function), $$"""
-            CREATE OR REPLACE FUNCTION {{schema}}.chain_event()
+        // The service computes every link (EventChainStamp); the database checks, once per statement and over all its
+        // rows (a COPY of a whole file included), that each new event continues its stream: its prev header is the
+        // hash of the stream's event before it. It then moves each stream's head to the statement's last event.
+        // Marten's tombstones (placeholders for sequence numbers a failed write reserved, on a stream of their own) carry
+        // no money and no link; a tombstone put into a real stream would break its chain for the next event.
+        yield return new Function(Name("chain_continues", SchemaUtils.IdentifierUsage.Function), $$"""
+            CREATE OR REPLACE FUNCTION {{schema}}.chain_continues()
              RETURNS trigger
              LANGUAGE plpgsql
             AS $function$
             DECLARE
-              previous text;
-              link text;
+              broken record;
             BEGIN
-              SELECT e.headers ->> 'hash' INTO previous FROM {{schema}}.mt_events e
-               WHERE e.stream_id = NEW.stream_id AND e.version < NEW.version
-               ORDER BY e.version DESC LIMIT 1;
-              NEW.headers := {{schema}}.event_headers(NEW.headers) - 'hash';
-              link := {{schema}}.event_link(previous, NEW);
-              NEW.headers := NEW.headers || jsonb_build_object('hash', link);
-              RETURN NEW;
+              SELECT a.seq_id, a.stream_id, a.version INTO broken
+                FROM added a
+                LEFT JOIN {{schema}}.mt_events p ON p.stream_id = a.stream_id AND p.version = a.version - 1
+               WHERE a.type <> '{{TombstoneType}}'
+                 AND (jsonb_typeof(a.headers) IS DISTINCT FROM 'object'
+                      OR coalesce(a.headers ->> 'hash', '') !~ '^[0-9a-f]{64}$'
+                      OR a.headers ->> 'prev' IS DISTINCT FROM CASE WHEN a.version = 1 THEN '' ELSE p.headers ->> 'hash' END)
+               LIMIT 1;
+              IF FOUND THEN
+                RAISE EXCEPTION 'Event % (stream %, version %) does not continue its stream''s hash chain: its prev header must be the hash of the event before it, and its hash header a SHA-256.',
+                  broken.seq_id, broken.stream_id, broken.version USING ERRCODE = 'integrity_constraint_violation';
+              END IF;
+              INSERT INTO {{schema}}.{{HeadsTable}} AS h (stream_id, version, seq_id, hash)
+              SELECT DISTINCT ON (a.stream_id) a.stream_id, a.version, a.seq_id, a.headers ->> 'hash'
+                FROM added a
+               WHERE a.type <> '{{TombstoneType}}'
+               ORDER BY a.stream_id, a.version DESC
+              ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, seq_id = excluded.seq_id, hash = excluded.hash
+               WHERE h.version < excluded.version;
+              RETURN NULL;
             END;
             $function$;
             """);
@@ -135,23 +154,6 @@ public sealed class EventChainSchema(string schema) : FeatureSchemaBase("EventCh
             $function$;
             """);
 
-        // The head moves once per stream and transaction, at commit, to the stream's last event. Moving it with every
-        // insert would update one row once per event of a transaction, which grows quadratically: a bulk import of
-        // 100,000 deposits adds 100,000 fee events to one fund's stream.
-        yield return new Function(Name("chain_head_at_commit", SchemaUtils.IdentifierUsage.Function), $$"""
-            CREATE OR REPLACE FUNCTION {{schema}}.chain_head_at_commit()
-             RETURNS trigger
-             LANGUAGE plpgsql
-            AS $function$
-            BEGIN
-              IF NEW.version = (SELECT max(e.version) FROM {{schema}}.mt_events e WHERE e.stream_id = NEW.stream_id) THEN
-                PERFORM {{schema}}.advance_chain_head(NEW.stream_id, NEW.version, NEW.seq_id, NEW.headers ->> 'hash');
-              END IF;
-              RETURN NULL;
-            END;
-            $function$;
-            """);
-
         yield return new Function(Name("refuse_ledger_change", SchemaUtils.IdentifierUsage.Function), $$"""
             CREATE OR REPLACE FUNCTION {{schema}}.refuse_ledger_change()
              RETURNS trigger
@@ -168,9 +170,12 @@ public sealed class EventChainSchema(string schema) : FeatureSchemaBase("EventCh
             $function$;
             """);
 
-        yield return Trigger("mt_events_chain", "mt_events", "chain_event()", TriggerEvents.Insert, forEachRow: true);
-        yield return new DeferredInsertTrigger(Name("mt_events_chain_head", SchemaUtils.IdentifierUsage.General),
-            Name("mt_events", SchemaUtils.IdentifierUsage.General), $"{schema}.chain_head_at_commit()");
+        yield return new StatementInsertTrigger(Name("mt_events_chain", SchemaUtils.IdentifierUsage.General),
+            Name("mt_events", SchemaUtils.IdentifierUsage.General), "added", $"{schema}.chain_continues()");
+        // Where the database computed links itself, one event at a time: gone, with the functions they ran.
+        yield return new AbsentTrigger(Name("mt_events_chain_head", SchemaUtils.IdentifierUsage.General), Name("mt_events", SchemaUtils.IdentifierUsage.General));
+        yield return new AbsentFunction(Name("chain_event", SchemaUtils.IdentifierUsage.Function));
+        yield return new AbsentFunction(Name("chain_head_at_commit", SchemaUtils.IdentifierUsage.Function));
         // One event per trigger: PostgreSQL renders "UPDATE OR DELETE" in its own order, and Weasel would see drift.
         foreach (var table in new[] { "mt_events", HeadsTable })
         {

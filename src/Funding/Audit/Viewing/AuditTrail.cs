@@ -61,7 +61,8 @@ public static class AuditTrail
 
     static (string Where, List<NpgsqlParameter> Parameters) Filter(AuditSearch search)
     {
-        var conditions = new List<string>();
+        // Marten's tombstones hold the sequence numbers of writes that failed: nothing happened, so nothing to show.
+        var conditions = new List<string> { "e.type <> 'tombstone'" };
         var parameters = new List<NpgsqlParameter>();
         void Add(string condition, string name, NpgsqlDbType type, object value)
         {
@@ -86,7 +87,7 @@ public static class AuditTrail
         if (search.PackageId is { } package)
             Add("(e.stream_id = @package or e.data ->> 'packageId' = @package::text)", "package", NpgsqlDbType.Uuid, package);
 
-        return (conditions.Count == 0 ? "" : " where " + string.Join(" and ", conditions), parameters);
+        return (" where " + string.Join(" and ", conditions), parameters);
     }
 
     static DateTime StartOfUtcDay(LocalDate day) => day.AtStartOfDayInZone(DateTimeZone.Utc).ToDateTimeUtc();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using Funding.Audit.Chain;
 using Funding.Contributions;
 using Funding.Ledger;
 using Marten;
@@ -123,6 +124,21 @@ public static class ReadModelLocks
             });
         }
 
+        // Then the chain heads of every stream it may continue, which the save links the new events to.
+        var chain = ((StoreOptions)options).Listeners.OfType<EventChainStamp>().FirstOrDefault();
+        if (chain is not null)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(chain.HeadsOf(
+                $"@heads || @packages || @contributions || array(select (data ->> 'fundId')::uuid from {contributions} where id = any(@contributions))"))
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter("heads", keys.Funds.Distinct().ToArray()), new NpgsqlParameter("packages", keys.Packages.Distinct().ToArray()),
+                    new NpgsqlParameter("contributions", keys.Contributions.Distinct().ToArray()),
+                },
+            });
+        }
+
         await using var reader = await batch.ExecuteReaderAsync(cancellation);
         await reader.NextResultAsync(cancellation);
         LocalDate? closedThrough = null;
@@ -133,6 +149,7 @@ public static class ReadModelLocks
             while (await reader.ReadAsync(cancellation)) funds.Add(reader.GetGuid(0));
         if (keys.Packages.Count > 0 && await reader.NextResultAsync(cancellation))
             while (await reader.ReadAsync(cancellation)) packages.Add(reader.GetGuid(0));
+        if (chain is not null && await reader.NextResultAsync(cancellation)) await EventChainStamp.RememberAsync(session, reader, cancellation);
         return new LockedReadModels(funds, packages, ClosedBooks.Of(closedThrough), changesPeriods);
     }
 
