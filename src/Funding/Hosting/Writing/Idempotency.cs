@@ -40,11 +40,10 @@ public static class Idempotency
     internal static readonly JsonSerializerOptions Json = JsonForFunding.CreateWeb();
 
     /// <summary>
-    /// Before a keyed write: the stored answer when the same request comes again, a 409 when the key was used for a
-    /// different request, or else the request to remember. Without a key there is nothing to do.
+    /// Before a keyed write: a 400 when the key is not one, else the request to look up (it is read with the write's
+    /// locks, in the same round trip). Without a key there is nothing to do.
     /// </summary>
-    public static async Task<(IResult? Answer, IdempotentRequest? Request)> Check(
-        IQuerySession session, HttpContext http, object command, CancellationToken cancellation)
+    public static (IResult? Problem, IdempotentRequest? Request) Read(HttpContext http, object command)
     {
         if (!http.Request.Headers.TryGetValue(Header, out var values)) return (null, null);
         var key = values.ToString().Trim();
@@ -54,22 +53,29 @@ public static class Idempotency
         }
 
         var path = http.Request.Path.ToString();
-        var hash = Hash(path, command);
-        var stored = await session.LoadAsync<IdempotencyRecord>(key, cancellation);
-        if (stored is null) return (null, new IdempotentRequest(key, path, hash, CorrelationScope.Of(http)));
-        if (stored.Path != path || stored.RequestHash != hash)
+        return (null, new IdempotentRequest(key, path, Hash(path, command), CorrelationScope.Of(http)));
+    }
+
+    /// <summary>
+    /// The stored answer when the same request comes again, a 409 when the key was used for a different request, or
+    /// null when the key is new and the write goes ahead.
+    /// </summary>
+    public static IResult? Answer(IdempotencyRecord? stored, IdempotentRequest request, HttpContext http)
+    {
+        if (stored is null) return null;
+        if (stored.Path != request.Path || stored.RequestHash != request.RequestHash)
         {
-            return (Results.Problem(new ProblemDetails
+            return Results.Problem(new ProblemDetails
             {
                 Status = StatusCodes.Status409Conflict,
                 Title = "Idempotency-Key already used",
                 Detail = $"This key was used on {stored.RecordedAt:yyyy-MM-dd HH:mm} UTC for a different request; use a new key for a new request.",
-            }), null);
+            });
         }
 
         if (stored.Location is not null) http.Response.Headers.Location = stored.Location;
         http.Response.Headers["Idempotent-Replay"] = "true";
-        return (Results.Content(stored.Body, stored.StatusCode >= 400 ? "application/problem+json" : "application/json", Encoding.UTF8, stored.StatusCode), null);
+        return Results.Content(stored.Body, stored.StatusCode >= 400 ? "application/problem+json" : "application/json", Encoding.UTF8, stored.StatusCode);
     }
 
     static string Hash(string path, object command)

@@ -18,7 +18,9 @@ public sealed record ReadModelKeys(IReadOnlyCollection<Guid> Funds, IReadOnlyCol
 /// months as they stand while it holds them (none closed: null).
 /// </summary>
 /// <param name="Alone">The periods' lock held alone (a close or a reopening): no other write runs until this one commits.</param>
-public sealed record LockedReadModels(IReadOnlySet<Guid> Funds, IReadOnlySet<Guid> Packages, ClosedBooks? Closed = null, bool Alone = false)
+/// <param name="Answered">What the write's Idempotency-Key answered before, read under the locks; null when it is new.</param>
+public sealed record LockedReadModels(
+    IReadOnlySet<Guid> Funds, IReadOnlySet<Guid> Packages, ClosedBooks? Closed = null, bool Alone = false, IdempotencyRecord? Answered = null)
 {
     public static readonly LockedReadModels None = new(new HashSet<Guid>(), new HashSet<Guid>());
 
@@ -82,8 +84,10 @@ public static class ReadModelLocks
     /// Closing or reopening a month takes the periods' lock alone; every other write shares it. So a close waits for the
     /// writes in flight, and a write that starts meanwhile reads the periods as the close left them.
     /// </param>
-    public static async Task<LockedReadModels> TakeAsync(IDocumentSession session, ReadModelKeys keys, CancellationToken cancellation, bool changesPeriods = false)
+    public static async Task<LockedReadModels> TakeAsync(
+        IDocumentSession session, ReadModelKeys keys, CancellationToken cancellation, bool changesPeriods = false, string? idempotencyKey = null)
     {
+        if (idempotencyKey is not null) await session.Database.EnsureStorageExistsAsync(typeof(IdempotencyRecord), cancellation);
         // The locks last until the session commits: it must be in its transaction before taking them.
         await session.BeginTransactionAsync(cancellation);
         var options = session.DocumentStore.Options;
@@ -139,6 +143,14 @@ public static class ReadModelLocks
             });
         }
 
+        if (idempotencyKey is not null)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"select data::text from {options.Schema.For<IdempotencyRecord>()} where id = @key")
+            {
+                Parameters = { new NpgsqlParameter("key", idempotencyKey) },
+            });
+        }
+
         await using var reader = await batch.ExecuteReaderAsync(cancellation);
         await reader.NextResultAsync(cancellation);
         LocalDate? closedThrough = null;
@@ -150,7 +162,13 @@ public static class ReadModelLocks
         if (keys.Packages.Count > 0 && await reader.NextResultAsync(cancellation))
             while (await reader.ReadAsync(cancellation)) packages.Add(reader.GetGuid(0));
         if (chain is not null && await reader.NextResultAsync(cancellation)) await EventChainStamp.RememberAsync(session, reader, cancellation);
-        return new LockedReadModels(funds, packages, ClosedBooks.Of(closedThrough), changesPeriods);
+        IdempotencyRecord? answered = null;
+        if (idempotencyKey is not null && await reader.NextResultAsync(cancellation) && await reader.ReadAsync(cancellation))
+        {
+            using var json = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(reader.GetString(0)));
+            answered = options.Serializer().FromJson<IdempotencyRecord>(json);
+        }
+        return new LockedReadModels(funds, packages, ClosedBooks.Of(closedThrough), changesPeriods, answered);
     }
 
     /// <summary>The advisory lock of the accounting periods: a fixed number no other lock of the database uses ("FUNDPERL").</summary>

@@ -36,22 +36,28 @@ public static partial class WritePipeline
         return errors.IsEmpty ? WolverineContinue.Result() : Results.Problem(errors.ToProblemDetails());
     }
 
-    public static async Task<IResult> ReplayAsync<TCommand>(TCommand command, HttpContext http, IDocumentSession session, CancellationToken cancellation)
-        where TCommand : ICommand
+    public static IResult ReplayAsync<TCommand>(TCommand command, HttpContext http) where TCommand : ICommand
     {
-        var (answered, request) = await Idempotency.Check(session, http, command, cancellation);
-        if (answered is not null) return answered;
+        var (problem, request) = Idempotency.Read(http, command);
+        if (problem is not null) return problem;
         if (request is not null) http.Items[RequestItem] = request;
         return WolverineContinue.Result();
     }
 
-    public static async Task LockAsync<TCommand>(TCommand command, HttpContext http, IDocumentSession session, CancellationToken cancellation)
+    /// <summary>
+    /// Takes the write's locks and, in the same round trip, reads what the key answered before: a request sent again
+    /// is answered as the first time (after any write in flight on its funds has committed), and writes nothing.
+    /// </summary>
+    public static async Task<IResult> LockAsync<TCommand>(TCommand command, HttpContext http, IDocumentSession session, CancellationToken cancellation)
         where TCommand : ICommand
     {
         var keys = ReadModelLocks.KeysOf(command, http.Request.RouteValues);
         if (command is IMovesMoneyOfPackageFunds { MovesFundMoney: true })
             keys = keys with { Funds = [.. keys.Funds, .. await ReadModelLocks.FundsOfPackagesAsync(session, keys.Packages, cancellation)] };
-        http.Items[LockedItem] = await ReadModelLocks.TakeAsync(session, keys, cancellation, changesPeriods: command is IChangesPeriods);
+        var request = http.Items[RequestItem] as IdempotentRequest;
+        var locked = await ReadModelLocks.TakeAsync(session, keys, cancellation, changesPeriods: command is IChangesPeriods, idempotencyKey: request?.Key);
+        http.Items[LockedItem] = locked;
+        return request is not null && Idempotency.Answer(locked.Answered, request, http) is { } answered ? answered : WolverineContinue.Result();
     }
 
     /// <summary>The funds whose read models this write holds locked: the only funds it may load for writing.</summary>
