@@ -80,15 +80,29 @@ public sealed class EventChainStamp(string schema) : DocumentSessionListenerBase
     {
         // PostgreSQL keeps microseconds: the time hashed is the time stored.
         e.Timestamp = new DateTimeOffset(e.Timestamp.UtcTicks - e.Timestamp.UtcTicks % 10, TimeSpan.Zero);
-        e.Headers?.Remove(HashHeader);
-        e.SetHeader(PreviousHeader, previous);
-        var headers = JsonbText.Of(session.DocumentStore.Options.Serializer().ToJson(e.Headers));
+        e.Headers ??= [];
+        var serializer = session.DocumentStore.Options.Serializer();
+        return Link(previous, e.Sequence, e.StreamId, e.Version, e.EventTypeName, serializer.ToJson(e.Data), e.Timestamp,
+            e.UserName, e.CorrelationId, e.CausationId, e.Headers, serializer);
+    }
+
+    /// <summary>
+    /// Links one event, described by the columns it will be written with, to the link before it in its stream: puts
+    /// <c>prev</c> and <c>hash</c> into its headers and returns the hash. Every writer of events uses it (a session's
+    /// save, the import's COPY), so there is one way to link.
+    /// </summary>
+    public static string Link(
+        string previous, long sequence, Guid streamId, long version, string type, string dataJson, DateTimeOffset timestamp,
+        string? user, string? correlationId, string? causationId, IDictionary<string, object> headers, ISerializer serializer)
+    {
+        headers.Remove(HashHeader);
+        headers[PreviousHeader] = previous;
         var hash = EventChain.HashOf(previous, new ChainLink(
-            e.Sequence, e.StreamId, e.Version, e.EventTypeName, JsonbText.Of(session.DocumentStore.Options.Serializer().ToJson(e.Data)),
-            e.GetHeader(BusinessDateStamp.Header) as string ?? "",
-            e.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
-            e.UserName ?? "", e.CorrelationId ?? "", e.CausationId ?? "", headers, Hash: ""));
-        e.SetHeader(HashHeader, hash);
+            sequence, streamId, version, type, JsonbText.Of(dataJson),
+            headers.TryGetValue(BusinessDateStamp.Header, out var date) ? date as string ?? "" : "",
+            timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+            user ?? "", correlationId ?? "", causationId ?? "", JsonbText.Of(serializer.ToJson(headers)), Hash: ""));
+        headers[HashHeader] = hash;
         return hash;
     }
 
