@@ -67,7 +67,8 @@ public sealed class ImportCommand : JasperFxAsyncCommand<ImportInput>
             return false;
         }
 
-        var file = await System.IO.File.ReadAllBytesAsync(input.File);
+        // Read as a stream, twice (a survey, then the import): never held in memory whole.
+        var file = ImportFile.FromPath(input.File);
         using var host = input.BuildHost();
         // The verb writes without starting the service: an embedded ledger that was never started needs its schema
         // (and the hash-chain trigger) first, exactly as the service brings it up. Against production it does nothing.
@@ -109,8 +110,6 @@ public sealed class ImportCommand : JasperFxAsyncCommand<ImportInput>
                     var task = tasks[stage];
                     if (!task.IsStarted) task.StartTask();
                     task.MaxValue = Math.Max(total, 1);
-                    // One transaction: there is nothing to count until it commits.
-                    task.IsIndeterminate = stage == ImportStage.Writing && done < total;
                     task.Value = done;
                     if (done >= total) task.StopTask();
                 });
