@@ -202,16 +202,20 @@ public static class DecidingTheRows
         var packageIds = rows.Select(x => x.PackageCode).OfType<string>().Select(PackageIds.For).Distinct().ToList();
         var depositKeys = rows.Select(x => x.Command).OfType<IContributionStep>().Select(x => x.DepositKey).Where(x => x != Guid.Empty).Distinct().ToList();
         // Read in the import's transaction, so the parts of the file before this one are seen; never kept across parts.
-        var contributions = (await session.LoadManyAsync<Contribution>(cancellation, contributionIds)).ToDictionary(x => x.Id);
-        var funds = (await session.LoadManyAsync<Fund>(cancellation, fundIds)).ToDictionary(x => x.Id);
-        var packages = packageIds.Count == 0 ? [] : (await session.LoadManyAsync<Package>(cancellation, packageIds)).Select(x => x.Id).ToHashSet();
-        var rates = await session.LoadAsync<OperationalRates>(OperationalRates.StreamId, cancellation);
-        var deposits = (await session.LoadManyAsync<RecordedDeposit>(cancellation, depositKeys)).ToDictionary(x => x.Id);
         Guid[] streams = [.. contributionIds, .. fundIds, OperationalRates.StreamId];
         var versions = await VersionsAsync(session, streams, cancellation);
         foreach (var stream in streams) tally.Read(stream, versions.GetValueOrDefault(stream));
+        // A contribution's snapshot is written with its stream's events: a stream not there yet has none to read.
+        var contributions = (await LoadManyAsync<Contribution>(session, contributionIds.Where(versions.ContainsKey).ToList(), cancellation)).ToDictionary(x => x.Id);
+        var funds = (await LoadManyAsync<Fund>(session, fundIds, cancellation)).ToDictionary(x => x.Id);
+        var packages = (await LoadManyAsync<Package>(session, packageIds, cancellation)).Select(x => x.Id).ToHashSet();
+        var rates = await session.LoadAsync<OperationalRates>(OperationalRates.StreamId, cancellation);
+        var deposits = (await LoadManyAsync<RecordedDeposit>(session, depositKeys, cancellation)).ToDictionary(x => x.Id);
         return new Ledger(contributions, funds, packages, versions, deposits) { Rates = rates };
     }
+
+    static async Task<IReadOnlyList<T>> LoadManyAsync<T>(IDocumentSession session, List<Guid> ids, CancellationToken cancellation) where T : notnull =>
+        ids.Count == 0 ? [] : await session.LoadManyAsync<T>(cancellation, ids);
 
     /// <summary>
     /// Each stream's version as the transaction sees it now (0: no stream yet). The writes expect exactly these versions,

@@ -23,7 +23,7 @@ public static class LedgerImport
     public const string LineHeader = "import-line";
 
     /// <summary>Rows decided and written together: large enough that a part costs a few round trips per thousand rows.</summary>
-    public const int PartRows = 5_000;
+    public const int DefaultPartRows = 5_000;
 
     /// <summary>One transaction for the whole file: its larger statements may run far past the default 30 s command timeout.</summary>
     static readonly TimeSpan WriteTimeout = TimeSpan.FromMinutes(30);
@@ -145,7 +145,7 @@ public static class LedgerImport
             var fileErrors = new ValidationErrors();
             using var text = file.OpenText();
             var done = 0;
-            foreach (var part in ReadingTheFile.Parts(text, kind, options, fileErrors, PartRows))
+            foreach (var part in ReadingTheFile.Parts(text, kind, options, fileErrors, options.PartRows))
             {
                 // A rates file is one part, its revisions gathering its lines.
                 done = kind == ImportKind.Rates ? survey.Rows : done + part.Count;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Reflection;
 using JasperFx.Events;
 using JasperFx.Events.Aggregation;
@@ -49,7 +50,9 @@ sealed class AggregateFold<TDoc, TId>(JasperFxAggregationProjectionBase<TDoc, TI
 
     readonly MemberInfo idMember = DocumentMapping.FindIdMember(typeof(TDoc));
     readonly string table = ((IReadOnlyStoreOptions)options).Schema.For<TDoc>();
+    readonly string streams = ((IReadOnlyStoreOptions)options).Schema.ForStreams();
     readonly ISerializer serializer = options.Serializer();
+    readonly Dictionary<Type, bool> applies = new();
     bool checkedTable;
 
     public override string Name => projection.Name;
@@ -109,13 +112,20 @@ sealed class AggregateFold<TDoc, TId>(JasperFxAggregationProjectionBase<TDoc, TI
     {
         if (projection.Scope == AggregationScope.SingleStream)
         {
-            var applies = events.GroupBy(x => x.StreamId).Where(x => projection.AppliesTo(x.Select(e => e.EventType).Distinct())).Select(x => x.Key).ToHashSet();
-            events = events.Where(x => applies.Contains(x.StreamId)).ToList();
+            var streams = events.Where(x => Applies(x.EventType)).Select(x => x.StreamId).ToHashSet();
+            events = events.Where(x => streams.Contains(x.StreamId)).ToList();
         }
 
         if (events.Count == 0) return [];
         var groups = await projection.BuildSlicer(session).SliceAsync(events);
         return groups.OfType<SliceGroup<TDoc, TId>>().SelectMany(x => x.Slices).ToList();
+    }
+
+    /// <summary>The projection's own answer for each event type, asked once: a stream it applies to has one such event.</summary>
+    bool Applies(Type type)
+    {
+        if (!applies.TryGetValue(type, out var answer)) applies[type] = answer = projection.AppliesTo([type]);
+        return answer;
     }
 
     async Task<Dictionary<TId, TDoc>> LoadAsync(NpgsqlConnection connection, TId[] ids, CancellationToken cancellation)
@@ -143,28 +153,40 @@ sealed class AggregateFold<TDoc, TId>(JasperFxAggregationProjectionBase<TDoc, TI
             await create.ExecuteNonQueryAsync(cancellation);
         }
 
+        var json = new ArrayBufferWriter<byte>();
         await using (var copy = await connection.BeginBinaryImportAsync($"copy {scratch} (id, data) from stdin (format binary)", cancellation))
         {
             foreach (var (id, document) in stored)
             {
                 await copy.StartRowAsync(cancellation);
-                await copy.WriteAsync(id, cancellation);
-                await copy.WriteAsync(serializer.ToJson(document), NpgsqlDbType.Jsonb, cancellation);
+                if (id is Guid guid) await copy.WriteAsync(guid, NpgsqlDbType.Uuid, cancellation);
+                else await copy.WriteAsync(id, cancellation);
+                json.ResetWrittenCount();
+                serializer.WriteTo(json, document);
+                await copy.WriteAsync(json.WrittenMemory.ToArray(), NpgsqlDbType.Jsonb, cancellation);
             }
 
             await copy.CompleteAsync(cancellation);
         }
 
+        // A stream's aggregate takes its stream's version as its revision (Marten's UseVersionFromMatchingStream); the
+        // streams were moved on before the documents are written, as in an ordinary save.
+        var (inserted, updated) = projection.Scope == AggregationScope.SingleStream
+            ? ($"coalesce((select s.version from {streams} s where s.id = n.id), 1)", $"coalesce((select s.version from {streams} s where s.id = d.id), {NextRevision})")
+            : ("1", NextRevision);
         await using var upsert = new NpgsqlCommand(
             $"""
              insert into {table} as d (id, data, mt_last_modified, mt_dotnet_type, mt_version)
-             select id, data, transaction_timestamp(), @type, 1 from {scratch}
+             select n.id, n.data, transaction_timestamp(), @type, {inserted} from {scratch} n
              on conflict (id) do update set data = excluded.data, mt_last_modified = excluded.mt_last_modified, mt_dotnet_type = excluded.mt_dotnet_type,
-               mt_version = case when d.xmin = pg_current_xact_id()::xid then d.mt_version else d.mt_version + 1 end
+               mt_version = {updated}
              """, connection);
         upsert.Parameters.AddWithValue("type", typeof(TDoc).FullName!);
         await upsert.ExecuteNonQueryAsync(cancellation);
     }
+
+    /// <summary>One past the stored revision, once per transaction: a document rewritten by a later part of the file keeps it.</summary>
+    const string NextRevision = "case when d.xmin = pg_current_xact_id()::xid then d.mt_version else d.mt_version + 1 end";
 
     static string IdType => typeof(TId) == typeof(Guid) ? "uuid" : typeof(TId) == typeof(string) ? "varchar" : typeof(TId) == typeof(long) ? "bigint" : typeof(TId) == typeof(int) ? "integer"
         : throw new NotSupportedException($"{typeof(TDoc).Name} is keyed by {typeof(TId).Name}; the bulk import writes documents keyed by uuid, text or numbers.");

@@ -121,7 +121,7 @@ public sealed class WritingTheFile
             var e = events.BuildEvent(data);
             (e.Id, e.Sequence, e.Version, e.StreamId, e.Timestamp, e.TenantId) = (row.Id, row.Sequence, row.Version, row.StreamId, now, StorageConstants.DefaultTenantId);
             (e.UserName, e.CorrelationId, e.CausationId) = (row.User, row.CorrelationId, row.CausationId);
-            foreach (var (key, value) in headers) e.SetHeader(key, value);
+            e.Headers = headers;
             envelopes.Add(e);
         }
 
