@@ -81,6 +81,9 @@ public sealed class ImportCommand : JasperFxAsyncCommand<ImportInput>
         var result = await WithProgress(progress => LedgerImport.RunAsync(store, clock, kind, file, actor, options, progress, CancellationToken.None));
         foreach (var line in result.ErrorLines()) Console.WriteLine(line);
         Console.WriteLine(result.Message);
+        // What the import took, for whoever sizes the machine for large files (and the benchmark's curves).
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Peak working set: {self.PeakWorkingSet64 / (1024 * 1024)} MB."));
         return result.Succeeded;
     }
 
