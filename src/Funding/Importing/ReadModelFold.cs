@@ -67,6 +67,7 @@ sealed class AggregateFold<TDoc, TId>(JasperFxAggregationProjectionBase<TDoc, TI
             .Select(x => x.Id).ToArray(), cancellation);
 
         var stored = new List<(TId Id, TDoc Document)>();
+        var created = new List<(TId Id, TDoc Document, long Revision)>();
         var deleted = new List<TId>();
         foreach (var slice in slices)
         {
@@ -78,6 +79,11 @@ sealed class AggregateFold<TDoc, TId>(JasperFxAggregationProjectionBase<TDoc, TI
             if (projection.Scope == AggregationScope.SingleStream && document is null && action is not (ActionType.Delete or ActionType.HardDelete)) continue;
             switch (action)
             {
+                case ActionType.Store when snapshot is null:
+                    // Revision as Marten's insert gives it: a stream's aggregate its stream's version, any other 1.
+                    SetIdentity(document!, slice.Id);
+                    created.Add((slice.Id, document!, projection.Scope == AggregationScope.SingleStream ? slicedEvents[^1].Version : 1));
+                    break;
                 case ActionType.Store:
                     SetIdentity(document!, slice.Id);
                     stored.Add((slice.Id, document!));
@@ -95,6 +101,7 @@ sealed class AggregateFold<TDoc, TId>(JasperFxAggregationProjectionBase<TDoc, TI
         }
 
         await CheckTableAsync(connection, cancellation);
+        if (created.Count > 0) await CreateAsync(connection, created, cancellation);
         if (stored.Count > 0) await StoreAsync(connection, stored, cancellation);
         if (deleted.Count > 0)
         {
@@ -139,10 +146,35 @@ sealed class AggregateFold<TDoc, TId>(JasperFxAggregationProjectionBase<TDoc, TI
         return snapshots;
     }
 
+    /// <summary>Documents no one has written yet (none was there to fold from) go straight into their table.</summary>
+    async Task CreateAsync(NpgsqlConnection connection, List<(TId Id, TDoc Document, long Revision)> created, CancellationToken cancellation)
+    {
+        var json = new ArrayBufferWriter<byte>();
+        var type = typeof(TDoc).FullName!;
+        await using var copy = await connection.BeginBinaryImportAsync($"copy {table} (id, data, mt_dotnet_type, mt_version) from stdin (format binary)", cancellation);
+        foreach (var (id, document, revision) in created)
+        {
+            await copy.StartRowAsync(cancellation);
+            await WriteAsync(copy, id, document, json, cancellation);
+            await copy.WriteAsync(type, NpgsqlDbType.Varchar, cancellation);
+            await copy.WriteAsync(revision, NpgsqlDbType.Bigint, cancellation);
+        }
+
+        await copy.CompleteAsync(cancellation);
+    }
+
+    async Task WriteAsync(NpgsqlBinaryImporter copy, TId id, TDoc document, ArrayBufferWriter<byte> json, CancellationToken cancellation)
+    {
+        if (id is Guid guid) await copy.WriteAsync(guid, NpgsqlDbType.Uuid, cancellation);
+        else await copy.WriteAsync(id, cancellation);
+        json.ResetWrittenCount();
+        serializer.WriteTo(json, document);
+        await copy.WriteAsync(json.WrittenMemory.ToArray(), NpgsqlDbType.Jsonb, cancellation);
+    }
+
     /// <summary>
-    /// Each document as Marten's projected upsert writes it: its JSON, its type, the time of the transaction, and a
-    /// revision one past the stored one (1 for a new document), counted once per transaction as an ordinary write
-    /// counts it once per save, however many parts of the file touch the document.
+    /// Documents folded from a stored one, as Marten's projected upsert writes them: their JSON, their type, the time of
+    /// the transaction, and their revision (see <see cref="NextRevision"/>).
     /// </summary>
     async Task StoreAsync(NpgsqlConnection connection, List<(TId Id, TDoc Document)> stored, CancellationToken cancellation)
     {
@@ -159,11 +191,7 @@ sealed class AggregateFold<TDoc, TId>(JasperFxAggregationProjectionBase<TDoc, TI
             foreach (var (id, document) in stored)
             {
                 await copy.StartRowAsync(cancellation);
-                if (id is Guid guid) await copy.WriteAsync(guid, NpgsqlDbType.Uuid, cancellation);
-                else await copy.WriteAsync(id, cancellation);
-                json.ResetWrittenCount();
-                serializer.WriteTo(json, document);
-                await copy.WriteAsync(json.WrittenMemory.ToArray(), NpgsqlDbType.Jsonb, cancellation);
+                await WriteAsync(copy, id, document, json, cancellation);
             }
 
             await copy.CompleteAsync(cancellation);
