@@ -87,7 +87,7 @@ public static class DecidingTheRows
         {
             // A row read askew has nothing more worth saying.
             if (row.Errors.Contains(CsvInput.Key(row.Line, "row"))) continue;
-            if (row.FundCode is not null && !ledger.Funds.ContainsKey(FundIds.For(row.FundCode)))
+            if (row.FundCode is not null && !ledger.Funds.ContainsKey(ledger.FundIdOf(row.FundCode)))
                 row.Errors.Add(CsvInput.Key(row.Line, "fund_code"), $"No fund has the code '{row.FundCode}'.");
             if (row.PackageCode is not null && !ledger.Packages.Contains(PackageIds.For(row.PackageCode)))
                 row.Errors.Add(CsvInput.Key(row.Line, "earmarked_package_code"), $"No package has the code '{row.PackageCode}'.");
@@ -179,6 +179,11 @@ public static class DecidingTheRows
     {
         public OperationalRates? Rates { get; set; }
 
+        /// <summary>The part's fund codes and their ids, worked out once per code rather than once per row.</summary>
+        public required IReadOnlyDictionary<string, Guid> FundCodes { get; init; }
+
+        public Guid FundIdOf(string code) => FundCodes[code];
+
         /// <summary>The event folded into its stream's aggregate with the aggregate's own fold, as Marten's snapshot will.</summary>
         public void Fold(ILedgerEvent e)
         {
@@ -198,7 +203,8 @@ public static class DecidingTheRows
     static async Task<Ledger> LoadAsync(IDocumentSession session, IReadOnlyList<ImportRow> rows, FileTally tally, CancellationToken cancellation)
     {
         var contributionIds = rows.Select(x => x.Command).OfType<IContributionStep>().Select(x => x.ContributionId).Where(x => x != Guid.Empty).Distinct().ToList();
-        var fundIds = rows.Select(x => x.FundCode).OfType<string>().Select(FundIds.For).Distinct().ToList();
+        var fundCodes = rows.Select(x => x.FundCode).OfType<string>().Distinct(StringComparer.Ordinal).ToDictionary(x => x, FundIds.For, StringComparer.Ordinal);
+        var fundIds = fundCodes.Values.Distinct().ToList();
         var packageIds = rows.Select(x => x.PackageCode).OfType<string>().Select(PackageIds.For).Distinct().ToList();
         var depositKeys = rows.Select(x => x.Command).OfType<IContributionStep>().Select(x => x.DepositKey).Where(x => x != Guid.Empty).Distinct().ToList();
         // Read in the import's transaction, so the parts of the file before this one are seen; never kept across parts.
@@ -211,7 +217,7 @@ public static class DecidingTheRows
         var packages = (await LoadManyAsync<Package>(session, packageIds, cancellation)).Select(x => x.Id).ToHashSet();
         var rates = await session.LoadAsync<OperationalRates>(OperationalRates.StreamId, cancellation);
         var deposits = (await LoadManyAsync<RecordedDeposit>(session, depositKeys, cancellation)).ToDictionary(x => x.Id);
-        return new Ledger(contributions, funds, packages, versions, deposits) { Rates = rates };
+        return new Ledger(contributions, funds, packages, versions, deposits) { Rates = rates, FundCodes = fundCodes };
     }
 
     static async Task<IReadOnlyList<T>> LoadManyAsync<T>(IDocumentSession session, List<Guid> ids, CancellationToken cancellation) where T : notnull =>
