@@ -21,17 +21,10 @@ public static class CsvInput
     public static string Key(int line, string column) => $"line {line}: {column}";
 
     /// <summary>
-    /// Reads every row, checking the header first: the required columns must all be there, and no column may be
-    /// unknown (a misspelt optional column would otherwise be dropped without a word).
-    /// </summary>
-    public static IReadOnlyList<CsvRow> Read(
-        string text, IReadOnlyList<string> required, IReadOnlyList<string> optional, ValidationErrors errors) =>
-        Rows(new StringReader(text), required, optional, errors).ToList();
-
-    /// <summary>
-    /// As <see cref="Read"/>, one row at a time as the text is read: a file of any length takes the memory of one row.
-    /// The header is checked when the first row is asked for; problems of the file as a whole (the header, no rows)
-    /// go to <paramref name="errors"/>, and then no row is returned.
+    /// Reads the rows one at a time as the text is read (a file of any length takes the memory of one row), checking
+    /// the header first: the required columns must all be there, and no column may be unknown (a misspelt optional
+    /// column would otherwise be dropped without a word). Problems of the file as a whole (the header, no rows) go to
+    /// <paramref name="errors"/>, and then no row is returned.
     /// </summary>
     public static IEnumerable<CsvRow> Rows(
         TextReader text, IReadOnlyList<string> required, IReadOnlyList<string> optional, ValidationErrors errors)
