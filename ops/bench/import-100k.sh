@@ -37,7 +37,7 @@ done
 kill "$SERVICE"; wait "$SERVICE" 2>/dev/null || true; SERVICE=""
 
 printf 'effective_date,currency,units_per_usd\n2024-04-01,EUR,0.935\n2024-04-01,NOK,10.9\n' >"$WORK/rates.csv"
-"${FUNDING[@]}" import rates "$WORK/rates.csv" --user bench --reference "BENCH 2024-04" | tail -n 1
+"${FUNDING[@]}" import rates "$WORK/rates.csv" --user bench --reference "BENCH 2024-04" | tail -n 2 | head -n 1
 
 # One deposit per row, each under its own reference (a new contribution stream), in EUR, NOK and USD.
 awk -v rows="$ROWS" -v funds="$FUNDS" 'BEGIN {
@@ -52,4 +52,6 @@ echo "$(nproc) cores; $ROWS rows over $FUNDS fund(s), $(du -h "$WORK/deposits.cs
 if [ -x /usr/bin/time ]; then TIMER=(/usr/bin/time -f "wall %e s, max RSS %M KB"); else TIMER=(); fi
 time "${TIMER[@]}" "${FUNDING[@]}" import deposits "$WORK/deposits.csv" --user bench
 # The same file again: nothing is written.
-"${FUNDING[@]}" import deposits "$WORK/deposits.csv" --user bench | tail -n 1
+"${FUNDING[@]}" import deposits "$WORK/deposits.csv" --user bench | tail -n 2 | head -n 1
+# Every link of the chain recomputed, the imported events' included.
+"${FUNDING[@]}" audit verify | grep -E "^Result" || { echo "audit verify did not pass"; exit 1; }

@@ -3,8 +3,10 @@ using Funding.Importing;
 namespace Funding.Benchmarks;
 
 /// <summary>
-/// P2: the CSV import's own code path (ContributionImport, as the `import deposits` verb runs it) over a generated
-/// file of deposits into one fund, on a fresh ledger with the service's store configuration.
+/// P2: the CSV import's bulk path (LedgerImport, as the `import deposits` verb runs it: parts of 5,000 rows, COPY,
+/// read models folded in memory) over a generated file of deposits into one fund, on a fresh ledger with the service's
+/// store configuration. It runs in the harness's process; the import's own peak memory is the verb's last line
+/// ("Peak working set: N MB."), as ops/bench/import-100k.sh prints it for a file of any size.
 /// </summary>
 public static class BulkImport
 {

@@ -58,8 +58,11 @@ public static class LedgerEvents
     public static IReadOnlyList<Type> Of<TStream>() where TStream : class => Implementing<ILedgerEvent<TStream>>();
 
     /// <summary>The aggregate whose stream an event type is recorded on.</summary>
-    public static Type StreamOf(Type eventType) =>
-        eventType.GetInterfaces().Single(x => x.IsGenericType && x.GetGenericTypeDefinition() == typeof(ILedgerEvent<>)).GetGenericArguments()[0];
+    public static Type StreamOf(Type eventType) => Streams.GetOrAdd(eventType, type =>
+        type.GetInterfaces().Single(x => x.IsGenericType && x.GetGenericTypeDefinition() == typeof(ILedgerEvent<>)).GetGenericArguments()[0]);
+
+    // Asked for every event a bulk import decides and folds: found once per type.
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Type> Streams = new();
 
     /// <summary>The event's contract; an object that is not a ledger event is refused, never read as posting nothing.</summary>
     public static ILedgerEvent Of(object e) => e as ILedgerEvent

@@ -13,18 +13,20 @@ public static class DeterministicGuid
     {
         Span<byte> namespaceBytes = stackalloc byte[16];
         namespaceId.TryWriteBytes(namespaceBytes, bigEndian: true, out _);
-
-        var nameBytes = Encoding.UTF8.GetBytes(name);
-        var input = new byte[16 + nameBytes.Length];
-        namespaceBytes.CopyTo(input);
-        nameBytes.CopyTo(input, 16);
-
-#pragma warning disable CA5350 // SHA-1 is what version 5 UUIDs are defined with; it is not used for security here.
-        var hash = SHA1.HashData(input);
-#pragma warning restore CA5350
+        Span<byte> hash = stackalloc byte[20];
+        // One hash object per thread, reused: a new one per call costs more than the hashing (a bulk import asks for
+        // several ids per row).
+        var sha = Sha1 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        sha.AppendData(namespaceBytes);
+        sha.AppendData(Encoding.UTF8.GetBytes(name));
+        sha.GetHashAndReset(hash);
 
         hash[6] = (byte)((hash[6] & 0x0F) | 0x50); // version 5
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 4122 variant
-        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
+        return new Guid(hash[..16], bigEndian: true);
     }
+
+#pragma warning disable CA5350 // SHA-1 is what version 5 UUIDs are defined with; it is not used for security here.
+    [ThreadStatic] static IncrementalHash? Sha1;
+#pragma warning restore CA5350
 }

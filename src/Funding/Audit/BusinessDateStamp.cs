@@ -18,10 +18,13 @@ public sealed class BusinessDateStamp : DocumentSessionListenerBase
         {
             foreach (var e in stream.Events)
             {
-                if (BusinessDates.Of(e.Data) is { } date) e.SetHeader(Header, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                e.SetHeader(Header, Of(e.Data));
             }
         }
 
         return Task.CompletedTask;
     }
+
+    /// <summary>The header's value for an event.</summary>
+    public static string Of(object data) => BusinessDates.Of(data).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

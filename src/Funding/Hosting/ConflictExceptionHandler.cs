@@ -43,7 +43,6 @@ public sealed class ConflictExceptionHandler(IProblemDetailsService problemDetai
             "It already exists: this record was created before, so nothing new was written.",
         JasperFx.DocumentAlreadyExistsException { DocType: var type } when type == typeof(Funding.Shared.IdempotencyRecord) =>
             "Another request with this Idempotency-Key was being recorded at the same moment; nothing was written twice. Send it again to get its answer.",
-        Writing.PeriodClosedMeanwhileException closed => $"A month was closed meanwhile. {closed.Message}",
         JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException =>
             "Someone else changed it since you read it. Reload and try again; nothing was written.",
         _ => exception.InnerException is { } inner ? Describe(inner) : null,

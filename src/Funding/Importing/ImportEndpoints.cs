@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.WebUtilities;
 using Funding.Hosting.OpenApi;
 using Funding.Hosting.Telemetry;
 using Funding.Rates;
@@ -47,13 +48,14 @@ public static class ImportEndpoints
     static async Task<IResult> RunAsync(
         HttpRequest request, ImportKind kind, ImportOptions options, IDocumentStore store, IClock clock, CancellationToken cancellation)
     {
-        using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, cancellation);
+        // Buffered to disk past a megabyte: the import reads it twice, and a large file never sits in memory whole.
+        request.EnableBuffering(bufferThreshold: 1 << 20);
+        await request.Body.DrainAsync(cancellation);
         var http = request.HttpContext;
         var actor = new ImportActor(
             ActorStamp.NameOf(http.User), CorrelationScope.Of(http), $"{request.Method} {request.Path}#{http.TraceIdentifier}",
             string.Join(",", http.User.FindAll("role").Select(x => x.Value).Order(StringComparer.Ordinal)));
-        var result = await LedgerImport.RunAsync(store, clock, kind, body.ToArray(), actor, options, null, cancellation);
+        var result = await LedgerImport.RunAsync(store, clock, kind, ImportFile.FromSeekable(request.Body), actor, options, null, cancellation);
 
         return result.Outcome switch
         {

@@ -30,7 +30,9 @@ public static class ImportKinds
 public sealed record ImportActor(string User, string CorrelationId, string Causation, string? Roles = null);
 
 /// <summary>How to run it. A rates file also needs the revision's reference and kind.</summary>
-public sealed record ImportOptions(bool DryRun, string? RatesReference = null, RevisionKind RatesKind = RevisionKind.Monthly);
+/// <param name="PartRows">Rows read, decided and written together; memory holds one part.</param>
+public sealed record ImportOptions(
+    bool DryRun, string? RatesReference = null, RevisionKind RatesKind = RevisionKind.Monthly, int PartRows = LedgerImport.DefaultPartRows);
 
 public enum ImportStage
 {

@@ -43,25 +43,35 @@ public static class ReadingTheFile
     };
 
     /// <summary>Every row of the file as its command; problems of the file as a whole go to <paramref name="errors"/>.</summary>
-    public static IReadOnlyList<ImportRow> Read(string text, ImportKind kind, ImportOptions options, ValidationErrors errors, ImportProgress? progress)
-    {
-        var csv = CsvInput.Read(text, Required(kind), Optional(kind), errors);
-        if (!errors.IsEmpty) return [];
-        var rows = kind == ImportKind.Rates ? Revisions(csv, options) : Contributions(csv, kind, progress);
-        progress?.Invoke(ImportStage.Reading, csv.Count, csv.Count);
-        return rows;
-    }
+    public static IReadOnlyList<ImportRow> Read(string text, ImportKind kind, ImportOptions options, ValidationErrors errors) =>
+        Parts(new StringReader(text), kind, options, errors, int.MaxValue).SelectMany(x => x).ToList();
 
-    static List<ImportRow> Contributions(IReadOnlyList<CsvRow> csv, ImportKind kind, ImportProgress? progress)
+    /// <summary>
+    /// The file's rows as commands, a part of at most <paramref name="rows"/> rows at a time, read as the parts are asked
+    /// for: memory holds one part, whatever the file's length. A rates file is one part (a revision gathers the lines
+    /// of its date, wherever they are). Problems of the file as a whole, and cells that are not valid text, go to
+    /// <paramref name="errors"/> as they are found.
+    /// </summary>
+    public static IEnumerable<IReadOnlyList<ImportRow>> Parts(TextReader text, ImportKind kind, ImportOptions options, ValidationErrors errors, int rows)
     {
-        var rows = new List<ImportRow>(csv.Count);
-        foreach (var row in csv)
+        var csv = CsvInput.Rows(text, Required(kind), Optional(kind), errors);
+        if (kind == ImportKind.Rates)
         {
-            rows.Add(Contribution(row, kind));
-            if (rows.Count % 5000 == 0 && rows.Count < csv.Count) progress?.Invoke(ImportStage.Reading, rows.Count, csv.Count);
+            var revisions = Revisions(csv.ToList(), options);
+            if (revisions.Count > 0) yield return revisions;
+            yield break;
         }
 
-        return rows;
+        var part = new List<ImportRow>(Math.Min(rows, 10_000));
+        foreach (var row in csv)
+        {
+            part.Add(Contribution(row, kind));
+            if (part.Count < rows) continue;
+            yield return part;
+            part = new List<ImportRow>(part.Count);
+        }
+
+        if (part.Count > 0) yield return part;
     }
 
     static ImportRow Contribution(CsvRow row, ImportKind kind)

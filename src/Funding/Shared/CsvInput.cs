@@ -21,19 +21,23 @@ public static class CsvInput
     public static string Key(int line, string column) => $"line {line}: {column}";
 
     /// <summary>
-    /// Reads every row, checking the header first: the required columns must all be there, and no column may be
-    /// unknown (a misspelt optional column would otherwise be dropped without a word).
+    /// Reads the rows one at a time as the text is read (a file of any length takes the memory of one row), checking
+    /// the header first: the required columns must all be there, and no column may be unknown (a misspelt optional
+    /// column would otherwise be dropped without a word). Problems of the file as a whole (the header, no rows) go to
+    /// <paramref name="errors"/>, and then no row is returned.
     /// </summary>
-    public static IReadOnlyList<CsvRow> Read(
-        string text, IReadOnlyList<string> required, IReadOnlyList<string> optional, ValidationErrors errors)
+    public static IEnumerable<CsvRow> Rows(
+        TextReader text, IReadOnlyList<string> required, IReadOnlyList<string> optional, ValidationErrors errors)
     {
-        using var reader = CsvReader.FromText(text.TrimStart('\uFEFF'), Options);
+        // A byte order mark (or several, as some spreadsheets save them) is not part of the first column's name.
+        while (text.Peek() == '\uFEFF') text.Read();
+        using var reader = CsvReader.Create(text, Options, leaveOpen: true);
         reader.ReadHeader();
         var expected = string.Join(",", required.Concat(optional.Select(x => $"[{x}]")));
         if (reader.Headers.Count == 0 || reader.Headers.All(string.IsNullOrEmpty))
         {
             errors.Add(FileField, $"The file is empty: expected a header row {expected}.");
-            return [];
+            yield break;
         }
 
         var headers = reader.Headers.ToList();
@@ -45,9 +49,9 @@ public static class CsvInput
             errors.Add(FileField, $"The header has an unknown column '{column}' (expected {expected}).");
         foreach (var column in headers.GroupBy(x => x).Where(x => x.Count() > 1))
             errors.Add(FileField, $"The header names {column.Key} more than once.");
-        if (!errors.IsEmpty) return [];
+        if (!errors.IsEmpty) yield break;
 
-        var rows = new List<CsvRow>();
+        var rows = 0;
         while (reader.Read())
         {
             var cells = new Dictionary<string, string>(headers.Count, StringComparer.Ordinal);
@@ -58,11 +62,12 @@ public static class CsvInput
                 if (TextRules.Problem(cell, TextRules.MaxLength) is { } problem) errors.Add(Key((int)reader.LineNumber, headers[i]), problem);
                 else cells[headers[i]] = cell;
             }
-            rows.Add(new CsvRow((int)reader.LineNumber, cells, reader.FieldCount - headers.Count));
+
+            rows++;
+            yield return new CsvRow((int)reader.LineNumber, cells, reader.FieldCount - headers.Count);
         }
 
-        if (rows.Count == 0 && errors.IsEmpty) errors.Add(FileField, "The file has a header but no rows.");
-        return rows;
+        if (rows == 0 && errors.IsEmpty) errors.Add(FileField, "The file has a header but no rows.");
     }
 }
 

@@ -18,7 +18,7 @@ public class OperationalRatesTests
     static (IReadOnlyList<PublishRates> Revisions, string[] Errors) Read(string csv)
     {
         var errors = new ValidationErrors();
-        var rows = ReadingTheFile.Read(csv, ImportKind.Rates, new ImportOptions(DryRun: true, "UNORE"), errors, null);
+        var rows = ReadingTheFile.Read(csv, ImportKind.Rates, new ImportOptions(DryRun: true, "UNORE"), errors);
         foreach (var row in rows)
         {
             DecidingTheRows.Validate(row, Today);
