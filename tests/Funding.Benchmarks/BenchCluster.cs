@@ -62,11 +62,12 @@ public sealed class BenchCluster : IDisposable
     }
 
     /// <summary>A store as the service configures it (inline money read models, hash chain), its schema applied.</summary>
+    /// <param name="time">The clock events are stamped with: the system's unless a part records a past.</param>
     public static async Task<DocumentStore> LedgerStoreAsync(
-        string connectionString, string schema = LedgerStore.Schema, ProjectionLifecycle projections = ProjectionLifecycle.Inline)
+        string connectionString, string schema = LedgerStore.Schema, ProjectionLifecycle projections = ProjectionLifecycle.Inline, TimeProvider? time = null)
     {
         var store = new DocumentStore(LedgerStore.Options(
-            connectionString, schema, TimeProvider.System, AutoCreate.CreateOrUpdate, projections, hashChained: true));
+            connectionString, schema, time ?? TimeProvider.System, AutoCreate.CreateOrUpdate, projections, hashChained: true));
         // As ApplySchemaOnStartup: Weasel drops a replaced trigger function's triggers, so apply until nothing changes.
         for (var pass = 0; pass < 3; pass++)
         {

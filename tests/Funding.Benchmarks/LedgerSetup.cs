@@ -51,10 +51,10 @@ public static class LedgerSetup
         return Encoding.UTF8.GetBytes(csv.ToString());
     }
 
-    public static async Task<ImportResult> ImportAsync(IDocumentStore store, ImportKind kind, byte[] file, ImportOptions? options = null)
+    public static async Task<ImportResult> ImportAsync(IDocumentStore store, ImportKind kind, byte[] file, ImportOptions? options = null, IClock? clock = null)
     {
         var result = await LedgerImport.RunAsync(
-            store, SystemClock.Instance, kind, file, Actor, options ?? new ImportOptions(false), progress: null, CancellationToken.None);
+            store, clock ?? SystemClock.Instance, kind, file, Actor, options ?? new ImportOptions(false), progress: null, CancellationToken.None);
         if (result.Outcome != ImportOutcome.Imported)
         {
             throw new InvalidOperationException($"Import of {kind} failed: {result.Message} {string.Join("; ", result.ErrorLines().Take(5))}");

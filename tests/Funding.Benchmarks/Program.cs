@@ -108,8 +108,11 @@ if (queries is { PackageStatus: var status, AsKnownOn: var asKnownOn })
 {
     Add(new Line("P4", Invariant($"GET /api/packages/status (first page), {ledger!.Packages:N0} packages, {ledger.Events:N0} events, {status.Operations} requests"),
         Invariant($"p50 {status.P50:0.0} ms, p99 {status.P99:0.0} ms"), "", "p99 ≤ 20 ms", status.P99 <= 20));
-    Add(new Line("P5", Invariant($"fund statement as known on today, fund with {ledger.AsKnownOnFundEvents:N0} events, {asKnownOn.Operations} requests"),
-        Invariant($"p50 {asKnownOn.P50:0.0} ms, p99 {asKnownOn.P99:0.0} ms"), "", "≤ 100 ms (p50)", asKnownOn.P50 <= 100));
+    var p5 = asKnownOn.All;
+    Add(new Line("P5", Invariant($"fund statement as known on today and on past days (alternately), fund with {asKnownOn.Fund.Events:N0} events recorded over {asKnownOn.Fund.Days:N0} days, {p5.Operations} requests"),
+        Invariant($"p50 {p5.P50:0.0} ms, p99 {p5.P99:0.0} ms"), "", "≤ 100 ms (p50)", p5.P50 <= 100));
+    table.Note(Invariant($"P5 as known on today: p50 {asKnownOn.Today.P50:0.0} ms, p99 {asKnownOn.Today.P99:0.0} ms; on past days: p50 {asKnownOn.PastDays.P50:0.0} ms, p99 {asKnownOn.PastDays.P99:0.0} ms. ") +
+               Invariant($"The first request, which folds the fund's history once and keeps its snapshots, took {asKnownOn.FirstMs:N0} ms."));
 }
 else
 {
@@ -123,7 +126,8 @@ Add(new Line("Mem", "peak working set (VmHWM)",
 
 if (ledger is not null)
 {
-    table.Note(Invariant($"Ledger for P3-P5 generated in {ledger.GeneratedIn.TotalSeconds:0} s without HTTP: 21 funds and the rates recorded with the service's store, ") +
+    table.Note(Invariant($"Ledger for P3-P5 generated in {ledger.GeneratedIn.TotalSeconds:0} s without HTTP: 20 funds and the rates recorded with the service's store, ") +
+               Invariant($"P5's fund recorded day by day over {ledger.AsKnownOn.Days:N0} days up to today (one deposits file a day, the clock set to that day), ") +
                Invariant($"{ledger.Packages:N0} packages (requested, assessed, approved) appended 500 per transaction, and deposits imported 10,000 rows per file through ") +
                "ContributionImport, the read models left to the rebuild; hash chain on throughout.");
 }

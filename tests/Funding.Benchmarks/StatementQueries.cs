@@ -1,9 +1,21 @@
+using System.Diagnostics;
 using System.Globalization;
 using NodaTime;
 
 namespace Funding.Benchmarks;
 
-public sealed record QueryRun(Measured PackageStatus, Measured AsKnownOn, double ServicePeakMb);
+public sealed record QueryRun(Measured PackageStatus, AsKnownOnRun AsKnownOn, double ServicePeakMb);
+
+/// <summary>
+/// P5 on one fund: its statement as known on today and as known on days of its past, alternately, one request at a time.
+/// </summary>
+/// <param name="FirstMs">The very first request, which folds the fund's history once and keeps its snapshots.</param>
+public sealed record AsKnownOnRun(AsKnownOnFund Fund, double FirstMs, Measured Today, Measured PastDays)
+{
+    /// <summary>Every measured request, both kinds together.</summary>
+    public Measured All => new(Today.Operations + PastDays.Operations, Today.Elapsed + PastDays.Elapsed,
+        [.. Today.LatenciesMs.Concat(PastDays.LatenciesMs).Order()]);
+}
 
 /// <summary>
 /// P4 and P5, over HTTP against the service process on the generated ledger, one request at a time (latency, not
@@ -25,12 +37,51 @@ public static class StatementQueries
         await ClosedLoop.CountAsync(Warm, 1, (_, _) => GetAsync(http, statuses));
         var packageStatus = await ClosedLoop.CountAsync(sizes.StatusQueries, 1, (_, _) => GetAsync(http, statuses));
 
-        // P5: as known on today, so every event recorded so far is folded again.
-        var today = SystemClock.Instance.GetCurrentInstant().InUtc().Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var statement = $"/api/funds/{ledger.AsKnownOnFund}/statement?knownOn={today}";
-        await ClosedLoop.CountAsync(Warm, 1, (_, _) => GetAsync(http, statement));
-        var asKnownOn = await ClosedLoop.CountAsync(sizes.StatementQueries, 1, (_, _) => GetAsync(http, statement));
+        var asKnownOn = await MeasureAsKnownOnAsync(http, ledger.AsKnownOn, sizes.StatementQueries);
         return new QueryRun(packageStatus, asKnownOn, service.PeakWorkingSetMb);
+    }
+
+    /// <summary>
+    /// P5 for a fund of <paramref name="fundEvents"/> events recorded over as many days as its size says (100 events a
+    /// day from 1,000 events on: <see cref="GeneratedLedger.RecordAsKnownOnFundAsync"/>), alone in the database given,
+    /// against the service started on it: for the curve of P5 as a fund ages.
+    /// </summary>
+    public static async Task<AsKnownOnRun> AsKnownOnAsync(string connectionString, int fundEvents, int requests = 20)
+    {
+        var fund = await GeneratedLedger.RecordAsKnownOnFundAsync(connectionString, "CURVE-P5", fundEvents);
+        await using var service = await ServiceUnderTest.StartAsync(connectionString);
+        using var http = service.Client();
+        return await MeasureAsKnownOnAsync(http, fund, requests);
+    }
+
+    /// <summary>
+    /// The statement as known on today (what was recorded since yesterday's end is folded on from the snapshot there)
+    /// and as known on days spread over the fund's past (a snapshot at that day's end), alternately, each kind
+    /// <paramref name="requests"/> times. The first request of all folds the fund's whole history once and keeps its
+    /// snapshots, as the first report on a fund does in the service: timed apart.
+    /// </summary>
+    static async Task<AsKnownOnRun> MeasureAsKnownOnAsync(HttpClient http, AsKnownOnFund fund, int requests)
+    {
+        string Statement(LocalDate day) => $"/api/funds/{fund.Id}/statement?knownOn={day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+        var today = Statement(fund.LastDay);
+        // Yesterday and days a quarter, half and three quarters into the fund's life; today alone for a fund of one day.
+        var past = new[] { 1, fund.Days / 4, fund.Days / 2, 3 * fund.Days / 4 }.Where(x => x >= 1 && x < fund.Days).Distinct()
+            .Select(x => Statement(fund.LastDay.PlusDays(-x))).DefaultIfEmpty(today).ToArray();
+
+        var first = Stopwatch.StartNew();
+        await GetAsync(http, today);
+        var firstMs = first.Elapsed.TotalMilliseconds;
+        await ClosedLoop.CountAsync(Warm, 1, (_, n) => GetAsync(http, n % 2 == 0 ? today : past[n / 2 % past.Length]));
+        var onToday = new List<double>();
+        var onPast = new List<double>();
+        var measured = await ClosedLoop.CountAsync(2 * requests, 1, async (_, n) =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            await GetAsync(http, n % 2 == 0 ? today : past[n / 2 % past.Length]);
+            (n % 2 == 0 ? onToday : onPast).Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        });
+        var half = measured.Elapsed / 2;
+        return new AsKnownOnRun(fund, firstMs, new Measured(onToday.Count, half, [.. onToday.Order()]), new Measured(onPast.Count, half, [.. onPast.Order()]));
     }
 
     static async Task GetAsync(HttpClient http, string path, int? expectedTotal = null)

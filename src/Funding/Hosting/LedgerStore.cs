@@ -57,10 +57,11 @@ public static class LedgerStore
             opts.Listeners.Add(new EventChainStamp(schema));
             opts.Storage.Add(new EventChainSchema(schema));
         }
-        // Read paths of our own over Marten's tables: the fund index of the log, and the package list's keys.
+        // Read paths of our own over Marten's tables: the fund index of the log, the package list's keys, the funds' snapshots.
         opts.Events.IgnoreIndex(FundEventIndexSchema.IndexName);
         opts.Storage.Add(new FundEventIndexSchema(schema));
         opts.Storage.Add(new PackageListSchema(schema));
+        opts.Storage.Add(new FundSnapshotSchema(schema));
         return opts;
     }
 

@@ -14,7 +14,7 @@ namespace Funding.Audit.Replay;
 /// Only the events a statement can draw on are read: those about a fund (from its own and its contributions' streams),
 /// or a package's stream and the streams of the funds that financed it.
 /// </summary>
-public static class HistoricalStatements
+public static partial class HistoricalStatements
 {
     /// <summary>Parses the asAt and knownOn query values; a value that is not a date is a 400 naming it.</summary>
     public static bool TryParse(string? asAt, string? knownOn, out ReportCut cut, out IResult? problem)
@@ -28,13 +28,9 @@ public static class HistoricalStatements
     }
 
     /// <summary>
-    /// Every event about the fund, wherever it was appended (its own stream, its contributions'), found by the
-    /// fund's index of the log: what the fund's statement and trial balance fold, and nothing else.
+    /// Every event about the fund recorded by the end of knownOn, whatever its date, wherever it was appended (its own
+    /// stream, its contributions'), found by the fund's index of the log: for a report cut at more than one date.
     /// </summary>
-    public static async Task<LedgerReplay> ForFund(IQuerySession session, Guid fundId, ReportCut cut, CancellationToken cancellation) =>
-        LedgerReplay.Of(await FundEvents(session, fundId, cut.KnownOn, cancellation), cut, ReplayedModels.Funds);
-
-    /// <summary>Every event about the fund recorded by the end of knownOn, whatever its date: for a report cut at more than one date.</summary>
     public static Task<IReadOnlyList<LoggedEvent>> FundEvents(IQuerySession session, Guid fundId, LocalDate? knownOn, CancellationToken cancellation) =>
         Load(session, $"{FundEventIndexSchema.FundIdOfEvent} = @fund", new NpgsqlParameter("fund", fundId), new ReportCut(null, knownOn), cancellation);
 

@@ -76,7 +76,7 @@ public static class LedgerVerification
             var close = periods!.CloseOf(monthEnd)!;
             foreach (var fund in close.Funds)
             {
-                var replay = await Audit.Replay.HistoricalStatements.ForFund(session, fund.FundId, new Audit.Replay.ReportCut(monthEnd, null), cancellation);
+                var replay = await Audit.Replay.HistoricalStatements.ForFundFromEveryEvent(session, fund.FundId, new Audit.Replay.ReportCut(monthEnd, null), cancellation);
                 var statement = replay.FundStatements.GetValueOrDefault(fund.FundId) is { } s ? FundStatementReport.From(s) : null;
                 var balance = TrialBalanceReport.From(fund.FundId, replay.TrialBalances.GetValueOrDefault(fund.FundId));
                 var field = $"{monthEnd:yyyy-MM} at close";

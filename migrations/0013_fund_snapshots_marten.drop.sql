@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS funding.fund_snapshots CASCADE;
