@@ -35,4 +35,11 @@ public sealed record Page(int Number, int Size)
         http.Response.Headers[TotalHeader] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Results.Ok(page);
     }
+
+    /// <summary>A page that writes itself to the body as JSON (from PostgreSQL), with the total counted beforehand.</summary>
+    public IResult OfJson(long total, Func<Stream, Task> write, HttpContext http)
+    {
+        http.Response.Headers[TotalHeader] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Results.Stream(write, "application/json; charset=utf-8");
+    }
 }
