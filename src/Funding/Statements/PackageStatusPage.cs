@@ -10,9 +10,10 @@ namespace Funding.Statements;
 /// One page of the live package list, filtered, ordered and cut by PostgreSQL over the narrow rows of
 /// <see cref="PackageListSchema"/>, and written as the API's JSON by PostgreSQL too: each report is built from its
 /// status document's JSON and streamed to the response as it comes (Marten's JSON streaming), never read into objects
-/// and written out again. A page costs about the same at 100 packages or 10,000. The flags, each phase's risk and the
-/// order are those of <see cref="PackageStatusReport.From"/>, <see cref="PackageFundingStatus.FlagsOn"/> and
-/// <see cref="PackageFilter.Apply"/>, written in SQL; PackageStatusPageProperties holds the two together.
+/// and written out again. A page reads its own documents only, however long the list; the sort runs over the narrow
+/// rows. The flags, each phase's risk and the order are those of <see cref="PackageStatusReport.From"/>,
+/// <see cref="PackageFundingStatus.FlagsOn"/> and <see cref="PackageFilter.Apply"/>, written in SQL;
+/// PackageStatusPageProperties holds the two together.
 /// </summary>
 public static class PackageStatusPage
 {
