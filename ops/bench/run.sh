@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark of issue 9: baselines (PostgreSQL, COPY, Marten) and the service's figures, measured in one run on a
 # throwaway embedded PostgreSQL; prints the table and writes it to ops/bench/results/.
-# Usage: ops/bench/run.sh [--scale S]   (from anywhere; S = 1 is the issue's sizes, e.g. 0.01 for a quick check)
+# Usage: ops/bench/run.sh [--scale S] [--only B1,...]   (from anywhere; S = 1 is the issue's sizes, e.g. 0.01 for a quick check)
+#        ops/bench/run.sh --curve [--scale S] [--import-max ROWS]   how each cost grows: a table and SVG charts
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dotnet build tests/Funding.Benchmarks -c Release -v quiet -nologo >/dev/null

@@ -63,12 +63,16 @@ public static class Baselines
     /// B3: Marten appends, one event per transaction (a new stream each), 16 writers, on a scratch schema set up as the
     /// service sets up its own: inline read models registered and the hash-chain trigger on (hashChained: true).
     /// </summary>
-    public static async Task<Measured> MartenAppendsAsync(string connectionString, Sizes sizes)
+    public static Task<Measured> MartenAppendsAsync(string connectionString, Sizes sizes) =>
+        MartenAppendsAsync(connectionString, sizes.ThroughputWindow, Sizes.Clients);
+
+    /// <summary>B3 with any number of writers (the curve of P1 against its baseline).</summary>
+    public static async Task<Measured> MartenAppendsAsync(string connectionString, TimeSpan window, int clients)
     {
         using var store = await BenchCluster.LedgerStoreAsync(connectionString, "bench_b3");
         // Warm-up: Marten generates and compiles its append code on first use.
         await AppendOneAsync(store, Filler);
-        return await ClosedLoop.ForAsync(sizes.ThroughputWindow, Sizes.Clients, (_, n) => AppendOneAsync(store, $"{Filler} {n}"));
+        return await ClosedLoop.ForAsync(window, clients, (_, n) => AppendOneAsync(store, $"{Filler} {n}"));
     }
 
     /// <summary>Brings the event's JSON to about 300 bytes, as a deposit's.</summary>

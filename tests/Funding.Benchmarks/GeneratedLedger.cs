@@ -113,7 +113,7 @@ public static class GeneratedLedger
     }
 
     /// <summary>Requested, assessed and approved: approved but unfunded, the case the status list is read for.</summary>
-    static async Task AppendPackagesAsync(IDocumentStore store, int count)
+    internal static async Task AppendPackagesAsync(IDocumentStore store, int count)
     {
         ElectoralPhase[] phases = [ElectoralPhase.VoterRegistration, ElectoralPhase.Procurement, ElectoralPhase.Polling];
         string[] countries = ["NP", "KE", "BO", "TN", "PG", "LR", "MW", "SL"];

@@ -6,6 +6,9 @@ using static Funding.Benchmarks.ResultsTable;
 
 // ops/bench/run.sh [--scale S]: baselines and the service's figures measured in one run on the embedded PostgreSQL.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+// --curve: how each cost grows (Curves.cs); --import-child: one import in a process of its own, for the curve.
+if (ImportCurve.IsChild(args)) return await ImportCurve.ChildAsync(args);
+if (args.Contains("--curve")) return await Curves.RunAsync(args);
 var scale = 1.0;
 string[] allParts = ["B1", "B2", "B3", "P1", "P2", "P3", "P4"];
 var only = allParts.ToHashSet();
@@ -16,6 +19,7 @@ for (var i = 0; i < args.Length; i++)
     else
     {
         Console.Error.WriteLine("usage: Funding.Benchmarks [--scale S] [--only B1,B2,B3,P1,P2,P3,P4]   (0 < S <= 1; 1 = the issue's sizes; P4 includes P5)");
+        Console.Error.WriteLine("   or: " + Curves.Usage["usage: ".Length..]);
         return 2;
     }
 }

@@ -13,17 +13,7 @@ public static class RecordDeposits
     {
         await using var service = await ServiceUnderTest.StartAsync(connectionString);
         using var http = service.Client();
-        var funds = new Guid[Sizes.Clients];
-        for (var i = 0; i < funds.Length; i++)
-        {
-            var code = $"BENCH-P1-{i:00}";
-            await ServiceUnderTest.PostAsync(http, "/api/funds", new
-            {
-                code, name = $"Benchmark fund {i}", kind = "MultiPartnerBasketFund", administrativeAgentFeePercent = 1,
-                defaultIndirectCostPercent = 7, eligibleCountries = Array.Empty<string>(), establishedOn = "2024-01-01",
-            });
-            funds[i] = Funding.Funds.FundIds.For(code);
-        }
+        var funds = await EstablishFundsAsync(http, "BENCH-P1", Sizes.Clients);
 
         // Warm-up, as long as the measurement: the service compiles each handler on its first request, and .NET
         // recompiles the hot code with profile-guided optimisation over the first seconds of load (a profile of the
@@ -35,7 +25,25 @@ public static class RecordDeposits
         return new DepositRun(measured, oneClient, service.PeakWorkingSetMb);
     }
 
-    static async Task DepositAsync(HttpClient http, Guid fundId, string reference)
+    /// <summary>One fund per client, established over HTTP.</summary>
+    internal static async Task<Guid[]> EstablishFundsAsync(HttpClient http, string prefix, int count)
+    {
+        var funds = new Guid[count];
+        for (var i = 0; i < funds.Length; i++)
+        {
+            var code = $"{prefix}-{i:00}";
+            await ServiceUnderTest.PostAsync(http, "/api/funds", new
+            {
+                code, name = $"Benchmark fund {i}", kind = "MultiPartnerBasketFund", administrativeAgentFeePercent = 1,
+                defaultIndirectCostPercent = 7, eligibleCountries = Array.Empty<string>(), establishedOn = "2024-01-01",
+            });
+            funds[i] = Funding.Funds.FundIds.For(code);
+        }
+
+        return funds;
+    }
+
+    internal static async Task DepositAsync(HttpClient http, Guid fundId, string reference)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/contributions/deposits")
         {

@@ -42,25 +42,12 @@ public static class StatementQueries
     }
 
     /// <summary>
-    /// P5 for a fund of <paramref name="fundEvents"/> events recorded over as many days as its size says (100 events a
-    /// day from 1,000 events on: <see cref="GeneratedLedger.RecordAsKnownOnFundAsync"/>), alone in the database given,
-    /// against the service started on it: for the curve of P5 as a fund ages.
-    /// </summary>
-    public static async Task<AsKnownOnRun> AsKnownOnAsync(string connectionString, int fundEvents, int requests = 20)
-    {
-        var fund = await GeneratedLedger.RecordAsKnownOnFundAsync(connectionString, "CURVE-P5", fundEvents);
-        await using var service = await ServiceUnderTest.StartAsync(connectionString);
-        using var http = service.Client();
-        return await MeasureAsKnownOnAsync(http, fund, requests);
-    }
-
-    /// <summary>
     /// The statement as known on today (what was recorded since yesterday's end is folded on from the snapshot there)
     /// and as known on days spread over the fund's past (a snapshot at that day's end), alternately, each kind
     /// <paramref name="requests"/> times. The first request of all folds the fund's whole history once and keeps its
     /// snapshots, as the first report on a fund does in the service: timed apart.
     /// </summary>
-    static async Task<AsKnownOnRun> MeasureAsKnownOnAsync(HttpClient http, AsKnownOnFund fund, int requests)
+    public static async Task<AsKnownOnRun> MeasureAsKnownOnAsync(HttpClient http, AsKnownOnFund fund, int requests)
     {
         string Statement(LocalDate day) => $"/api/funds/{fund.Id}/statement?knownOn={day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
         var today = Statement(fund.LastDay);

@@ -35,4 +35,16 @@ public sealed record Page(int Number, int Size)
         http.Response.Headers[TotalHeader] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Results.Ok(page);
     }
+
+    /// <summary>A page that writes itself to the body as JSON (from PostgreSQL), with the total counted beforehand.</summary>
+    public IResult OfJson(long total, Func<Stream, Task> write, HttpContext http)
+    {
+        http.Response.Headers[TotalHeader] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // Buffered: the rows come one by one, and each write to the body would otherwise be a send of its own.
+        return Results.Stream(async body =>
+        {
+            await using var buffered = new BufferedStream(body, 64 * 1024);
+            await write(buffered);
+        }, "application/json; charset=utf-8");
+    }
 }

@@ -75,8 +75,9 @@ public static class StatementEndpoints
         var filter = new PackageFilter(status, flag, country, mandated);
         if (!cut.IsLive) return paging!.Of(await Statements.PackageStatusesAsync(session, filter, cut, day, rules, cancellation), http);
 
-        var (items, total) = await PackageStatusPage.LoadAsync(session, filter, day, rules, paging!, cancellation);
-        return paging!.Of(items, total, http);
+        // The total goes in a header, so it is counted before the page is streamed into the body.
+        var total = await PackageStatusPage.CountAsync(session, filter, day, rules, cancellation);
+        return paging!.OfJson(total, body => PackageStatusPage.WriteAsync(session, filter, day, rules, paging, body, cancellation), http);
     }
 
     /// <summary>The totals of the packages the filter lets through, kept apart: open, ended phases, pipeline, closed.</summary>
