@@ -259,8 +259,9 @@ public static class Curves
         md.AppendLine("- P1: each client pays into a fund of its own, with an Idempotency-Key; one service process (Release, log level Warning), " +
                       "warmed up with 16 clients for one window before the first count. B3 runs just before P1 at each count, on its own database.");
         md.AppendLine("- P4 and P5: for each size a fresh database: one fund with that many events recorded day by day up to today, " +
-                      "as P5's of the main run (one deposits file a day, the clock set to that day; 10, 100 and 1,000 days at scale 1), and that many packages (requested, assessed, approved, 500 per " +
-                      "transaction), read models kept inline, then ANALYZE; a service process started on it.");
+                      "as P5's of the main run (one deposits file a day, the clock set to that day; 10, 100 and 1,000 days at scale 1), " +
+                      "and that many packages (requested, assessed, approved, 500 per transaction), read models kept inline, then ANALYZE; " +
+                      "a service process started on it.");
         md.AppendLine("- Import: the file is written first; `Funding.Benchmarks --import-child` imports it (ContributionImport, one fund) after a " +
                       "10-row warm-up, in a process of its own whose VmHWM is the peak. A size is skipped when the one before, scaled up by rows, " +
                       "would need more than 60 % of the machine's memory or more than 20 minutes; `--import-max` caps the sizes.");

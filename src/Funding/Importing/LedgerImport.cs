@@ -133,9 +133,9 @@ public static class LedgerImport
             // the periods' lock, and no close can come between this import's reading and writing.
             var funds = survey.FundCodes.Select(FundIds.For).ToList();
             var locked = await ReadModelLocks.TakeAsync(session, new ReadModelKeys(funds, [], []), cancellation);
-            // A pooled connection keeps the plans its server process made for the hash-chain triggers, perhaps when the
+            // A pooled connection keeps the plans its server process made for the hash chain's check, perhaps when the
             // event table was tiny: kept through an import that grows it by many thousand rows in one transaction, such a
-            // plan would scan the whole table per event.
+            // plan would scan the whole table at every part.
             await using (var discard = new NpgsqlCommand("discard plans", (NpgsqlConnection)session.Connection!))
             {
                 await discard.ExecuteNonQueryAsync(cancellation);

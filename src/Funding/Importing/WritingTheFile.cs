@@ -43,11 +43,11 @@ public sealed class WritingTheFile
         serializer = options.Serializer();
         schema = options.Events.DatabaseSchemaName;
         folds = ReadModelFold.Inline(options);
-        chained = options.Listeners.OfType<EventChainStamp>().Any();
+        chain = options.Listeners.OfType<EventChainStamp>().SingleOrDefault();
     }
 
     // A hash-chained store's trigger refuses a row without its link, as it does for a session's save.
-    readonly bool chained;
+    readonly EventChainStamp? chain;
 
     NpgsqlConnection Connection => (NpgsqlConnection)session.Connection!;
 
@@ -58,7 +58,7 @@ public sealed class WritingTheFile
         var sequences = await SequencesAsync(count, cancellation);
         var (rows, decided) = Rows(writes, sequences);
         await StreamsAsync(writes, cancellation);
-        if (chained) await LinkAsync(writes, rows, cancellation);
+        if (chain is not null) await LinkAsync(chain, writes, rows, cancellation);
         await CopyEventsAsync(rows, cancellation);
         var started = writes.Where(x => x.Version == 0).Select(x => x.StreamId).ToHashSet();
         foreach (var fold in folds) await fold.ApplyAsync(session, decided, started, cancellation);
@@ -163,22 +163,20 @@ public sealed class WritingTheFile
     }
 
     /// <summary>Each row's chain headers, from the last link of its stream: in this transaction, earlier parts included.</summary>
-    async Task LinkAsync(IReadOnlyList<StreamWrite> writes, List<EventRow> rows, CancellationToken cancellation)
+    async Task LinkAsync(EventChainStamp chain, IReadOnlyList<StreamWrite> writes, List<EventRow> rows, CancellationToken cancellation)
     {
         var previous = writes.Where(x => x.Version == 0).ToDictionary(x => x.StreamId, _ => "");
         var moved = writes.Where(x => x.Version > 0).ToList();
         if (moved.Count > 0)
         {
-            await using var command = new NpgsqlCommand(
-                $"""
-                 select e.stream_id, e.headers ->> '{EventChainStamp.HashHeader}'
-                   from unnest(@ids, @versions) as m(id, version)
-                   join {schema}.mt_events e on e.stream_id = m.id and e.version = m.version
-                 """, Connection);
-            command.Parameters.AddWithValue("ids", moved.Select(x => x.StreamId).ToArray());
-            command.Parameters.AddWithValue("versions", moved.Select(x => x.Version).ToArray());
-            await using var reader = await command.ExecuteReaderAsync(cancellation);
-            while (await reader.ReadAsync(cancellation)) previous[reader.GetGuid(0)] = reader.IsDBNull(1) ? "" : reader.GetString(1);
+            var heads = await chain.HeadsAsync(session, [.. moved.Select(x => x.StreamId)], cancellation);
+            foreach (var write in moved)
+            {
+                // The stream rows were moved on expecting these versions; a head elsewhere would link to the wrong event.
+                if (!heads.TryGetValue(write.StreamId, out var head) || head.Version != write.Version)
+                    throw new ConcurrencyException("A stream of the file moved on since it was read.", null, write.StreamId);
+                previous[write.StreamId] = head.Hash;
+            }
         }
 
         foreach (var row in rows)

@@ -106,7 +106,8 @@ public sealed class EventChainStamp(string schema) : DocumentSessionListenerBase
         return hash;
     }
 
-    async Task<Dictionary<Guid, ChainHead>> HeadsAsync(IDocumentSession session, Guid[] streams, CancellationToken token)
+    /// <summary>The heads of the streams, read in the session's transaction.</summary>
+    public async Task<Dictionary<Guid, ChainHead>> HeadsAsync(IDocumentSession session, Guid[] streams, CancellationToken token)
     {
         // In the session's transaction (a write through the pipeline has begun it, and locked its funds first).
         if (session.Connection is not NpgsqlConnection { State: System.Data.ConnectionState.Open }) await session.BeginTransactionAsync(token);
