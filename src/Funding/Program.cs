@@ -45,7 +45,8 @@ builder.Services.AddMarten(services =>
         return LedgerStore.Options(database.ConnectionString, LedgerStore.Schema, services.GetRequiredService<TimeProvider>(),
             database.AppliesSchemaChanges ? AutoCreate.CreateOrUpdate : AutoCreate.None, ProjectionLifecycle.Inline, hashChained: true);
     })
-    .UseLightweightSessions()
+    // Identity sessions: what a write loads under its locks is what its inline projections fold (see LedgerStore).
+    .UseIdentitySessions()
     // Wolverine runs the asynchronous projections: on one node now, spread over the nodes (and moved off a
     // failed one) when there are several. Marten's own HotCold election needs a DistributedLock.Core that the
     // registry does not serve (see ops/redirects/README.md).

@@ -31,6 +31,16 @@ public sealed class Snapshot<T> : SingleStreamProjection<T, Guid> where T : clas
     public override T? Evolve(T? snapshot, Guid id, IEvent e) => T.Fold(snapshot, e.Data);
 }
 
+/// <summary>
+/// A read model of one document per event, inserted once and never changed: nothing is read before it is written. Its
+/// projection and the bulk import both make the document here.
+/// </summary>
+public interface IDocumentPerEvent<out TDoc>
+{
+    /// <summary>The document an event the projection asks for makes; any other event is refused (<see cref="Ledger.EventNotFoldedException"/>).</summary>
+    TDoc DocumentFor(IEvent e);
+}
+
 /// <summary>One projection of the ledger: the name Marten knows it by (its own), the document it keeps, and how to make it.</summary>
 /// <param name="Money">A read model the money rules read, kept inline with the events.</param>
 public sealed record LedgerProjection(string Name, Type Document, bool Money, Func<IProjectionSource<IDocumentOperations, IQuerySession>> Create)
@@ -77,6 +87,9 @@ public static class LedgerProjections
     {
         foreach (var projection in All)
             options.Projections.Add(projection.Create(), projection.Money ? money : ProjectionLifecycle.Async);
+        // Numbered revisions, as an aggregation projection's documents have: the table stays as it was when this read
+        // model was folded rather than inserted.
+        options.Schema.For<RecordedDeposit>().UseNumericRevisions(true);
         // A money projection stops on an event it cannot apply rather than skip it.
         options.Projections.Errors.SkipApplyErrors = false;
         options.Projections.Errors.SkipSerializationErrors = false;

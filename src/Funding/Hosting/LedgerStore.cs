@@ -40,6 +40,9 @@ public static class LedgerStore
         // Money read models are inline: they change in the same transaction as the events, so a finance officer
         // reads what was just recorded and the allocation rules read consistent balances.
         LedgerProjections.Register(opts, projections);
+        // Inline projections read the documents they fold from the session's identity map when they are there: a write
+        // puts its funds' and packages' there in its lock batch (ReadModelLocks), so its save reads none of them again.
+        opts.Events.UseIdentityMapForAggregates = true;
 
         // Who did it and why: the user on every event; roles, idempotency key, business date and chain hash in its
         // headers; the request's correlation and causation ids.

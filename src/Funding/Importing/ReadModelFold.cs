@@ -5,6 +5,7 @@ using JasperFx.Events.Aggregation;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Grouping;
 using JasperFx.Events.Projections;
+using Funding.Statements;
 using Marten.Schema;
 using Npgsql;
 using NpgsqlTypes;
@@ -30,8 +31,11 @@ public abstract class ReadModelFold
         .Where(x => x.Lifecycle == ProjectionLifecycle.Inline)
         .Select(source =>
         {
+            var perEvent = source.GetType().GetInterfaces().FirstOrDefault(x => x.IsGenericType && x.GetGenericTypeDefinition() == typeof(IDocumentPerEvent<>));
+            if (perEvent is not null)
+                return (ReadModelFold)Activator.CreateInstance(typeof(InsertFold<>).MakeGenericType(perEvent.GetGenericArguments()[0]), source, options)!;
             var aggregation = Bases(source.GetType()).FirstOrDefault(x => x.IsGenericType && x.GetGenericTypeDefinition() == typeof(JasperFxAggregationProjectionBase<,,,>))
-                              ?? throw new NotSupportedException($"The bulk import folds aggregation projections; the inline projection {source.Name} is not one.");
+                              ?? throw new NotSupportedException($"The bulk import folds aggregation projections and documents made one per event; the inline projection {source.Name} is neither.");
             var (document, id) = (aggregation.GetGenericArguments()[0], aggregation.GetGenericArguments()[1]);
             return (ReadModelFold)Activator.CreateInstance(typeof(AggregateFold<,>).MakeGenericType(document, id), source, options)!;
         })
@@ -41,19 +45,91 @@ public abstract class ReadModelFold
     {
         for (; type is not null; type = type.BaseType) yield return type;
     }
+
+    static readonly string[] Columns = ["id", "data", "mt_last_modified", "mt_dotnet_type", "mt_version"];
+    readonly HashSet<string> checkedTables = [];
+
+    /// <summary>A document table with any column beyond Marten's plain ones (a duplicated field, tenancy, soft deletes) is refused rather than half written.</summary>
+    protected async Task CheckTableAsync(NpgsqlConnection connection, string table, CancellationToken cancellation)
+    {
+        if (checkedTables.Contains(table)) return;
+        await using var command = new NpgsqlCommand(
+            "select array_agg(a.attname::text order by a.attnum) from pg_attribute a where a.attrelid = @table::regclass and a.attnum > 0 and not a.attisdropped", connection);
+        command.Parameters.AddWithValue("table", table);
+        var columns = (string[])(await command.ExecuteScalarAsync(cancellation))!;
+        if (!columns.Order(StringComparer.Ordinal).SequenceEqual(Columns.Order(StringComparer.Ordinal)))
+            throw new NotSupportedException($"{table} has the columns {string.Join(", ", columns)}; the bulk import writes only {string.Join(", ", Columns)}.");
+        checkedTables.Add(table);
+    }
+
+    /// <summary>Documents no one has written yet go straight into their table: a key already there fails the import.</summary>
+    protected static async Task InsertAsync<TId, TDoc>(
+        NpgsqlConnection connection, string table, ISerializer serializer, IEnumerable<(TId Id, TDoc Document, long Revision)> documents, CancellationToken cancellation)
+        where TDoc : class
+    {
+        var json = new ArrayBufferWriter<byte>();
+        var type = typeof(TDoc).FullName!;
+        await using var copy = await connection.BeginBinaryImportAsync($"copy {table} (id, data, mt_dotnet_type, mt_version) from stdin (format binary)", cancellation);
+        foreach (var (id, document, revision) in documents)
+        {
+            await copy.StartRowAsync(cancellation);
+            await WriteAsync(copy, serializer, id, document, json, cancellation);
+            await copy.WriteAsync(type, NpgsqlDbType.Varchar, cancellation);
+            await copy.WriteAsync(revision, NpgsqlDbType.Bigint, cancellation);
+        }
+
+        await copy.CompleteAsync(cancellation);
+    }
+
+    protected static async Task WriteAsync<TId, TDoc>(
+        NpgsqlBinaryImporter copy, ISerializer serializer, TId id, TDoc document, ArrayBufferWriter<byte> json, CancellationToken cancellation)
+        where TDoc : class
+    {
+        if (id is Guid guid) await copy.WriteAsync(guid, NpgsqlDbType.Uuid, cancellation);
+        else await copy.WriteAsync(id, cancellation);
+        json.ResetWrittenCount();
+        serializer.WriteTo(json, document);
+        await copy.WriteAsync(json.WrittenMemory.ToArray(), NpgsqlDbType.Jsonb, cancellation);
+    }
+}
+
+/// <summary>A read model of one document per event (<see cref="IDocumentPerEvent{TDoc}"/>): each made by the projection's own code and inserted once.</summary>
+sealed class InsertFold<TDoc>(IProjectionSource<IDocumentOperations, IQuerySession> projection, StoreOptions options) : ReadModelFold where TDoc : class
+{
+    readonly IDocumentPerEvent<TDoc> documents = (IDocumentPerEvent<TDoc>)projection;
+    readonly IReadOnlySet<Type> types = ((EventFilterable)projection).IncludedEventTypes.ToHashSet();
+    readonly MemberInfo idMember = DocumentMapping.FindIdMember(typeof(TDoc));
+    readonly string table = ((IReadOnlyStoreOptions)options).Schema.For<TDoc>();
+    readonly ISerializer serializer = options.Serializer();
+
+    public override string Name => projection.Name;
+
+    public override async Task ApplyAsync(IDocumentSession session, IReadOnlyList<IEvent> events, IReadOnlySet<Guid> started, CancellationToken cancellation)
+    {
+        // Revision 1, as Marten's insert gives it.
+        var made = events.Where(x => types.Contains(x.EventType)).Select(x => documents.DocumentFor(x)).Select(x => (Id: Identity(x), Document: x, Revision: 1L)).ToList();
+        if (made.Count == 0) return;
+        var connection = (NpgsqlConnection)session.Connection!;
+        await CheckTableAsync(connection, table, cancellation);
+        await InsertAsync(connection, table, serializer, made, cancellation);
+    }
+
+    object Identity(TDoc document) => (idMember switch
+    {
+        PropertyInfo property => property.GetValue(document),
+        FieldInfo field => field.GetValue(document),
+        _ => null,
+    }) ?? throw new InvalidOperationException($"A {typeof(TDoc).Name} without an id.");
 }
 
 sealed class AggregateFold<TDoc, TId>(JasperFxAggregationProjectionBase<TDoc, TId, IDocumentOperations, IQuerySession> projection, StoreOptions options)
     : ReadModelFold, IIdentitySetter<TDoc, TId> where TDoc : class where TId : notnull
 {
-    static readonly string[] Columns = ["id", "data", "mt_last_modified", "mt_dotnet_type", "mt_version"];
-
     readonly MemberInfo idMember = DocumentMapping.FindIdMember(typeof(TDoc));
     readonly string table = ((IReadOnlyStoreOptions)options).Schema.For<TDoc>();
     readonly string streams = ((IReadOnlyStoreOptions)options).Schema.ForStreams();
     readonly ISerializer serializer = options.Serializer();
     readonly Dictionary<Type, bool> applies = new();
-    bool checkedTable;
 
     public override string Name => projection.Name;
 
@@ -100,8 +176,8 @@ sealed class AggregateFold<TDoc, TId>(JasperFxAggregationProjectionBase<TDoc, TI
             }
         }
 
-        await CheckTableAsync(connection, cancellation);
-        if (created.Count > 0) await CreateAsync(connection, created, cancellation);
+        await CheckTableAsync(connection, table, cancellation);
+        if (created.Count > 0) await InsertAsync(connection, table, serializer, created, cancellation);
         if (stored.Count > 0) await StoreAsync(connection, stored, cancellation);
         if (deleted.Count > 0)
         {
@@ -146,32 +222,6 @@ sealed class AggregateFold<TDoc, TId>(JasperFxAggregationProjectionBase<TDoc, TI
         return snapshots;
     }
 
-    /// <summary>Documents no one has written yet (none was there to fold from) go straight into their table.</summary>
-    async Task CreateAsync(NpgsqlConnection connection, List<(TId Id, TDoc Document, long Revision)> created, CancellationToken cancellation)
-    {
-        var json = new ArrayBufferWriter<byte>();
-        var type = typeof(TDoc).FullName!;
-        await using var copy = await connection.BeginBinaryImportAsync($"copy {table} (id, data, mt_dotnet_type, mt_version) from stdin (format binary)", cancellation);
-        foreach (var (id, document, revision) in created)
-        {
-            await copy.StartRowAsync(cancellation);
-            await WriteAsync(copy, id, document, json, cancellation);
-            await copy.WriteAsync(type, NpgsqlDbType.Varchar, cancellation);
-            await copy.WriteAsync(revision, NpgsqlDbType.Bigint, cancellation);
-        }
-
-        await copy.CompleteAsync(cancellation);
-    }
-
-    async Task WriteAsync(NpgsqlBinaryImporter copy, TId id, TDoc document, ArrayBufferWriter<byte> json, CancellationToken cancellation)
-    {
-        if (id is Guid guid) await copy.WriteAsync(guid, NpgsqlDbType.Uuid, cancellation);
-        else await copy.WriteAsync(id, cancellation);
-        json.ResetWrittenCount();
-        serializer.WriteTo(json, document);
-        await copy.WriteAsync(json.WrittenMemory.ToArray(), NpgsqlDbType.Jsonb, cancellation);
-    }
-
     /// <summary>
     /// Documents folded from a stored one, as Marten's projected upsert writes them: their JSON, their type, the time of
     /// the transaction, and their revision (see <see cref="NextRevision"/>).
@@ -191,7 +241,7 @@ sealed class AggregateFold<TDoc, TId>(JasperFxAggregationProjectionBase<TDoc, TI
             foreach (var (id, document) in stored)
             {
                 await copy.StartRowAsync(cancellation);
-                await WriteAsync(copy, id, document, json, cancellation);
+                await WriteAsync(copy, serializer, id, document, json, cancellation);
             }
 
             await copy.CompleteAsync(cancellation);
@@ -218,19 +268,6 @@ sealed class AggregateFold<TDoc, TId>(JasperFxAggregationProjectionBase<TDoc, TI
 
     static string IdType => typeof(TId) == typeof(Guid) ? "uuid" : typeof(TId) == typeof(string) ? "varchar" : typeof(TId) == typeof(long) ? "bigint" : typeof(TId) == typeof(int) ? "integer"
         : throw new NotSupportedException($"{typeof(TDoc).Name} is keyed by {typeof(TId).Name}; the bulk import writes documents keyed by uuid, text or numbers.");
-
-    /// <summary>A document table with any column beyond Marten's plain ones (a duplicated field, tenancy, soft deletes) is refused rather than half written.</summary>
-    async Task CheckTableAsync(NpgsqlConnection connection, CancellationToken cancellation)
-    {
-        if (checkedTable) return;
-        await using var command = new NpgsqlCommand(
-            "select array_agg(a.attname::text order by a.attnum) from pg_attribute a where a.attrelid = @table::regclass and a.attnum > 0 and not a.attisdropped", connection);
-        command.Parameters.AddWithValue("table", table);
-        var columns = (string[])(await command.ExecuteScalarAsync(cancellation))!;
-        if (!columns.Order(StringComparer.Ordinal).SequenceEqual(Columns.Order(StringComparer.Ordinal)))
-            throw new NotSupportedException($"{table} has the columns {string.Join(", ", columns)}; the bulk import writes only {string.Join(", ", Columns)}.");
-        checkedTable = true;
-    }
 
     public TId Identity(TDoc document) => (TId)(idMember switch
     {

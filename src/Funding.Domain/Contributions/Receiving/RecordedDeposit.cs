@@ -2,6 +2,7 @@ using Funding.Ledger;
 using Funding.Shared;
 using JasperFx.Events;
 using Funding.Statements;
+using Marten;
 using Marten.Events.Projections;
 using NodaTime;
 
@@ -43,23 +44,24 @@ public sealed record RecordedDeposit(
 
 /// <summary>
 /// Inline, in the deposit's transaction, which holds its fund's lock: the decider has read every earlier deposit of the
-/// fund. A second deposit under one key is never folded over the first: it fails the transaction.
+/// fund. Each deposit inserts its own document, which nothing changes afterwards, so the save reads nothing first. A
+/// second deposit under one key is never written over the first: its insert fails the transaction.
 /// </summary>
-public sealed class RecordedDepositProjection : MultiStreamProjection<RecordedDeposit, Guid>
+public sealed partial class RecordedDepositProjection : EventProjection, IDocumentPerEvent<RecordedDeposit>
 {
     public RecordedDepositProjection()
     {
         Name = nameof(RecordedDeposit);
-        Identity<IEvent<DepositReceived>>(e => RecordedDeposit.KeyOf(e.Data, e.Id));
-        IncludeType<DepositReceived>();
+        // A rebuild starts from no documents, or its inserts would meet the old ones.
+        Options.DeleteViewTypeOnTeardown<RecordedDeposit>();
         Options.BatchSize = Statements.LedgerProjections.RebuildBatchSize;
     }
 
-    public override RecordedDeposit Evolve(RecordedDeposit? snapshot, Guid id, IEvent e) => (snapshot, e.Data) switch
+    public void Project(IEvent<DepositReceived> e, IDocumentOperations operations) => operations.Insert(DocumentFor(e));
+
+    public RecordedDeposit DocumentFor(IEvent e) => e.Data switch
     {
-        (null, DepositReceived deposit) => RecordedDeposit.Of(deposit, e.Id),
-        (_, DepositReceived) => throw new InvalidOperationException(
-            $"The deposit with transaction reference '{snapshot.TransactionReference}' is already recorded in fund {snapshot.FundId}: a second one must not count."),
+        DepositReceived deposit => RecordedDeposit.Of(deposit, e.Id),
         _ => throw EventNotFoldedException.By<RecordedDeposit>(e.Data),
     };
 }

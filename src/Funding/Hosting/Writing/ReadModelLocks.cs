@@ -6,7 +6,11 @@ using Funding.Ledger;
 using Marten;
 using Funding.Periods;
 using NodaTime;
-using Npgsql;
+using System.Data.Common;
+using Funding.Statements;
+using Weasel.Storage;
+using Marten.Linq.QueryHandlers;
+using Weasel.Postgresql;
 
 namespace Funding.Hosting.Writing;
 
@@ -93,82 +97,80 @@ public static class ReadModelLocks
         var options = session.DocumentStore.Options;
         var schema = options.Events.DatabaseSchemaName;
         var contributions = options.Schema.For<Contribution>();
-        // One round trip: the periods' lock, then the periods as they stand (each statement reads what has committed
-        // before it runs), then the funds' and the packages' stream rows.
-        await using var batch = new NpgsqlBatch((NpgsqlConnection)session.Connection!);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(changesPeriods ? "select pg_advisory_xact_lock(@periods)" : "select pg_advisory_xact_lock_shared(@periods)")
-        {
-            Parameters = { new NpgsqlParameter("periods", PeriodsLockKey) },
-        });
+        var (fundIds, packageIds, contributionIds) = (keys.Funds.Distinct().ToArray(), keys.Packages.Distinct().ToArray(), keys.Contributions.Distinct().ToArray());
+        // The funds a write feeds: those it names and those of the contributions it names. One array of ids, so each
+        // lookup stays an index lookup: an OR with the contributions' subquery scans every stream.
+        var fundsFed = $"? || array(select (data ->> 'fundId')::uuid from {contributions} where id = any(?))";
+        // One round trip, in order: the periods' lock, then the periods as they stand (each statement reads what has
+        // committed before it runs), then the funds' and the packages' stream rows.
+        var batch = session.CreateBatchQuery();
+        var periods = batch.AddItem(new Statement<bool>(
+            changesPeriods ? "select pg_advisory_xact_lock(?)" : "select pg_advisory_xact_lock_shared(?)", (_, _) => Task.FromResult(true), PeriodsLockKey));
         // The last closed day alone: a write needs no more of the periods' history.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"select (data ->> 'closedThrough')::date from {options.Schema.For<AccountingPeriods>()} where id = @books")
-        {
-            Parameters = { new NpgsqlParameter("books", Periods.AccountingPeriods.StreamId) },
-        });
-        // One array of ids, so the lock stays an index lookup: an OR with the contributions' subquery scans every stream.
-        var lockFunds = keys.Funds.Count > 0 || keys.Contributions.Count > 0;
-        if (lockFunds)
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(
-                $"""
-                 select id from {schema}.mt_streams
-                  where id = any(@funds || array(select (data ->> 'fundId')::uuid from {contributions} where id = any(@contributions)))
-                  order by id for update
-                 """)
-            {
-                Parameters = { new NpgsqlParameter("funds", keys.Funds.Distinct().ToArray()), new NpgsqlParameter("contributions", keys.Contributions.Distinct().ToArray()) },
-            });
-        }
-
-        if (keys.Packages.Count > 0)
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand($"select id from {schema}.mt_streams where id = any(@packages) order by id for update")
-            {
-                Parameters = { new NpgsqlParameter("packages", keys.Packages.Distinct().ToArray()) },
-            });
-        }
+        var closedThrough = batch.AddItem(new Statement<LocalDate?>(
+            $"select (data ->> 'closedThrough')::date from {options.Schema.For<AccountingPeriods>()} where id = ?", ClosedThroughAsync, Periods.AccountingPeriods.StreamId));
+        var lockFunds = fundIds.Length > 0 || contributionIds.Length > 0;
+        var funds = lockFunds
+            ? batch.AddItem(new Statement<HashSet<Guid>>($"select id from {schema}.mt_streams where id = any({fundsFed}) order by id for update", IdsAsync, fundIds, contributionIds))
+            : Task.FromResult(new HashSet<Guid>());
+        var packages = packageIds.Length > 0
+            ? batch.AddItem(new Statement<HashSet<Guid>>($"select id from {schema}.mt_streams where id = any(?) order by id for update", IdsAsync, packageIds))
+            : Task.FromResult(new HashSet<Guid>());
 
         // Then the chain heads of every stream it may continue, which the save links the new events to.
         var chain = ((StoreOptions)options).Listeners.OfType<EventChainStamp>().FirstOrDefault();
-        if (chain is not null)
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(chain.HeadsOf(
-                $"@heads || @packages || @contributions || array(select (data ->> 'fundId')::uuid from {contributions} where id = any(@contributions))"))
+        var heads = chain is null ? Task.FromResult(true) : batch.AddItem(new Statement<bool>(
+            chain.HeadsOf($"? || ? || ? || array(select (data ->> 'fundId')::uuid from {contributions} where id = any(?))"),
+            async (reader, token) =>
             {
-                Parameters =
-                {
-                    new NpgsqlParameter("heads", keys.Funds.Distinct().ToArray()), new NpgsqlParameter("packages", keys.Packages.Distinct().ToArray()),
-                    new NpgsqlParameter("contributions", keys.Contributions.Distinct().ToArray()),
-                },
-            });
+                await EventChainStamp.RememberAsync(session, reader, token);
+                return true;
+            }, fundIds, packageIds, contributionIds, contributionIds));
+
+        // Then, read under those locks, the documents fed by many streams that the write's events will change. In an
+        // identity session they stay in its map, where the save's inline projections find them instead of each reading
+        // its own in a round trip of its own.
+        if (lockFunds)
+        {
+            _ = batch.Query<TrialBalance>($"where d.id = any({fundsFed})", fundIds, contributionIds);
+            _ = batch.Query<FundStatement>($"where d.id = any({fundsFed})", fundIds, contributionIds);
         }
 
-        if (idempotencyKey is not null)
+        if (packageIds.Length > 0) _ = batch.Query<PackageFundingStatus>("where d.id = any(?)", packageIds);
+
+        var answered = idempotencyKey is null ? Task.FromResult<IdempotencyRecord?>(null) : batch.Load<IdempotencyRecord>(idempotencyKey);
+        await batch.Execute(cancellation);
+        await Task.WhenAll(periods, heads);
+        return new LockedReadModels(await funds, await packages, ClosedBooks.Of(await closedThrough), changesPeriods, await answered);
+    }
+
+    static async Task<LocalDate?> ClosedThroughAsync(DbDataReader reader, CancellationToken token) =>
+        await reader.ReadAsync(token) && !await reader.IsDBNullAsync(0, token) ? LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(0)) : null;
+
+    static async Task<HashSet<Guid>> IdsAsync(DbDataReader reader, CancellationToken token)
+    {
+        var ids = new HashSet<Guid>();
+        while (await reader.ReadAsync(token)) ids.Add(reader.GetGuid(0));
+        return ids;
+    }
+
+    /// <summary>A statement of the lock batch: its SQL, with a <c>?</c> for each parameter, and how its rows are read.</summary>
+    sealed class Statement<T>(string sql, Func<DbDataReader, CancellationToken, Task<T>> read, params object[] parameters) : IQueryHandler<T>
+    {
+        public void ConfigureCommand(ICommandBuilder builder, IStorageSession session)
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand($"select data::text from {options.Schema.For<IdempotencyRecord>()} where id = @key")
+            var placeholders = builder.AppendWithParameters(sql);
+            for (var i = 0; i < placeholders.Length; i++)
             {
-                Parameters = { new NpgsqlParameter("key", idempotencyKey) },
-            });
+                // Typed by its value (a uuid[], a bigint), not as the text the placeholder starts as.
+                placeholders[i].ResetDbType();
+                placeholders[i].Value = parameters[i];
+            }
         }
 
-        await using var reader = await batch.ExecuteReaderAsync(cancellation);
-        await reader.NextResultAsync(cancellation);
-        LocalDate? closedThrough = null;
-        if (await reader.ReadAsync(cancellation) && !await reader.IsDBNullAsync(0, cancellation))
-            closedThrough = LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(0));
-        var (funds, packages) = (new HashSet<Guid>(), new HashSet<Guid>());
-        if (lockFunds && await reader.NextResultAsync(cancellation))
-            while (await reader.ReadAsync(cancellation)) funds.Add(reader.GetGuid(0));
-        if (keys.Packages.Count > 0 && await reader.NextResultAsync(cancellation))
-            while (await reader.ReadAsync(cancellation)) packages.Add(reader.GetGuid(0));
-        if (chain is not null && await reader.NextResultAsync(cancellation)) await EventChainStamp.RememberAsync(session, reader, cancellation);
-        IdempotencyRecord? answered = null;
-        if (idempotencyKey is not null && await reader.NextResultAsync(cancellation) && await reader.ReadAsync(cancellation))
-        {
-            using var json = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(reader.GetString(0)));
-            answered = options.Serializer().FromJson<IdempotencyRecord>(json);
-        }
-        return new LockedReadModels(funds, packages, ClosedBooks.Of(closedThrough), changesPeriods, answered);
+        public Task<T> HandleAsync(DbDataReader reader, IStorageSession session, CancellationToken token) => read(reader, token);
+
+        public Task<int> StreamJson(Stream stream, DbDataReader reader, CancellationToken token) => throw new NotSupportedException();
     }
 
     /// <summary>The advisory lock of the accounting periods: a fixed number no other lock of the database uses ("FUNDPERL").</summary>

@@ -15,7 +15,8 @@ namespace Funding.Hosting.Writing;
 /// <item>the command's own checks (<see cref="ICommand.Validate"/>): a 400 naming each field;</item>
 /// <item>a repeated Idempotency-Key: answered as the first time, and nothing more runs;</item>
 /// <item>the accounting periods' lock (shared; held alone by a close or a reopening) and the read models' locks, funds
-/// before packages, each in id order (<see cref="ReadModelLocks"/>), in one round trip that also reads the last closed day;</item>
+/// before packages, each in id order (<see cref="ReadModelLocks"/>), in one round trip that also reads the last closed day
+/// and, under those locks, the read models fed by many streams that the save's inline projections will fold;</item>
 /// <item>Wolverine loads the endpoint's aggregates for writing ([WriteAggregate]) and the endpoint decides;</item>
 /// <item>a decision with an event dated in a closed month is refused (<c>period-closed</c>); otherwise its events are
 /// appended to the streams they declare, and its answer is remembered with the key, in the transaction Wolverine then
