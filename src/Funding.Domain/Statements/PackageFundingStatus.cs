@@ -245,8 +245,17 @@ public sealed class PackageFundingStatusProjection : MultiStreamProjection<Packa
         return phase;
     }
 
-    static PhaseFunding Phase(PackageFundingStatus status, ElectoralPhase phase) =>
-        status.PhaseOf(phase) ?? throw new InvalidOperationException($"Package {status.Code} has no approved phase {phase}.");
+    /// <summary>
+    /// The deciders move money only to an approved phase, so in recorded order the phase is always there. A cut at a
+    /// business date can still hold money dated before the approval that brought its phase in (a phase added by a
+    /// revision, or money recorded before dates were checked); the status then shows it against a phase approved at nil.
+    /// </summary>
+    static PhaseFunding Phase(PackageFundingStatus status, ElectoralPhase phase)
+    {
+        var funding = status.PhaseOf(phase);
+        if (funding is null) status.Phases.Add(funding = new PhaseFunding { Phase = phase });
+        return funding;
+    }
 
     static FundingSource Source(PackageFundingStatus status, Guid fundId)
     {

@@ -1,6 +1,9 @@
 using Funding.Audit.Replay;
 using Funding.Contributions;
 using Funding.Ledger;
+using Funding.PackageFinance;
+using Funding.Packages;
+using Funding.Statements;
 using NodaTime;
 using static Funding.Tests.Infrastructure.Given;
 
@@ -23,5 +26,26 @@ public class LedgerReplayTests
         LedgerReplay.Of(log, new ReportCut(D(2024, 5, 10), null)).Contributions.ShouldBeEmpty();
         var asAtEndOfMay = LedgerReplay.Of(log, new ReportCut(D(2024, 5, 31), null)).Contributions[ContributionId];
         (asAtEndOfMay.Signed, asAtEndOfMay.PendingReduction).ShouldBe((15_000_000m, reduction));
+    }
+
+    [Fact]
+    public void money_dated_before_the_revision_that_approved_its_phase_shows_against_that_phase_approved_at_nil()
+    {
+        var registration = new PhaseBudget(ElectoralPhase.VoterRegistration, D(2024, 6, 1), D(2024, 7, 31), Usd(200_000m));
+        var revised = new BudgetRevisionApproved(PackageId, 1, [Polling(), registration], "registration added", "fin-1", "focal.point", D(2024, 6, 1));
+        var log = new[]
+        {
+            Logged(1, Requested()), Logged(2, Assessed()), Logged(3, Approved()), Logged(4, revised),
+            // On or after the package's approval, so the allocation rule let it through; before the revision, though.
+            Logged(5, new FundsAllocated(FundId, PackageId, ElectoralPhase.VoterRegistration, Usd(50_000m), D(2024, 5, 1))),
+        };
+
+        var status = LedgerReplay.Of(log, new ReportCut(D(2024, 5, 15), null), ReplayedModels.PackageStatuses).PackageStatuses[PackageId];
+
+        status.Phases.Select(x => (x.Phase, x.Approved, x.Allocated, x.Gap)).ShouldBe([
+            (ElectoralPhase.Polling, 1_000_000m, 0m, 1_000_000m),
+            (ElectoralPhase.VoterRegistration, 0m, 50_000m, 0m),
+        ]);
+        (status.Approved, status.Allocated).ShouldBe((1_000_000m, 50_000m));
     }
 }

@@ -3,6 +3,8 @@ using Funding.Funds.EarningInterest;
 using Funding.PackageFinance;
 using Funding.PackageFinance.Allocating;
 using Funding.PackageFinance.Refunding;
+using Funding.PackageFinance.ReportingExpenditure;
+using Funding.PackageFinance.Returning;
 using Funding.PackageFinance.Transferring;
 using Funding.Packages;
 using Funding.Packages.Approving;
@@ -32,6 +34,34 @@ public class DateAndStateRuleTests
                 new TransferFunds(FundId, ElectoralPhase.Polling, "UNDP", UsdIn(1m), null, D(2024, 3, 31)))
             .Rejection!.Rule.ShouldBe("transfer-before-approval");
         ClosePackage.Decide(Package(Requested()), null, [], new ClosePackage(D(2024, 1, 1))).Rejection!.Rule.ShouldBe("closing-before-request");
+    }
+
+    [Fact]
+    public void money_coming_back_cannot_predate_the_package_approval()
+    {
+        var transferred = Fund(
+            new FundsAllocated(FundId, PackageId, ElectoralPhase.Polling, Usd(100m), D(2024, 4, 2)),
+            new FundsTransferred(FundId, PackageId, ElectoralPhase.Polling, "UNDP", Usd(50m), 0m, Usd(0m), Usd(50m), Usd(50m), Usd(0m), D(2024, 4, 3)));
+
+        var refund = RecordRefund.Decide(transferred, Approved_, new RecordRefund(FundId, ElectoralPhase.Polling, "UNDP", UsdIn(1m), D(1945, 10, 24)));
+        (refund.Rejection!.Rule, refund.Rejection.Field).ShouldBe(("refund-before-approval", "receivedOn"));
+        var spent = ReportExpenditure.Decide(transferred, Approved_,
+            new ReportExpenditure(FundId, ElectoralPhase.Polling, "UNDP", ExpenditureBasis.Interim, UsdIn(1m), D(2024, 3, 31)));
+        (spent.Rejection!.Rule, spent.Rejection.Field).ShouldBe(("expenditure-before-approval", "asOf"));
+        var returned = ReturnAllocation.Decide(transferred, Approved_, new ReturnAllocation(FundId, ElectoralPhase.Polling, UsdIn(1m), "under budget", D(2024, 3, 31)));
+        (returned.Rejection!.Rule, returned.Rejection.Field).ShouldBe(("return-before-approval", "returnedOn"));
+
+        // On the day of approval each is taken.
+        RecordRefund.Decide(transferred, Approved_, new RecordRefund(FundId, ElectoralPhase.Polling, "UNDP", UsdIn(1m), D(2024, 4, 1))).IsRejected.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void a_refund_or_an_expenditure_report_cannot_be_dated_in_the_future()
+    {
+        var errors = new ValidationErrors();
+        new RecordRefund(FundId, ElectoralPhase.Polling, "UNDP", UsdIn(1m), Today.PlusDays(1)).Validate(errors, Today);
+        new ReportExpenditure(FundId, ElectoralPhase.Polling, "UNDP", ExpenditureBasis.Interim, UsdIn(1m), Today.PlusDays(1)).Validate(errors, Today);
+        errors.ToDictionary().Keys.ShouldBe(["receivedOn", "asOf"], ignoreOrder: true);
     }
 
     [Fact]

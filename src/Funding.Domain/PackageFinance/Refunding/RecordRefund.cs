@@ -16,6 +16,7 @@ public sealed record RecordRefund(Guid FundId, ElectoralPhase? Phase, string? Im
         ImplementingOrganisations.Check(errors, ImplementingOrganisation, "refunding");
         MoneyInput.Check(errors, "amount", Amount, usdOnly: true);
         if (ReceivedOn is null) errors.Add("receivedOn", "The date the refund was received is required.");
+        else if (ReceivedOn > today) errors.Add("receivedOn", "A refund cannot be received on a future date.");
     }
 
     public static Decision Decide(Fund? fund, Package package, RecordRefund command)
@@ -26,6 +27,8 @@ public sealed record RecordRefund(Guid FundId, ElectoralPhase? Phase, string? Im
         var amount = Money.Usd(command.Amount!.Amount!.Value);
         if (fund.Status == FundStatus.FinanciallyClosed)
             return new Rejection("fund-financially-closed", $"{fund.Code} is financially closed.", "fundId");
+        if (command.ReceivedOn < package.ApprovedOn)
+            return new Rejection("refund-before-approval", "A refund cannot predate the package's approval.", "receivedOn");
         var unspent = fund.PhaseAccountFor(package.Id, phase)?.Organisations.GetValueOrDefault(organisation)?.Unspent ?? 0m;
         if (amount.Amount > unspent)
             return new Rejection("refund-exceeds-unspent",

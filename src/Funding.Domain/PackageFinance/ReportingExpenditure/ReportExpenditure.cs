@@ -21,6 +21,7 @@ public sealed record ReportExpenditure(Guid FundId, ElectoralPhase? Phase, strin
         if (Basis is null) errors.Add("basis", "Say whether the figure is Interim or Certified.");
         MoneyInput.Check(errors, "cumulativeToDate", CumulativeToDate, usdOnly: true);
         if (AsOf is null) errors.Add("asOf", "The date the expenditure is reported to is required.");
+        else if (AsOf > today) errors.Add("asOf", "Expenditure cannot be reported to a future date.");
     }
 
     public static Decision Decide(Fund? fund, Package package, ReportExpenditure command)
@@ -28,6 +29,8 @@ public sealed record ReportExpenditure(Guid FundId, ElectoralPhase? Phase, strin
         if (fund is null) return Rejection.NotFound("fundId", "fund");
         var phase = command.Phase!.Value;
         var organisation = command.ImplementingOrganisation!.Trim();
+        if (command.AsOf < package.ApprovedOn)
+            return new Rejection("expenditure-before-approval", "Expenditure cannot be reported to a date before the package's approval.", "asOf");
         var account = fund.PhaseAccountFor(package.Id, phase)?.Organisations.GetValueOrDefault(organisation);
         if (account is null || account.Transferred == 0m)
             return new Rejection("nothing-transferred", $"{fund.Code} has transferred nothing to {organisation} for {phase}.", "implementingOrganisation");

@@ -27,6 +27,8 @@ public sealed record ReturnAllocation(Guid FundId, ElectoralPhase? Phase, MoneyI
         if (fund is null) return Rejection.NotFound("fundId", "fund");
         var phase = command.Phase!.Value;
         var amount = Money.Usd(command.Amount!.Amount!.Value);
+        if (command.ReturnedOn < package.ApprovedOn)
+            return new Rejection("return-before-approval", "An allocation cannot be returned before the package's approval.", "returnedOn");
         var open = fund.PhaseAccountFor(package.Id, phase)?.AllocationNotYetTransferred ?? 0m;
         if (open == 0m)
             return new Rejection("nothing-allocated", $"{fund.Code} has nothing allocated and not transferred to the {phase} phase of {package.Code}.", "phase");
