@@ -16,6 +16,7 @@ using Marten;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Tokens;
 using NodaTime;
 using Scalar.AspNetCore;
@@ -51,6 +52,16 @@ builder.Services.AddMarten(services =>
     // failed one) when there are several. Marten's own HotCold election needs a DistributedLock.Core that the
     // registry does not serve (see ops/redirects/README.md).
     .IntegrateWithWolverine(integration => integration.UseWolverineManagedEventSubscriptionDistribution = true);
+
+// Statements are prepared (LedgerStore.Tuned), so the store's log retires the connections of a refused statement:
+// wrapped around Marten's own log, which it sets when it builds the store.
+var martenStore = builder.Services.Last(x => x.ServiceType == typeof(IDocumentStore));
+builder.Services.Replace(ServiceDescriptor.Singleton<IDocumentStore>(services =>
+{
+    var store = (DocumentStore)martenStore.ImplementationFactory!(services);
+    LedgerLog.Attach(store.Options);
+    return store;
+}));
 
 // First of all hosted services: Wolverine and the projection daemon need their tables when they start.
 builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, ApplySchemaOnStartup>());

@@ -74,9 +74,11 @@ public static class LedgerStore
     /// append and hash-chain functions, which were then planned again in every transaction. Nothing the ledger does
     /// keeps state in a connection's session (no SET, temporary tables or held advisory locks across uses) that a
     /// reset would have cleared.
-    /// Statements are never prepared automatically, whatever the connection string says: after a failed batch,
-    /// Npgsql's automatic preparation can leave a connection's prepared statements out of step with the server, so
-    /// one bad request could make later valid ones on that connection fail (PooledConnectionTests).
+    /// Statements the same connection runs twice are prepared, so PostgreSQL plans a deposit's statements once per
+    /// connection instead of in every request. A statement refused while PostgreSQL reads its values can leave the
+    /// connection's prepared statements out of step with the server; the service's store retires the pool's
+    /// connections on any refusal (<see cref="LedgerLog"/>, PooledConnectionTests), and the edge refuses the text
+    /// that causes it (TextRules).
     /// </summary>
     public static string Tuned(string connectionString)
     {
@@ -86,7 +88,8 @@ public static class LedgerStore
             .Cast<string>().Select(x => x.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
         if (!given.Contains(nameof(builder.NoResetOnClose))) builder.NoResetOnClose = true;
-        builder.MaxAutoPrepare = 0;
+        if (!given.Contains(nameof(builder.MaxAutoPrepare))) builder.MaxAutoPrepare = 100;
+        if (!given.Contains(nameof(builder.AutoPrepareMinUsages))) builder.AutoPrepareMinUsages = 2;
         return builder.ConnectionString;
     }
 }
