@@ -76,9 +76,9 @@ public static class LedgerStore
     /// reset would have cleared.
     /// Statements the same connection runs twice are prepared, so PostgreSQL plans a deposit's statements once per
     /// connection instead of in every request. A statement refused while PostgreSQL reads its values can leave the
-    /// connection's prepared statements out of step with the server; the service's store retires the pool's
-    /// connections on any refusal (<see cref="LedgerLog"/>, PooledConnectionTests), and the edge refuses the text
-    /// that causes it (TextRules).
+    /// connection's prepared statements out of step with the server; a store with <see cref="LedgerLog"/> attached
+    /// (the service's, audit verify's) retires the pool's connections on such a refusal (PooledConnectionTests), and
+    /// the edge refuses the text that causes it (TextRules).
     /// </summary>
     public static string Tuned(string connectionString)
     {

@@ -156,8 +156,10 @@ public static class LedgerVerification
         var scratch = $"audit_verify_{Guid.NewGuid():N}"[..24];
         try
         {
-            using var rebuilt = new DocumentStore(LedgerStore.Options(
-                connectionString, scratch, TimeProvider.System, AutoCreate.CreateOrUpdate, ProjectionLifecycle.Inline, hashChained: false));
+            var options = LedgerStore.Options(
+                connectionString, scratch, TimeProvider.System, AutoCreate.CreateOrUpdate, ProjectionLifecycle.Inline, hashChained: false);
+            LedgerLog.Attach(options);
+            using var rebuilt = new DocumentStore(options);
             await rebuilt.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
             await Copy(connection, schema, scratch, "mt_streams", cancellation);
             await Copy(connection, schema, scratch, "mt_events", cancellation);
