@@ -53,7 +53,7 @@ builder.Services.AddMarten(services =>
     // registry does not serve (see ops/redirects/README.md).
     .IntegrateWithWolverine(integration => integration.UseWolverineManagedEventSubscriptionDistribution = true);
 
-// Statements are prepared (LedgerStore.Tuned), so the store's log retires the connections of a refused statement:
+// Statements are prepared (LedgerStore.Tuned), so the store's log retires its connections when PostgreSQL refuses a value:
 // wrapped around Marten's own log, which it sets when it builds the store.
 var martenStore = builder.Services.Last(x => x.ServiceType == typeof(IDocumentStore));
 builder.Services.Replace(ServiceDescriptor.Singleton<IDocumentStore>(services =>
