@@ -27,6 +27,12 @@ for (var i = 0; i < args.Length; i++)
 // P4 and P5 query the read models that P3 rebuilds.
 if (only.Contains("P4")) only.Add("P3");
 var sizes = new Sizes(scale);
+try { _ = sizes.ThroughputWindow; }
+catch (ArgumentException refused)
+{
+    Console.Error.WriteLine(refused.Message);
+    return 2;
+}
 var started = DateTimeOffset.UtcNow;
 var run = Stopwatch.StartNew();
 using var logging = LoggerFactory.Create(x => x.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
