@@ -13,11 +13,9 @@ using Funding.Transparency;
 using JasperFx;
 using JasperFx.Events.Projections;
 using Marten;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.IdentityModel.Tokens;
 using NodaTime;
 using Scalar.AspNetCore;
 using Weasel.Core;
@@ -109,21 +107,7 @@ builder.Services.AddHostedService<SeedDemoWhenEmpty>();
 builder.Services.AddExceptionHandler<ConflictExceptionHandler>();
 builder.Services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger");
 
-builder.Services.AddSingleton(services => SigningKey.From(services.GetRequiredService<IConfiguration>()));
-builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKey>((options, key) =>
-{
-    options.MapInboundClaims = false;
-    options.TokenValidationParameters = new TokenValidationParameters
-    {
-        ValidIssuer = SigningKey.Issuer,
-        ValidAudience = SigningKey.Audience,
-        IssuerSigningKey = key.Key,
-        NameClaimType = "sub",
-        RoleClaimType = "role",
-    };
-    BrowserSession.Configure(options);
-});
+builder.AddSignIn();
 // The pages bring MVC along; whatever reads or writes JSON through it uses the service's one JSON shape too.
 builder.Services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => JsonForFunding.Configure(o.JsonSerializerOptions));
 builder.Services.AddRazorPages(options =>
