@@ -108,6 +108,8 @@ builder.Services.AddExceptionHandler<ConflictExceptionHandler>();
 builder.Services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger");
 
 builder.AddSignIn();
+// Roles, funds and countries under the provider's claim names and from its groups, in the service's own claims.
+builder.Services.AddSingleton<Microsoft.AspNetCore.Authentication.IClaimsTransformation, ScopeClaims>();
 // The pages bring MVC along; whatever reads or writes JSON through it uses the service's one JSON shape too.
 builder.Services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => JsonForFunding.Configure(o.JsonSerializerOptions));
 builder.Services.AddRazorPages(options =>

@@ -11,9 +11,17 @@ public sealed class TokenInput
     [FlagAlias("user", 'u')]
     public string UserFlag { get; set; } = "demo";
 
-    [Description("A role: FinanceOfficer, FocalPoint, Auditor or Administrator (repeat for several)")]
+    [Description("A role: FinanceOfficer, FocalPoint, Auditor or Administrator (several: --role FinanceOfficer Auditor)")]
     [FlagAlias("role", 'r')]
     public List<string> RoleFlag { get; set; } = [];
+
+    [Description("A fund code the user may record money for (several: --fund CAF-BASKET-2024 PBF-2025; none: every fund)")]
+    [FlagAlias("fund")]
+    public List<string> FundFlag { get; set; } = [];
+
+    [Description("A country (ISO code) the user may act for as focal point (several: --country CF NP; none: every country)")]
+    [FlagAlias("country")]
+    public List<string> CountryFlag { get; set; } = [];
 
     [Description("Hours until it expires")]
     [FlagAlias("hours")]
@@ -51,14 +59,18 @@ public sealed class TokenCommand : JasperFxCommand<TokenInput>
             return false;
         }
 
-        Console.WriteLine(Issue(key, input.UserFlag, input.RoleFlag, TimeSpan.FromHours(input.HoursFlag)));
+        var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        Console.WriteLine(Issue(key, input.UserFlag, input.RoleFlag, TimeSpan.FromHours(input.HoursFlag),
+            [.. input.FundFlag.Select(x => new Claim(auth.FundsClaim, x)), .. input.CountryFlag.Select(x => new Claim(auth.CountriesClaim, x))]));
         return true;
     }
 
-    public static string Issue(SigningKey key, string user, IEnumerable<string> roles, TimeSpan lifetime)
+    /// <param name="scopes">Funds and countries, under the claim names of Funding:Auth.</param>
+    public static string Issue(SigningKey key, string user, IEnumerable<string> roles, TimeSpan lifetime, IEnumerable<Claim>? scopes = null)
     {
         var claims = new List<Claim> { new("sub", user), new("name", user) };
         claims.AddRange(roles.Select(role => new Claim("role", role)));
+        claims.AddRange(scopes ?? []);
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = SigningKey.Issuer,

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.WebUtilities;
 using Funding.Hosting.OpenApi;
 using Funding.Hosting.Telemetry;
@@ -16,7 +17,7 @@ public sealed record ImportAnswer(ImportOutcome Outcome, string Message, ImportS
 public static class ImportEndpoints
 {
     [WolverinePost("/api/contributions/imports/{kind}")]
-    [AcceptsCsv("reference,fund_code,donor,amount,currency,value_date\nNOR-2025-01,CAF-BASKET-2024,Norway,10000000.00,NOK,2025-09-03\n")]
+    [AcceptsCsv("reference,fund_code,donor,amount,currency,value_date,transaction_reference\nNOR-2025-01,CAF-BASKET-2024,Norway,10000000.00,NOK,2025-09-03,DNB-20250903-0042\n")]
     [ProducesResponseType<ImportAnswer>(StatusCodes.Status200OK)]
     [Authorize(Roles = Roles.FinanceOfficer)]
     [Tags("Contributions")]
@@ -55,7 +56,9 @@ public static class ImportEndpoints
         var actor = new ImportActor(
             ActorStamp.NameOf(http.User), CorrelationScope.Of(http), $"{request.Method} {request.Path}#{http.TraceIdentifier}",
             string.Join(",", http.User.FindAll("role").Select(x => x.Value).Order(StringComparer.Ordinal)));
-        var result = await LedgerImport.RunAsync(store, clock, kind, ImportFile.FromSeekable(request.Body), actor, options, null, cancellation);
+        var file = ImportFile.FromSeekable(request.Body);
+        if (await OutsideRemitAsync(http, kind, file, cancellation) is { } outside) return outside;
+        var result = await LedgerImport.RunAsync(store, clock, kind, file, actor, options, null, cancellation);
 
         return result.Outcome switch
         {
@@ -68,5 +71,18 @@ public static class ImportEndpoints
             ImportOutcome.Conflict => Results.Problem(new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = result.Message }),
             _ => Results.Ok(new ImportAnswer(result.Outcome, result.Message, result.Summary!)),
         };
+    }
+
+    /// <summary>A scoped finance officer imports only for their funds, and no rates: rates apply to every fund.</summary>
+    static async Task<IResult?> OutsideRemitAsync(HttpContext http, ImportKind kind, ImportFile file, CancellationToken cancellation)
+    {
+        var auth = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
+        if (Remit.Of(http.User, auth.RequireScopes).Funds is not { } funds) return null;
+        if (kind == ImportKind.Rates)
+            return Remit.Outside("fund", "every fund", $"Rates apply to every fund; your remit covers {Remit.List(funds)} only.");
+        var survey = await file.SurveyAsync(kind, cancellation);
+        return survey.FundCodes.Order(StringComparer.Ordinal).FirstOrDefault(x => !funds.Contains(x)) is { } outside
+            ? Remit.Outside("fund", outside, $"The file records money for fund {outside}, outside your remit: you record money for {Remit.List(funds)}.")
+            : null;
     }
 }

@@ -14,7 +14,7 @@ namespace Funding.Tests.Access;
 public class RoleMatrixTests(WalkthroughApp app) : IClassFixture<WalkthroughApp>
 {
     /// <summary>Every write route, as the endpoint declares it, and the one role allowed to use it.</summary>
-    static readonly (string Route, string Role)[] WriteRoles =
+    internal static readonly (string Route, string Role)[] WriteRoles =
     [
         ("/api/funds", Roles.Administrator),
         ("/api/funds/{fundId}/closure", Roles.Administrator),

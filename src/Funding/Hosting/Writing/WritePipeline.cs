@@ -1,8 +1,10 @@
+using Funding.Access;
 using Funding.Ledger;
 using Funding.Shared;
 using JasperFx.Core;
 using Funding.Periods;
 using Marten;
+using Microsoft.Extensions.Options;
 using NodaTime;
 using Wolverine.Http;
 
@@ -16,7 +18,8 @@ namespace Funding.Hosting.Writing;
 /// <item>a repeated Idempotency-Key: answered as the first time, and nothing more runs;</item>
 /// <item>the accounting periods' lock (shared; held alone by a close or a reopening) and the read models' locks, funds
 /// before packages, each in id order (<see cref="ReadModelLocks"/>), in one round trip that also reads the last closed day
-/// and, under those locks, the read models fed by many streams that the save's inline projections will fold;</item>
+/// and, under those locks, the read models fed by many streams that the save's inline projections will fold; a write
+/// outside the person's remit (<see cref="Remit"/>) stops there with a 403;</item>
 /// <item>Wolverine loads the endpoint's aggregates for writing ([WriteAggregate]) and the endpoint decides;</item>
 /// <item>a decision with an event dated in a closed month is refused (<c>period-closed</c>); otherwise its events are
 /// appended to the streams they declare, and its answer is remembered with the key, in the transaction Wolverine then
@@ -58,6 +61,9 @@ public static partial class WritePipeline
         var request = http.Items[RequestItem] as IdempotentRequest;
         var locked = await ReadModelLocks.TakeAsync(session, keys, cancellation, changesPeriods: command is IChangesPeriods, idempotencyKey: request?.Key);
         http.Items[LockedItem] = locked;
+        // Outside the person's remit nothing runs, not even the answer to a key sent before.
+        var auth = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
+        if (await Remit.RefusesAsync(http, command, keys, locked, session, auth.RequireScopes, cancellation) is { } outside) return outside;
         return request is not null && Idempotency.Answer(locked.Answered, request, http) is { } answered ? answered : WolverineContinue.Result();
     }
 
