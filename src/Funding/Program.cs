@@ -96,6 +96,7 @@ builder.Services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o =>
     o.SerializerOptions.Converters.Insert(0, new SingleLineTextConverter());
 });
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ClientErrors.Customize);
+builder.AddRateLimits();
 builder.Services.AddOpenApi(ApiDocument.Configure);
 LedgerTelemetry.Add(builder);
 builder.Services.AddSingleton(TimeProvider.System);
@@ -138,6 +139,7 @@ catch (Exception e) when (e is EmbeddedPostgresException or AccessConfigurationE
     return 2;
 }
 
+app.UseMiddleware<SecurityHeaders>();
 app.UseExceptionHandler();
 app.UseMiddleware<CorrelationScope>();
 app.UseMiddleware<ClientErrors.Log>();
@@ -150,6 +152,8 @@ app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
+// After authorization: a person is limited by who they are, and a request refused already costs nothing.
+app.UseRateLimiter();
 app.UseMiddleware<InputGuard>();
 app.MapWolverineEndpoints(opts =>
 {

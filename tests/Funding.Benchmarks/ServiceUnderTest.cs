@@ -48,6 +48,8 @@ public sealed class ServiceUnderTest : IAsyncDisposable
         info.Environment["Funding__Database__ApplySchemaChanges"] = "true";
         info.Environment["Funding__Auth__SigningKey"] = SigningKeyBase64;
         info.Environment["Funding__Demo__SeedWhenEmpty"] = "false";
+        // The load is a few users sending hundreds of writes a second: measured without the per-person limits.
+        info.Environment["Funding__RateLimits__Enabled"] = "false";
         info.Environment["Urls"] = $"http://127.0.0.1:{port}";
         // Production-like: the console logger's per-request lines would measure the terminal.
         info.Environment["Logging__LogLevel__Default"] = "Warning";

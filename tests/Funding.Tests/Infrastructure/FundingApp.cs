@@ -26,12 +26,20 @@ public class FundingApp : IAsyncLifetime
             TestAuth.Configure(web);
             web.UseSetting("ConnectionStrings:Funding", ConnectionString);
             web.UseSetting("Funding:Database:ApplySchemaChanges", "true");
+            // Fixtures send hundreds of writes as one user; the limits have fixtures of their own.
+            web.UseSetting("Funding:RateLimits:Enabled", "false");
+            ConfigureSettings(web);
             web.ConfigureServices(services =>
             {
                 services.RunWolverineInSoloMode();
                 ConfigureServices(services);
             });
         }, TestAuth.AllRoles());
+    }
+
+    /// <summary>For a fixture that needs settings of its own.</summary>
+    protected virtual void ConfigureSettings(IWebHostBuilder web)
+    {
     }
 
     /// <summary>For a fixture that needs something of its own, e.g. a clock it can move.</summary>

@@ -30,6 +30,31 @@ public class BrowserTests(BrowserLedger ledger) : IClassFixture<BrowserLedger>
         page.Locator($"tr[data-package='{package}'] .phase[data-phase='{phase}']");
 
     [Fact]
+    public async Task every_page_sends_the_security_headers_and_nothing_on_it_breaks_the_content_security_policy()
+    {
+        var page = await ledger.SignedIn("csp-reader", Roles.FinanceOfficer);
+        var refused = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal)) refused.Add(message.Text);
+        };
+        await OnPage(page, nameof(every_page_sends_the_security_headers_and_nothing_on_it_breaks_the_content_security_policy), async () =>
+        {
+            foreach (var url in (string[])["/", "/record/deposit", $"/packages/{ledger.UnderAssessmentId}", "/funds", $"/funds/{ledger.FundId}/statement"])
+            {
+                var headers = await (await page.GotoAsync(url))!.AllHeadersAsync();
+                (headers["content-security-policy"].Contains("script-src 'self'", StringComparison.Ordinal),
+                        headers["content-security-policy"].Contains("frame-ancestors 'none'", StringComparison.Ordinal),
+                        headers["x-content-type-options"], headers["referrer-policy"])
+                    .ShouldBe((true, true, "nosniff", "no-referrer"), url);
+                await page.WaitForLoadStateAsync(LoadState.NetworkIdle); // its script and styles loaded, or refused
+            }
+
+            refused.ShouldBeEmpty();
+        });
+    }
+
+    [Fact]
     public async Task one_finance_officer_asks_to_close_a_month_and_only_another_can_confirm_it()
     {
         var asker = await ledger.SignedIn("fin-asks", Roles.FinanceOfficer);

@@ -36,19 +36,41 @@ public static class ClientErrors
         if (problem.Extensions.TryGetValue("rule", out var rule)) http.Items[RuleItem] = rule;
     }
 
-    /// <summary>Logs each refused API request once, after it was answered.</summary>
-    public sealed class Log(RequestDelegate next, ILogger<Log> logger)
+    /// <summary>
+    /// Logs each refused API request once, after it was answered. Refusals a security team watches (401, 403, 429 and
+    /// the four-eyes rule, on pages too) go to the category "Funding.Security" at Warning, with the user.
+    /// </summary>
+    public sealed class Log(RequestDelegate next, ILogger<Log> logger, ILoggerFactory loggers)
     {
+        public const string SecurityCategory = "Funding.Security";
+        readonly ILogger security = loggers.CreateLogger(SecurityCategory);
+
         public async Task InvokeAsync(HttpContext http)
         {
             await next(http);
             var status = http.Response.StatusCode;
-            if (status is < 400 or >= 500 || !http.Request.Path.StartsWithSegments("/api")) return;
+            if (status is < 400 or >= 500) return;
+            var rule = http.Items[RuleItem] as string ?? status switch
+            {
+                StatusCodes.Status401Unauthorized => "authentication",
+                StatusCodes.Status403Forbidden => "role",
+                _ => null,
+            };
+            if (status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden or StatusCodes.Status429TooManyRequests || rule == "four-eyes")
+            {
+                security.LogWarning(
+                    "Refused {User}: {Method} {Path} with {Status}, rule {Rule} (correlation {CorrelationId})",
+                    http.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : "anonymous",
+                    http.Request.Method, http.Request.Path.ToUriComponent(), status, rule, CorrelationScope.Of(http));
+                return;
+            }
+
+            if (!http.Request.Path.StartsWithSegments("/api")) return;
             logger.LogInformation(
                 "Refused {Method} {Path} with {Status}{Fields}{Rule} (correlation {CorrelationId})",
                 http.Request.Method, http.Request.Path.ToUriComponent(), status,
                 http.Items[FieldsItem] is string { Length: > 0 } fields ? $": {fields}" : "",
-                http.Items[RuleItem] is string rule ? $", rule {rule}" : "",
+                rule is not null ? $", rule {rule}" : "",
                 CorrelationScope.Of(http));
         }
     }
