@@ -152,6 +152,7 @@ app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseMiddleware<ReadScope.Guard>();
 // After authorization: a person is limited by who they are, and a request refused already costs nothing.
 app.UseRateLimiter();
 app.UseMiddleware<InputGuard>();

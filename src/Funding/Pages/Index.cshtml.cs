@@ -29,12 +29,14 @@ public sealed class IndexModel(IQuerySession session, IClock clock, IOptions<Fla
     {
         Today = clock.GetCurrentInstant().InUtc().Date;
         // One read: every package gives the country list, the filter then narrows it.
-        var all = await global::Funding.Statements.Statements.PackageStatusesAsync(session, new PackageFilter(), default, Today, flags.Value, cancellation);
+        var all = await global::Funding.Statements.Statements.PackageStatusesAsync(
+            session, new PackageFilter { Countries = Access.ReadScope.Countries(HttpContext) }, default, Today, flags.Value, cancellation);
         Countries = all.Select(x => x.Country).Distinct().Order(StringComparer.Ordinal).ToList();
         Packages = new PackageFilter(Status, Flag, string.IsNullOrEmpty(Country) ? null : Country, Mandated).Apply(all);
         Totals = PackageTotals.Of(Packages, Today);
         AtRisk = Packages.SelectMany(p => p.Phases.Where(x => x.AtRisk).Select(x => (p.Code, x))).OrderBy(x => x.x.StartsOn).ToList();
-        Receivables = await global::Funding.Statements.Statements.ReceivablesAgeingAsync(session, null, null, default, Today, cancellation);
+        Receivables = await global::Funding.Statements.Statements.ReceivablesAgeingAsync(
+            session, null, null, default, Today, cancellation, Access.ReadScope.FundIds(HttpContext));
     }
 
     public static string Describe(PackageStatusReport p) => p.Origin switch

@@ -93,6 +93,7 @@ public static class PackageStatusPage
         {
             var where = new List<string>();
             if (filter.Country is not null) where.Add($"l.country = {sql.P(filter.Country)}");
+            if (filter.Countries is { } countries) where.Add($"l.country = any({sql.P(countries.ToArray())})");
             if (filter.Status is { } status) where.Add($"l.status = {sql.P(status.ToString())}");
             if (filter.Mandated is { } mandated) where.Add(mandated ? "l.mandated" : "not l.mandated");
             if (filter.Flag is { } flag)

@@ -46,12 +46,14 @@ public static class StatementCsvEndpoints
     [Tags("Statements")]
     [EndpointSummary("Every package's funding status by phase as CSV")]
     public static async Task<IResult> PackageStatuses(
-        string? asOf, string? asAt, string? knownOn, IQuerySession session, IClock clock, IOptions<FlagOptions> flags, CancellationToken cancellation)
+        string? asOf, string? asAt, string? knownOn, IQuerySession session, IClock clock, IOptions<FlagOptions> flags, HttpContext http,
+        CancellationToken cancellation)
     {
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
         if (!QueryDates.TryDay(asOf is null ? "asAt" : "asOf", asOf ?? asAt, clock, out var day, out problem)) return problem!;
 
-        var reports = await Statements.PackageStatusesAsync(session, new PackageFilter(), cut, day, flags.Value, cancellation);
+        var reports = await Statements.PackageStatusesAsync(
+            session, new PackageFilter { Countries = Access.ReadScope.Countries(http) }, cut, day, flags.Value, cancellation);
         return Results.File(StatementCsv.Packages(reports), "text/csv", "package-status.csv");
     }
 

@@ -72,7 +72,7 @@ public static class StatementEndpoints
         var (paging, pagingProblem) = Page.From(page, pageSize);
         if (pagingProblem is not null) return pagingProblem;
         if (!QueryDates.TryFlags(horizonDays, flags.Value, out var rules, out problem)) return problem!;
-        var filter = new PackageFilter(status, flag, country, mandated);
+        var filter = new PackageFilter(status, flag, country, mandated) { Countries = Access.ReadScope.Countries(http) };
         if (!cut.IsLive) return paging!.Of(await Statements.PackageStatusesAsync(session, filter, cut, day, rules, cancellation), http);
 
         // The total goes in a header, so it is counted before the page is streamed into the body.
@@ -87,12 +87,13 @@ public static class StatementEndpoints
     [EndpointSummary("Totals of the packages: approved money for open packages and phases not yet ended, phases already ended, the pipeline (assessed, not approved) and closed packages, never added together")]
     public static async Task<IResult> PackageTotals(
         FundingStatus? status, FundingFlag? flag, string? country, bool? mandated, string? asOf, string? asAt, string? knownOn, int? horizonDays,
-        IQuerySession session, IClock clock, IOptions<FlagOptions> flags, CancellationToken cancellation)
+        IQuerySession session, IClock clock, IOptions<FlagOptions> flags, HttpContext http, CancellationToken cancellation)
     {
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
         if (!QueryDates.TryDay(asOf is null ? "asAt" : "asOf", asOf ?? asAt, clock, out var day, out problem)) return problem!;
         if (!QueryDates.TryFlags(horizonDays, flags.Value, out var rules, out problem)) return problem!;
-        var packages = await Statements.PackageStatusesAsync(session, new PackageFilter(status, flag, country, mandated), cut, day, rules, cancellation);
+        var filter = new PackageFilter(status, flag, country, mandated) { Countries = Access.ReadScope.Countries(http) };
+        var packages = await Statements.PackageStatusesAsync(session, filter, cut, day, rules, cancellation);
         return Results.Ok(Funding.Statements.PackageTotals.Of(packages, day));
     }
 

@@ -47,12 +47,14 @@ public static class StatementXlsxEndpoints
     [Tags("Statements")]
     [EndpointSummary("Every package's funding status by phase as an Excel workbook, in the sections the package totals keep apart, each with its total")]
     public static async Task<IResult> PackageStatuses(
-        string? asOf, string? asAt, string? knownOn, IQuerySession session, IClock clock, IOptions<FlagOptions> flags, CancellationToken cancellation)
+        string? asOf, string? asAt, string? knownOn, IQuerySession session, IClock clock, IOptions<FlagOptions> flags, HttpContext http,
+        CancellationToken cancellation)
     {
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
         if (!QueryDates.TryDay(asOf is null ? "asAt" : "asOf", asOf ?? asAt, clock, out var day, out problem)) return problem!;
 
-        var reports = await Statements.PackageStatusesAsync(session, new PackageFilter(), cut, day, flags.Value, cancellation);
+        var reports = await Statements.PackageStatusesAsync(
+            session, new PackageFilter { Countries = Access.ReadScope.Countries(http) }, cut, day, flags.Value, cancellation);
         return File(new StatementWorkbook().Packages(reports, day), $"package-status-as-of-{day:uuuu-MM-dd}{Cut(cut, asAt, knownOn)}");
     }
 

@@ -11,9 +11,13 @@ namespace Funding.Statements;
 /// <summary>How the package list is narrowed; the filters combine.</summary>
 public sealed record PackageFilter(FundingStatus? Status = null, FundingFlag? Flag = null, string? Country = null, bool? Mandated = null)
 {
+    /// <summary>The countries the reader may see (Funding:Auth:ScopedReads), upper case; null: every country.</summary>
+    public IReadOnlyList<string>? Countries { get; init; }
+
     /// <summary>The reports that pass, mandated and unfunded first, then those with more flags, then by code.</summary>
     public IReadOnlyList<PackageStatusReport> Apply(IEnumerable<PackageStatusReport> reports) => reports
         .Where(x => Country is null || x.Country == Country)
+        .Where(x => Countries is null || Countries.Contains(x.Country))
         .Where(x => Status is null || x.Status == Status)
         .Where(x => Flag is null || x.Flags.Contains(Flag.Value))
         .Where(x => Mandated is null || (x.Origin != PackageOrigin.MemberStateRequest) == Mandated)
@@ -90,6 +94,7 @@ public static class Statements
         {
             var query = session.Query<PackageFundingStatus>().AsQueryable();
             if (filter.Country is not null) query = query.Where(x => x.Country == filter.Country);
+            if (filter.Countries is { } countries) query = query.Where(x => x.Country.IsOneOf(countries.ToArray()));
             statuses = await query.ToListAsync(cancellation);
         }
         else
@@ -128,11 +133,13 @@ public static class Statements
     /// report as at today finds); the others, and every one as known on an earlier day, are folded again from their
     /// events.
     /// </summary>
+    /// <param name="readable">The funds the reader may see (Funding:Auth:ScopedReads); null: every fund.</param>
     public static async Task<ReceivablesAgeingReport> ReceivablesAgeingAsync(
-        IQuerySession session, Guid? fundId, string? donor, ReportCut cut, LocalDate asAt, CancellationToken cancellation)
+        IQuerySession session, Guid? fundId, string? donor, ReportCut cut, LocalDate asAt, CancellationToken cancellation, IReadOnlyList<Guid>? readable = null)
     {
         var query = session.Query<Contribution>().Where(x => x.Signed > 0m);
         if (fundId is not null) query = query.Where(x => x.FundId == fundId);
+        if (readable is not null) query = query.Where(x => x.FundId.IsOneOf(readable.ToArray()));
         if (donor is not null) query = query.Where(x => x.Donor == donor);
         var live = await query.ToListAsync(cancellation);
 

@@ -16,11 +16,14 @@ public static class TestAuth
     public static void Configure(IWebHostBuilder web) => web.UseSetting("Funding:Auth:SigningKey", SigningKey);
 
     /// <summary>A bearer token signed with the test key, for plain HttpClients.</summary>
-    public static string Token(string user, params string[] roles)
+    public static string Token(string user, params string[] roles) => Token(user, [], roles);
+
+    /// <summary>As <see cref="Token(string, string[])"/>, limited to funds and countries ("funds", "countries" claims).</summary>
+    public static string Token(string user, IEnumerable<Claim> scopes, params string[] roles)
     {
         var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Funding:Auth:SigningKey"] = SigningKey }).Build();
-        return TokenCommand.Issue(Funding.Access.SigningKey.From(configuration), user, roles, TimeSpan.FromHours(1));
+        return TokenCommand.Issue(Funding.Access.SigningKey.From(configuration), user, roles, TimeSpan.FromHours(1), scopes);
     }
 
     public static HttpClient Authorised(this HttpClient client, string user, params string[] roles)

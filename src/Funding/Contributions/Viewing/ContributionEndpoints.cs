@@ -24,6 +24,7 @@ public static class ContributionEndpoints
         if (problem is not null) return problem;
         var query = session.Query<Contribution>().AsQueryable();
         if (fundId is not null) query = query.Where(x => x.FundId == fundId);
+        if (Access.ReadScope.FundIds(http) is { } mine) query = query.Where(x => x.FundId.IsOneOf(mine.ToArray()));
         if (donor is not null) query = query.Where(x => x.Donor == donor);
         return await paging!.Of(query.OrderBy(x => x.Reference), http, cancellation);
     }

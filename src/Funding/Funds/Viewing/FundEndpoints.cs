@@ -21,6 +21,9 @@ public static class FundEndpoints
     public static async Task<IResult> List(int? page, int? pageSize, IQuerySession session, HttpContext http, CancellationToken cancellation)
     {
         var (paging, problem) = Page.From(page, pageSize);
-        return problem ?? await paging!.Of(session.Query<Fund>().OrderBy(x => x.Code), http, cancellation);
+        if (problem is not null) return problem;
+        var query = session.Query<Fund>().AsQueryable();
+        if (Access.ReadScope.FundIds(http) is { } mine) query = query.Where(x => x.Id.IsOneOf(mine.ToArray()));
+        return await paging!.Of(query.OrderBy(x => x.Code), http, cancellation);
     }
 }

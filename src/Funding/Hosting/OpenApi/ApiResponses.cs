@@ -20,9 +20,11 @@ public sealed class ApiResponses : IHttpPolicy
             chain.Metadata.ProducesProblem(StatusCodes.Status401Unauthorized);
             // An id that names nothing, in the route or in the body.
             chain.Metadata.ProducesProblem(StatusCodes.Status404NotFound);
-            // A write is also refused to a role it is not for, in a race, for its size or type, and by the ledger's rules.
-            if (!write) continue;
+            // A role it is not for, or a fund or country outside the person's remit (reads too, with ScopedReads).
             chain.Metadata.ProducesProblem(StatusCodes.Status403Forbidden);
+            // A write is also refused in a race, for its size or type, by the ledger's rules, and over the person's rate limit.
+            if (!write) continue;
+            chain.Metadata.ProducesProblem(StatusCodes.Status429TooManyRequests);
             chain.Metadata.ProducesProblem(StatusCodes.Status409Conflict);
             chain.Metadata.ProducesProblem(StatusCodes.Status413PayloadTooLarge);
             chain.Metadata.ProducesProblem(StatusCodes.Status415UnsupportedMediaType);

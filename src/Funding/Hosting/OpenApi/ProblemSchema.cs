@@ -19,8 +19,11 @@ public static class ProblemSchema
             Type = JsonSchemaType.Object,
             AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
         };
-        // 422: the name of the rule that refused the command.
+        // 422, 403 and 429: the name of the rule that refused the request.
         schema.Properties["rule"] = new OpenApiSchema { Type = JsonSchemaType.String };
+        // 403 outside-remit: the fund (by code, or "every fund") or the country outside the person's remit.
+        schema.Properties["fund"] = new OpenApiSchema { Type = JsonSchemaType.String };
+        schema.Properties["country"] = new OpenApiSchema { Type = JsonSchemaType.String };
         // 409: the stream a write lost its race on, and the version it is at now.
         schema.Properties["streamId"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" };
         schema.Properties["currentVersion"] = Nullable(JsonSchemaType.Integer);

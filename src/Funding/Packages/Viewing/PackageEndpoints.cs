@@ -20,6 +20,9 @@ public static class PackageEndpoints
     public static async Task<IResult> List(int? page, int? pageSize, IQuerySession session, HttpContext http, CancellationToken cancellation)
     {
         var (paging, problem) = Page.From(page, pageSize);
-        return problem ?? await paging!.Of(session.Query<Package>().OrderBy(x => x.Code), http, cancellation);
+        if (problem is not null) return problem;
+        var query = session.Query<Package>().AsQueryable();
+        if (Access.ReadScope.Countries(http) is { } mine) query = query.Where(x => x.Country.IsOneOf(mine.ToArray()));
+        return await paging!.Of(query.OrderBy(x => x.Code), http, cancellation);
     }
 }

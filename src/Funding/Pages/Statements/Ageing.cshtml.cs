@@ -49,7 +49,7 @@ public sealed class AgeingModel(IQuerySession session, IClock clock) : PageModel
         }
 
         var day = cut.AsAt ?? clock.GetCurrentInstant().InUtc().Date;
-        Report = await Funding.Statements.Statements.ReceivablesAgeingAsync(session, fundId, NullIfEmpty(Donor), cut, day, cancellation);
+        Report = await Funding.Statements.Statements.ReceivablesAgeingAsync(session, fundId, NullIfEmpty(Donor), cut, day, cancellation, Access.ReadScope.FundIds(HttpContext));
     }
 
     static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

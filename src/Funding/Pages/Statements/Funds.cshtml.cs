@@ -9,6 +9,10 @@ public sealed class FundsModel(IQuerySession session) : PageModel
 {
     public IReadOnlyList<Fund> Funds { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken cancellation) =>
-        Funds = (await session.Query<Fund>().ToListAsync(cancellation)).OrderBy(x => x.Code, StringComparer.Ordinal).ToList();
+    public async Task OnGetAsync(CancellationToken cancellation)
+    {
+        var query = session.Query<Fund>().AsQueryable();
+        if (Access.ReadScope.FundIds(HttpContext) is { } mine) query = query.Where(x => x.Id.IsOneOf(mine.ToArray()));
+        Funds = (await query.ToListAsync(cancellation)).OrderBy(x => x.Code, StringComparer.Ordinal).ToList();
+    }
 }

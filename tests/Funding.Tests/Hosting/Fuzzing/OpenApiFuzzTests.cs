@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
+using System.Security.Claims;
 using System.Text.Json;
 using Funding.Contributions;
 using Funding.Tests.Infrastructure;
@@ -13,7 +14,7 @@ namespace Funding.Tests.Hosting.Fuzzing;
 /// <summary>
 /// Ten thousand requests generated from the service's own /openapi/v1.json, as a new client would write them and then
 /// get wrong: every operation, every field of every body and query, path ids that exist, do not exist, are empty or
-/// malformed. Every answer must be one the document declares for that operation, in the declared shape (2xx and 4xx
+/// malformed, sent by a person with every role, unlimited, limited to the ledger's fund and country, and limited elsewhere. Every answer must be one the document declares for that operation, in the declared shape (2xx and 4xx
 /// alike); none may be a 5xx; a refused request may write no event; and nothing may be logged at Error. The seed is
 /// printed; FUNDING_FUZZ_SEED replays it, FUNDING_FUZZ_REQUESTS changes the count.
 /// </summary>
@@ -29,7 +30,15 @@ public class OpenApiFuzzTests(FuzzApp app, ITestOutputHelper output) : IClassFix
         var random = new Random(seed);
 
         using var client = app.Host.Server.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token("fuzzer", Funding.Access.Roles.All));
+        // Every role, first with no scope, then limited to the walkthrough's fund and Nepal, then to a fund and a country it has nothing of.
+        var all = Funding.Access.Roles.All;
+        string[] tokens =
+        [
+            TestAuth.Token("fuzzer", all),
+            TestAuth.Token("fuzzer-scoped", [new Claim("funds", "FZ-TF"), new Claim("countries", "NP")], all),
+            TestAuth.Token("fuzzer-elsewhere", [new Claim("funds", "OTHER-FUND"), new Claim("countries", "ML")], all),
+        ];
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens[0]);
         var api = ApiDescription.Parse(await client.GetStringAsync("/openapi/v1.json"));
         var operations = api.Operations.Where(x => x.Path.StartsWith("/api/", StringComparison.Ordinal)).ToList();
         operations.Count.ShouldBeGreaterThan(40);
@@ -42,6 +51,8 @@ public class OpenApiFuzzTests(FuzzApp app, ITestOutputHelper output) : IClassFix
         {
             // Every operation in turn, so that each gets its share.
             var request = generator.Next(operations[i % operations.Count]);
+            // A round of every operation per token in turn, so that each operation meets each token.
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens[i / operations.Count % tokens.Length]);
             var before = await LastSequence(database);
             using var message = request.ToMessage();
             using var response = await client.SendAsync(message);

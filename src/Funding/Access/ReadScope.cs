@@ -1,0 +1,88 @@
+using Funding.Contributions;
+using Funding.Funds;
+using Funding.Packages;
+using Marten;
+using Microsoft.Extensions.Options;
+
+namespace Funding.Access;
+
+/// <summary>
+/// With Funding:Auth:ScopedReads, a finance officer or focal point whose remit is limited reads only within it:
+/// a fund, contribution, package or audit stream outside it is a 403 naming it; the lists of funds, contributions and
+/// packages, the package statuses and totals, the receivables ageing and the dashboard show only theirs; and the reports
+/// that span every fund or every country (donors, the audit log, the months' figures at close, IATI, time to funding)
+/// are refused. Administrators and auditors read everything.
+/// </summary>
+public static class ReadScope
+{
+    /// <summary>The reader's remit when reads are scoped; null when they read everything.</summary>
+    public static Remit? Of(HttpContext http)
+    {
+        var auth = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
+        var user = http.User;
+        if (!auth.ScopedReads || user.IsInRole(Roles.Administrator) || user.IsInRole(Roles.Auditor)) return null;
+        var remit = Remit.Of(user, auth.RequireScopes);
+        return remit is { Funds: null, Countries: null } ? null : remit;
+    }
+
+    /// <summary>The ids of the funds the reader may see (a fund's id is made from its code); null: every fund.</summary>
+    public static IReadOnlyList<Guid>? FundIds(HttpContext http) =>
+        Of(http)?.Funds?.SelectMany(code => (Guid[])[Funds.FundIds.For(code), Funds.FundIds.For(code.ToUpperInvariant())]).Distinct().ToList();
+
+    /// <summary>The countries the reader may see, upper case; null: every country.</summary>
+    public static IReadOnlyList<string>? Countries(HttpContext http) => Of(http)?.Countries?.Select(x => x.ToUpperInvariant()).ToList();
+
+    /// <summary>Reports that span every fund, and those that span every country.</summary>
+    static readonly string[] EveryFund = ["/api/donors/statement", "/api/audit/events", "/donors"];
+    static readonly string[] EveryCountry = ["/api/packages/time-to-funding"];
+    static readonly string[] EveryFundAndCountry = ["/api/iati/activities.xml"];
+
+    /// <summary>Refuses a read of one record, or of a report across every fund or country, outside the reader's remit.</summary>
+    public sealed class Guard(RequestDelegate next)
+    {
+        public async Task InvokeAsync(HttpContext http)
+        {
+            if ((HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)) && Of(http) is { } remit
+                && await RefusesAsync(http, remit) is { } refused)
+            {
+                await refused.ExecuteAsync(http);
+                return;
+            }
+
+            await next(http);
+        }
+
+        static async Task<IResult?> RefusesAsync(HttpContext http, Remit remit)
+        {
+            var path = http.Request.Path;
+            bool Under(string[] prefixes) => prefixes.Any(x => path.StartsWithSegments(x));
+            var everyFund = Under(EveryFund) || Under(EveryFundAndCountry) || path.Value!.EndsWith("/figures-at-close", StringComparison.Ordinal);
+            if (remit.Funds is not null && everyFund)
+                return Remit.Outside("fund", "every fund", "This report spans every fund; your funds' statements are read one by one.");
+            if (remit.Countries is not null && (Under(EveryCountry) || Under(EveryFundAndCountry)))
+                return Remit.Outside("country", "every country", "This report spans every country; your countries' packages are read one by one.");
+
+            var route = http.Request.RouteValues;
+            Guid? Id(string name) => route.TryGetValue(name, out var value) && Guid.TryParse(value?.ToString(), out var id) ? id : null;
+            var fund = Id("fundId") ?? (path.StartsWithSegments("/funds") ? Id("id") : null);
+            var package = Id("packageId") ?? (path.StartsWithSegments("/packages") ? Id("id") : null);
+            var contribution = Id("contributionId");
+            var stream = Id("streamId");
+            if (fund is null && package is null && contribution is null && stream is null) return null;
+
+            await using var session = http.RequestServices.GetRequiredService<IDocumentStore>().QuerySession();
+            var cancellation = http.RequestAborted;
+            if (contribution is null && stream is not null && await session.LoadAsync<Contribution>(stream.Value, cancellation) is not null) contribution = stream;
+            if (contribution is not null && await session.LoadAsync<Contribution>(contribution.Value, cancellation) is { } given) fund = given.FundId;
+            fund ??= stream is not null && await session.LoadAsync<Fund>(stream.Value, cancellation) is not null ? stream : null;
+            package ??= stream is not null && fund is null ? stream : null;
+
+            if (fund is not null && remit.Funds is { } funds && await session.LoadAsync<Fund>(fund.Value, cancellation) is { } read && !remit.CoversFund(read.Code))
+                return Remit.Outside("fund", read.Code, $"Fund {read.Code} is outside your remit: you read {Remit.List(funds)}.");
+            if (package is not null && remit.Countries is { } countries && await session.LoadAsync<Package>(package.Value, cancellation) is { } asked
+                && !remit.CoversCountry(asked.Country))
+                return Remit.Outside("country", asked.Country, $"Package {asked.Code} is for {asked.Country}, outside your remit: you read {Remit.List(countries)}.");
+            return null;
+        }
+    }
+}

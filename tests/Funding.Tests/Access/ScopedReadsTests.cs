@@ -1,0 +1,102 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Alba;
+using Funding.Access;
+using Funding.Contributions;
+using Funding.Funds;
+using Funding.Packages;
+using Funding.Statements;
+using Funding.Tests.Infrastructure;
+using Funding.Tests.Scenarios;
+using Microsoft.AspNetCore.Hosting;
+
+namespace Funding.Tests.Access;
+
+/// <summary>The walkthrough's ledger (fund SR-TF, packages SR-NP in Nepal and SR-CF in the CAR) and a second fund, read with ScopedReads on.</summary>
+public sealed class ScopedReadsApp : FundingApp
+{
+    public LedgerWalkthrough.Ids Ids { get; private set; } = null!;
+    public Guid OtherFundId { get; private set; }
+
+    protected override void ConfigureSettings(IWebHostBuilder web) => web.UseSetting("Funding:Auth:ScopedReads", "true");
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        var api = new LedgerApi(Host);
+        Ids = await LedgerWalkthrough.Run(api, "SR");
+        OtherFundId = (await api.Post<Funding.Funds.Establishing.FundCreated>("/api/funds", new
+        {
+            code = "SR-OTHER", name = "Another trust fund", kind = "TrustFund", administrativeAgentFeePercent = 1,
+            defaultIndirectCostPercent = 7, establishedOn = "2024-01-02",
+        }, 201)).FundId;
+    }
+}
+
+/// <summary>With Funding:Auth:ScopedReads, people read only their funds and countries; administrators and auditors read everything.</summary>
+public class ScopedReadsTests(ScopedReadsApp app) : IClassFixture<ScopedReadsApp>
+{
+    Task<IScenarioResult> Read(string url, string role, params Claim[] scope) => app.Host.Scenario(s =>
+    {
+        s.Get.Url(url);
+        s.RemoveClaim("role");
+        s.WithClaim(new Claim("role", role));
+        foreach (var claim in scope) s.WithClaim(claim);
+        s.IgnoreStatusCode();
+    });
+
+    static (int Status, string? Named) Refusal(IScenarioResult result, string field)
+    {
+        var body = JsonDocument.Parse(result.ReadAsText()).RootElement;
+        return (result.Context.Response.StatusCode, body.TryGetProperty(field, out var named) ? named.GetString() : body.ToString());
+    }
+
+    static readonly Claim OfficerOfOther = new("funds", "SR-OTHER");
+    static readonly Claim FocalPointOfNepal = new("countries", "NP");
+
+    [Fact]
+    public async Task a_finance_officer_lists_only_their_funds_and_contributions_and_is_refused_another_funds_statement()
+    {
+        var funds = (await Read("/api/funds", Roles.FinanceOfficer, OfficerOfOther)).ReadAsJson<List<Fund>>()!;
+        var contributions = (await Read("/api/contributions", Roles.FinanceOfficer, OfficerOfOther)).ReadAsJson<List<Contribution>>()!;
+        var statement = await Read($"/api/funds/{app.Ids.FundId}/statement", Roles.FinanceOfficer, OfficerOfOther);
+        var contribution = await Read($"/api/contributions/{ContributionIds.For("SR-NOR")}", Roles.FinanceOfficer, OfficerOfOther);
+        var donors = await Read("/api/donors/statement", Roles.FinanceOfficer, OfficerOfOther);
+
+        (funds.Select(x => x.Code).Single(), contributions.Count).ShouldBe(("SR-OTHER", 0));
+        Refusal(statement, "fund").ShouldBe((403, "SR-TF"));
+        Refusal(contribution, "fund").ShouldBe((403, "SR-TF"));
+        Refusal(donors, "fund").ShouldBe((403, "every fund"));
+        (await Read($"/api/funds/{app.OtherFundId}/statement", Roles.FinanceOfficer, OfficerOfOther)).Context.Response.StatusCode.ShouldBe(200);
+    }
+
+    [Fact]
+    public async Task a_focal_point_sees_only_their_countrys_packages_in_lists_and_on_pages()
+    {
+        var statuses = (await Read("/api/packages/status", Roles.FocalPoint, FocalPointOfNepal)).ReadAsJson<List<PackageStatusReport>>()!;
+        var packages = (await Read("/api/packages", Roles.FocalPoint, FocalPointOfNepal)).ReadAsJson<List<Package>>()!;
+        var car = await Read($"/api/packages/{app.Ids.UnfundedPackageId}/status", Roles.FocalPoint, FocalPointOfNepal);
+        var page = await Read($"/packages/{app.Ids.UnfundedPackageId}", Roles.FocalPoint, FocalPointOfNepal);
+        var timeToFunding = await Read("/api/packages/time-to-funding", Roles.FocalPoint, FocalPointOfNepal);
+
+        (string.Join(",", statuses.Select(x => x.Code)), string.Join(",", packages.Select(x => x.Code))).ShouldBe(("SR-NP", "SR-NP"));
+        Refusal(car, "country").ShouldBe((403, "CF"));
+        page.Context.Response.StatusCode.ShouldBe(403);
+        Refusal(timeToFunding, "country").ShouldBe((403, "every country"));
+        // Funds are not the focal point's dimension: their statements stay open.
+        (await Read($"/api/funds/{app.Ids.FundId}/statement", Roles.FocalPoint, FocalPointOfNepal)).Context.Response.StatusCode.ShouldBe(200);
+    }
+
+    [Fact]
+    public async Task auditors_and_administrators_and_people_without_a_scope_read_everything()
+    {
+        foreach (var (role, scope) in new[] { (Roles.Auditor, new[] { OfficerOfOther, FocalPointOfNepal }), (Roles.Administrator, [OfficerOfOther]), (Roles.FinanceOfficer, []) })
+        {
+            var statuses = (await Read("/api/packages/status", role, scope)).ReadAsJson<List<PackageStatusReport>>()!;
+            var funds = (await Read("/api/funds", role, scope)).ReadAsJson<List<Fund>>()!;
+
+            (string.Join(",", statuses.Select(x => x.Code).Order()), string.Join(",", funds.Select(x => x.Code).Order())).ShouldBe(("SR-CF,SR-NP", "SR-OTHER,SR-TF"), role);
+            (await Read("/api/donors/statement", role, scope)).Context.Response.StatusCode.ShouldBe(200, role);
+        }
+    }
+}
