@@ -86,6 +86,29 @@ public class AbuseLimitTests(LimitedApp app) : IClassFixture<LimitedApp>
     }
 
     [Fact]
+    public async Task a_four_eyes_refusal_is_in_the_security_log_too()
+    {
+        var created = await Send("lone-focal", "/api/packages", new
+        {
+            code = "LOG-4E", country = "NP", electoralProcess = "By-elections", origin = "MemberStateRequest", requestedOn = "2024-01-02",
+        }, Roles.FocalPoint);
+        var package = JsonDocument.Parse(created.ReadAsText()).RootElement.GetProperty("packageId").GetString();
+        (await Send("lone-focal", $"/api/packages/{package}/needs-assessment", new
+        {
+            assessedOn = "2024-01-10", implementingOrganisations = new[] { "UNDP" },
+            phases = new[] { new { phase = "Polling", startsOn = "2024-06-01", endsOn = "2024-06-30", budget = LedgerApi.Usd(1_000m) } },
+        }, Roles.FocalPoint)).Context.Response.StatusCode.ShouldBe(200);
+
+        var refused = await Send("lone-focal", $"/api/packages/{package}/approval",
+            new { approvedOn = "2024-01-20", phases = new[] { new { phase = "Polling", budget = LedgerApi.Usd(1_000m) } } }, Roles.FocalPoint);
+
+        var correlation = JsonDocument.Parse(refused.ReadAsText()).RootElement.GetProperty("correlationId").GetString();
+        app.Log.Where(x => x.Category == ClientErrors.Log.SecurityCategory && x.Message.Contains(correlation!, StringComparison.Ordinal))
+            .Select(x => x.Message)
+            .ShouldBe([$"Refused lone-focal: POST /api/packages/{package}/approval with 422, rule four-eyes (correlation {correlation})"]);
+    }
+
+    [Fact]
     public async Task pages_and_the_api_send_the_browser_security_headers()
     {
         using var anonymous = app.Host.Server.CreateClient();
