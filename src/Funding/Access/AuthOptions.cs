@@ -40,6 +40,21 @@ public sealed class AuthOptions
 
     /// <summary>When true, lists and statements show only the person's own funds and countries.</summary>
     public bool ScopedReads { get; set; }
+
+    /// <summary>The pages' client id at the provider; with it (and an Authority) the pages sign in through the provider.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The pages' client secret, for providers that treat the service as a confidential client (Entra, Keycloak).</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Whether the provider's discovery document must come over HTTPS. Only a local test provider turns it off.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
+    /// <summary>The least time between two reads of the provider's keys: a token with an unknown key id asks for one.</summary>
+    public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How far a token's expiry and not-before may be off the service's clock.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>What the members of one group of the provider's get.</summary>
