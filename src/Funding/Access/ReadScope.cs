@@ -21,7 +21,9 @@ public static class ReadScope
         var auth = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
         var user = http.User;
         if (!auth.ScopedReads || user.IsInRole(Roles.Administrator) || user.IsInRole(Roles.Auditor)) return null;
-        var remit = Remit.Of(user, auth.RequireScopes);
+        // Each role reads within its own dimension: a finance officer's funds, a focal point's countries.
+        var claimed = Remit.Of(user, auth.RequireScopes);
+        var remit = new Remit(user.IsInRole(Roles.FinanceOfficer) ? claimed.Funds : null, user.IsInRole(Roles.FocalPoint) ? claimed.Countries : null);
         return remit is { Funds: null, Countries: null } ? null : remit;
     }
 

@@ -31,7 +31,7 @@ public static class ApiDocument
             document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http, Scheme = "bearer", BearerFormat = "JWT",
-                Description = "A token signed with Funding__Auth__SigningKey; locally: dotnet run --project src/Funding -- token --user U --role R",
+                Description = "An access token from the organisation's provider (Funding__Auth__Authority), or one signed with Funding__Auth__SigningKey; locally: dotnet run --project src/Funding -- token --user U --role R",
             };
             return Task.CompletedTask;
         });
