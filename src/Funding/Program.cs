@@ -7,6 +7,7 @@ using Funding.Hosting.Health;
 using Funding.Hosting.Input;
 using Funding.Hosting.Writing;
 using Funding.Hosting.OpenApi;
+using Funding.Hosting.Replica;
 using Funding.Hosting.Telemetry;
 using Funding.Statements;
 using Funding.Transparency;
@@ -60,6 +61,19 @@ builder.Services.Replace(ServiceDescriptor.Singleton<IDocumentStore>(services =>
     LedgerLog.Attach(store.Options);
     return store;
 }));
+
+// Reads on a streaming standby when ConnectionStrings:FundingReadOnly is set (see ReadReplica); writes stay on the primary.
+builder.Services.Configure<ReplicaOptions>(builder.Configuration.GetSection(ReplicaOptions.Section));
+builder.Services.AddSingleton<ReadReplica>();
+var readsOnStandby = !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(ReplicaOptions.ConnectionStringName));
+if (readsOnStandby)
+{
+    builder.Services.AddHttpContextAccessor();
+    builder.Services.AddHostedService<ReplicaMonitor>();
+    // The pages' (and every other) query session: the standby's when it may serve the request.
+    builder.Services.AddScoped<IQuerySession>(services =>
+        services.GetRequiredService<ReadReplica>().QuerySession(services.GetRequiredService<IHttpContextAccessor>().HttpContext));
+}
 
 // First of all hosted services: Wolverine and the projection daemon need their tables when they start.
 builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, ApplySchemaOnStartup>());
@@ -153,6 +167,7 @@ app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseMiddleware<ReadScope.Guard>();
+if (readsOnStandby) app.UseMiddleware<StandbyFallback>();
 // After authorization: a person is limited by who they are, and a request refused already costs nothing.
 app.UseRateLimiter();
 app.UseMiddleware<InputGuard>();
@@ -165,6 +180,7 @@ app.MapWolverineEndpoints(opts =>
     opts.AddPolicy<WritePipelinePolicy>();
     opts.AddResourceWriterPolicy<WritePipelinePolicy>();
     opts.AddParameterHandlingStrategy<RatesParameter>();
+    if (readsOnStandby) opts.AddParameterHandlingStrategy<ReadSessionParameter>();
     opts.AddMiddleware(typeof(ActorStamp));
 });
 app.MapRazorPages();

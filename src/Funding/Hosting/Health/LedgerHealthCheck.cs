@@ -9,7 +9,13 @@ using Microsoft.Extensions.Options;
 
 namespace Funding.Hosting.Health;
 
-public sealed record LedgerHealth(string Status, DatabaseHealth Database, SchemaHealth Schema, ProjectionHealth Projections);
+public sealed record LedgerHealth(string Status, DatabaseHealth Database, SchemaHealth Schema, ProjectionHealth Projections, ReplicaHealth? Replica = null);
+
+/// <summary>
+/// The streaming standby the reads go to (none configured: null). While it is down or too far behind, reads go to the
+/// primary: the service stays healthy, and this says where reads go and why.
+/// </summary>
+public sealed record ReplicaHealth(string ReadsFrom, bool Up, double? LagSeconds, ulong LagBytes, double MaxLagSeconds, string? Error);
 
 public sealed record DatabaseHealth(bool Reachable, bool Embedded, string? DataDirectory, string? Error);
 
@@ -23,7 +29,7 @@ public sealed record ShardHealth(string Name, long Sequence, long Behind);
 /// <summary>
 /// GET /health: 200 when the database answers and its schema is current, 503 otherwise, with the reason.
 /// </summary>
-public sealed class LedgerHealthCheck(FundingDatabase database, IDocumentStore store, IServiceProvider services) : IHealthCheck
+public sealed class LedgerHealthCheck(FundingDatabase database, IDocumentStore store, IServiceProvider services, Replica.ReadReplica replica) : IHealthCheck
 {
     public const string Path = "/health";
     static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
@@ -45,9 +51,18 @@ public sealed class LedgerHealthCheck(FundingDatabase database, IDocumentStore s
         }
 
         var healthy = databaseHealth.Reachable && schema.Current == true;
-        var report = new LedgerHealth(healthy ? "Healthy" : "Unhealthy", databaseHealth, schema, projections);
+        var report = new LedgerHealth(healthy ? "Healthy" : "Unhealthy", databaseHealth, schema, projections, Standby());
         var data = new Dictionary<string, object> { [nameof(LedgerHealth)] = report };
         return healthy ? HealthCheckResult.Healthy(data: data) : HealthCheckResult.Unhealthy(data: data);
+    }
+
+    ReplicaHealth? Standby()
+    {
+        if (!replica.Configured) return null;
+        var state = replica.State;
+        return new ReplicaHealth(replica.Serving ? "standby" : "primary", state.Up,
+            double.IsFinite(state.LagSeconds) ? Math.Round(state.LagSeconds, 1) : null, state.LagBytes, replica.Options.MaxLagSeconds,
+            state.Error ?? (replica.Serving ? null : $"the standby is {state.LagSeconds:0.#} s behind, more than {replica.Options.MaxLagSeconds:0.#} s"));
     }
 
     /// <summary>Writes the ledger's report as the response body instead of ASP.NET's plain-text status.</summary>

@@ -120,7 +120,12 @@ public static partial class WritePipeline
         return named.Where(loaded.Contains).FirstOrDefault(loaded.FirstOrDefault(decision.Events.Select(x => x.StreamId).FirstOrDefault()));
     }
 
-    public static Task AnswerAsync(Answer answer, HttpContext http) => answer.Result.ExecuteAsync(http);
+    public static async Task AnswerAsync(Answer answer, HttpContext http, IDocumentStore store, CancellationToken cancellation)
+    {
+        // Committed: with a standby, the answer says where the primary's log stands, so the writer's next read sees this.
+        await Replica.ReadAfterWrite.StampAsync(http, store, cancellation);
+        await answer.Result.ExecuteAsync(http);
+    }
 
     /// <summary>A new record is found under its collection: POST /api/contributions/deposits creates /api/contributions/{id}.</summary>
     static string CreatedAt(HttpContext http, Guid id) => $"/api/{http.Request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries)[1]}/{id}";

@@ -1,0 +1,173 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text.Json;
+using Alba;
+using Funding.Access;
+using Funding.Funds;
+using Funding.Hosting.Health;
+using Funding.Hosting.Replica;
+using Funding.Tests.Infrastructure;
+using JasperFx.CommandLine;
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
+
+namespace Funding.Tests.Hosting;
+
+/// <summary>The service on a primary with a streaming standby for its reads (ConnectionStrings:FundingReadOnly).</summary>
+public sealed class ReplicaApp : IAsyncLifetime
+{
+    const string Database = "funding";
+
+    public StreamingStandby Servers { get; private set; } = null!;
+    public IAlbaHost Host { get; private set; } = null!;
+    public ReadReplica Replica => Host.Services.GetRequiredService<ReadReplica>();
+
+    /// <summary>What the service logged at Error: why an answer was a 500.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Errors { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        Servers = StreamingStandby.Start(Database);
+        JasperFxEnvironment.AutoStartHost = true;
+        Host = await AlbaHost.For<Program>(web =>
+        {
+            TestAuth.Configure(web);
+            web.UseSetting("ConnectionStrings:Funding", Servers.PrimaryConnectionString(Database));
+            web.UseSetting("ConnectionStrings:FundingReadOnly", Servers.StandbyConnectionString(Database));
+            web.UseSetting("Funding:Database:ApplySchemaChanges", "true");
+            web.UseSetting("Funding:RateLimits:Enabled", "false");
+            web.UseSetting("Funding:Replica:PollInterval", "00:00:00.200");
+            // A paused standby stays "behind" by the age of the last transaction it replayed: not what these tests are about.
+            web.UseSetting("Funding:Replica:MaxLagSeconds", "3600");
+            web.ConfigureServices(services =>
+            {
+                services.RunWolverineInSoloMode();
+                services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(new ListLog((category, level, message, exception) =>
+                {
+                    if (level >= Microsoft.Extensions.Logging.LogLevel.Error) Errors.Enqueue($"{category}: {message} {exception}");
+                }));
+            });
+        }, TestAuth.AllRoles());
+    }
+
+    /// <summary>Waits until the monitor has seen the standby in the given state.</summary>
+    public async Task Until(Func<ReadReplica, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition(Replica))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what}: {Replica.State}");
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        Servers.Dispose();
+    }
+}
+
+/// <summary>
+/// Reads on the standby, the writer's next read on the primary until the standby has replayed the write, and the
+/// primary again when the standby is down, with no error to the reader.
+/// </summary>
+[Collection(nameof(ReadReplicaTests))]
+public class ReadReplicaTests(ReplicaApp app) : IClassFixture<ReplicaApp>
+{
+    [Fact]
+    public async Task reads_are_served_by_the_standby_and_a_write_is_seen_at_once_by_its_writer()
+    {
+        await app.Until(x => x.Serving, "the standby serves");
+        var read = new DefaultHttpContext { Request = { Method = "GET" } };
+        await using (var session = app.Replica.QuerySession(read))
+            (await session.QueryAsync<bool>("select pg_is_in_recovery()")).Single().ShouldBeTrue("a read's connection is the standby's");
+
+        await app.Servers.PauseReplay(true);
+        try
+        {
+            var created = await app.Host.Scenario(s =>
+            {
+                s.Post.Json(new
+                {
+                    code = "REPLICA-TF", name = "Read on the standby", kind = "TrustFund", administrativeAgentFeePercent = 1,
+                    defaultIndirectCostPercent = 7, establishedOn = "2024-01-02",
+                }).ToUrl("/api/funds");
+                s.StatusCodeShouldBe(201);
+            });
+            var writtenAt = created.Context.Response.Headers[ReadAfterWrite.ResponseHeader].ToString();
+            created.Context.Response.Headers.SetCookie.ToString().ShouldBe($"{ReadAfterWrite.Cookie}={Uri.EscapeDataString(writtenAt)}; max-age=300; path=/; samesite=strict; httponly");
+
+            // Someone else reads the standby, which has not replayed the write; the writer reads the primary.
+            (await Funds()).ShouldNotContain("REPLICA-TF");
+            (await Funds(writtenAt)).ShouldContain("REPLICA-TF");
+            // The pages too: the funds page as anyone sees it, and as the writer does.
+            (await Page("/funds")).ShouldNotContain("REPLICA-TF");
+            (await Page("/funds", writtenAt)).ShouldContain("REPLICA-TF");
+        }
+        finally
+        {
+            await app.Servers.PauseReplay(false);
+        }
+
+        await app.Until(x => x.State.LagBytes == 0, "the standby caught up");
+        (await Funds()).ShouldContain("REPLICA-TF");
+    }
+
+    [Fact]
+    public async Task with_the_standby_stopped_reads_go_to_the_primary_without_an_error_and_health_says_so()
+    {
+        await app.Until(x => x.Serving, "the standby serves");
+        app.Servers.StopStandby();
+        try
+        {
+            // At once, before the monitor has noticed: the read opens on the next server of its list.
+            (await Funds()).ShouldNotBeNull();
+            await app.Until(x => !x.Serving, "the monitor sees the standby down");
+            (await Funds()).ShouldNotBeNull();
+            var page = await app.Host.Scenario(s => s.Get.Url("/funds"));
+            page.Context.Response.StatusCode.ShouldBe(200);
+
+            var health = (await app.Host.GetAsJson<LedgerHealth>("/health"))!;
+            (health.Status, health.Replica!.ReadsFrom, health.Replica.Up).ShouldBe(("Healthy", "primary", false));
+        }
+        finally
+        {
+            app.Servers.StartStandby();
+        }
+
+        await app.Until(x => x.Serving, "the standby serves again");
+        var back = (await app.Host.GetAsJson<LedgerHealth>("/health"))!.Replica!;
+        (back.ReadsFrom, back.Up, back.Error).ShouldBe(("standby", true, null));
+    }
+
+    async Task<string> Page(string url, string? readAfter = null)
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Get.Url(url);
+            if (readAfter is not null) s.WithRequestHeader(ReadAfterWrite.RequestHeader, readAfter);
+            s.StatusCodeShouldBe(200);
+        });
+        return result.ReadAsText();
+    }
+
+    async Task<List<string>> Funds(string? readAfter = null)
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Get.Url("/api/funds");
+            if (readAfter is not null) s.WithRequestHeader(ReadAfterWrite.RequestHeader, readAfter);
+            s.IgnoreStatusCode();
+        });
+        result.Context.Response.StatusCode.ShouldBe(200, string.Join(Environment.NewLine, app.Errors));
+        return result.ReadAsJson<List<Fund>>()!.Select(x => x.Code).ToList();
+    }
+}
+
+/// <summary>The standby is stopped and started by a test: nothing else runs beside it.</summary>
+[CollectionDefinition(nameof(ReadReplicaTests), DisableParallelization = true)]
+public sealed class ReadReplicaCollection;
