@@ -53,6 +53,23 @@ public sealed class BenchCluster : IDisposable
         return Cluster.ConnectionStringFor(name);
     }
 
+    /// <summary>A streaming standby of the whole cluster, in the benchmark's directory; the caller stops it.</summary>
+    public StreamingStandby StartStandby(params string[] dropFirst)
+    {
+        // Databases whose parts are done need not be copied.
+        using (var connection = new NpgsqlConnection(Cluster.ConnectionStringFor("postgres")))
+        {
+            connection.Open();
+            foreach (var database in dropFirst)
+            {
+                using var drop = new NpgsqlCommand($"drop database if exists \"{database}\" with (force)", connection);
+                drop.ExecuteNonQuery();
+            }
+        }
+
+        return StreamingStandby.Start(Cluster, Path.Combine(directory, "standby"));
+    }
+
     public string ServerVersion()
     {
         using var connection = new NpgsqlConnection(Cluster.ConnectionStringFor("postgres"));

@@ -10,7 +10,7 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureIn
 if (ImportCurve.IsChild(args)) return await ImportCurve.ChildAsync(args);
 if (args.Contains("--curve")) return await Curves.RunAsync(args);
 var scale = 1.0;
-string[] allParts = ["B1", "B2", "B3", "P1", "P2", "P3", "P4"];
+string[] allParts = ["B1", "B2", "B3", "P1", "P2", "P3", "P4", "R1"];
 var only = allParts.ToHashSet();
 for (var i = 0; i < args.Length; i++)
 {
@@ -18,13 +18,14 @@ for (var i = 0; i < args.Length; i++)
     else if (args[i] == "--only" && i + 1 < args.Length && args[++i].ToUpperInvariant().Split(',') is var parts && parts.All(allParts.Contains)) only = parts.ToHashSet();
     else
     {
-        Console.Error.WriteLine("usage: Funding.Benchmarks [--scale S] [--only B1,B2,B3,P1,P2,P3,P4]   (0 < S <= 1; 1 = the issue's sizes; P4 includes P5)");
+        Console.Error.WriteLine("usage: Funding.Benchmarks [--scale S] [--only B1,B2,B3,P1,P2,P3,P4,R1]   (0 < S <= 1; 1 = the issue's sizes; P4 includes P5; R1 needs P4's ledger)");
         Console.Error.WriteLine("   or: " + Curves.Usage["usage: ".Length..]);
         return 2;
     }
 }
 
-// P4 and P5 query the read models that P3 rebuilds.
+// P4 and P5 query the read models that P3 rebuilds; R1 reads P4's ledger.
+if (only.Contains("R1")) only.Add("P4");
 if (only.Contains("P4")) only.Add("P3");
 var sizes = new Sizes(scale);
 try { _ = sizes.ThroughputWindow; }
@@ -85,6 +86,8 @@ var ledgerDatabase = cluster.Cluster.ConnectionStringFor("ledger");
 var ledger = await Part("Generating the ledger", () => GeneratedLedger.GenerateAsync(cluster.Database("ledger"), sizes, Say));
 var p3 = ledger is null ? null : await Part("P3 projection rebuild", () => ProjectionRebuild.RunAsync(ledgerDatabase, ledger.Events, Say));
 var queries = ledger is null || p3 is null ? null : await Part("P4/P5 statement queries over HTTP", () => StatementQueries.RunAsync(ledgerDatabase, ledger, sizes));
+// Last: it copies the cluster into a standby.
+var r1 = ledger is null || p3 is null ? null : await Part("R1 deposits while P4's reads go to a standby", () => ReadsOnStandby.RunAsync(cluster, "ledger", sizes));
 
 // A part left out with --only has no line at all (rather than a "failed" one).
 void Add(Line line)
@@ -129,6 +132,16 @@ else
     Add(new Line("P4", "GET /api/packages/status", "failed"));
     Add(new Line("P5", "fund statement as known on", "failed"));
 }
+
+if (r1 is { Alone: var writesAlone, WithReads: var writesWithReads, Reads: var standbyReads })
+{
+    Add(new Line("R1", Invariant($"P1 (16 clients) on the primary, alone and while {ReadsOnStandby.Readers} clients send P4's request, read from a streaming standby"),
+        Invariant($"alone {writesAlone.PerSecond:N0} tx/s (p99 {writesAlone.P99:0.0} ms); with the reads {writesWithReads.PerSecond:N0} tx/s (p99 {writesWithReads.P99:0.0} ms); reads {standbyReads.PerSecond:N0}/s (p99 {standbyReads.P99:0.0} ms)"),
+        Invariant($"{writesWithReads.PerSecond / writesAlone.PerSecond:0.00} × alone"), "", null));
+    table.Note(Invariant($"R1: after the run /health said reads went to the {r1.ReadsFrom}") + (r1.LagSeconds is { } lag ? Invariant($", {lag:0.0} s behind.") : ".") +
+               " The standby is a pg_basebackup of the benchmark's cluster on the same machine, so its replay and its queries share the two cores with the primary, the service and the load.");
+}
+else Add(new Line("R1", "P1 with P4's reads on a standby", "failed"));
 
 string Mb(double? mb) => mb is { } value ? Invariant($"{value:N0} MB") : "not run";
 Add(new Line("Mem", "peak working set (VmHWM)",

@@ -32,7 +32,8 @@ public sealed class ServiceUnderTest : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<ServiceUnderTest> StartAsync(string connectionString)
+    /// <param name="settings">More environment, e.g. ConnectionStrings__FundingReadOnly.</param>
+    public static async Task<ServiceUnderTest> StartAsync(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = FreePort();
         var serviceDirectory = Path.Combine(Repository.Root, "src", "Funding", "bin", "Release", "net10.0");
@@ -54,6 +55,7 @@ public sealed class ServiceUnderTest : IAsyncDisposable
         // Production-like: the console logger's per-request lines would measure the terminal.
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>()) info.Environment[name] = value;
 
         var service = new ServiceUnderTest(Process.Start(info)!, new Uri($"http://127.0.0.1:{port}"));
         await service.WaitUntilHealthyAsync(TimeSpan.FromSeconds(180));

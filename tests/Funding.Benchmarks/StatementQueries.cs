@@ -71,7 +71,7 @@ public static class StatementQueries
         return new AsKnownOnRun(fund, firstMs, new Measured(onToday.Count, half, [.. onToday.Order()]), new Measured(onPast.Count, half, [.. onPast.Order()]));
     }
 
-    static async Task GetAsync(HttpClient http, string path, int? expectedTotal = null)
+    internal static async Task GetAsync(HttpClient http, string path, int? expectedTotal = null)
     {
         using var response = await http.GetAsync(path);
         await ServiceUnderTest.EnsureSuccessAsync(response, $"GET {path}");

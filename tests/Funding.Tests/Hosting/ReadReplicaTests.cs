@@ -4,6 +4,7 @@ using System.Text.Json;
 using Alba;
 using Funding.Access;
 using Funding.Funds;
+using Funding.Hosting.EmbeddedPostgres;
 using Funding.Hosting.Health;
 using Funding.Hosting.Replica;
 using Funding.Tests.Infrastructure;
@@ -12,6 +13,7 @@ using Marten;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Wolverine;
 
 namespace Funding.Tests.Hosting;
@@ -21,7 +23,8 @@ public sealed class ReplicaApp : IAsyncLifetime
 {
     const string Database = "funding";
 
-    public StreamingStandby Servers { get; private set; } = null!;
+    public PostgresCluster Primary { get; private set; } = null!;
+    public StreamingStandby Standby { get; private set; } = null!;
     public IAlbaHost Host { get; private set; } = null!;
     public ReadReplica Replica => Host.Services.GetRequiredService<ReadReplica>();
 
@@ -30,13 +33,16 @@ public sealed class ReplicaApp : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Servers = StreamingStandby.Start(Database);
+        var directory = TestCluster.NewScratchDirectory("replica");
+        Primary = PostgresCluster.Start(new EmbeddedPostgresSettings { DataDirectory = Path.Combine(directory, "primary"), Durable = false }, NullLogger.Instance);
+        Primary.EnsureDatabase(Database);
+        Standby = StreamingStandby.Start(Primary, Path.Combine(directory, "standby"));
         JasperFxEnvironment.AutoStartHost = true;
         Host = await AlbaHost.For<Program>(web =>
         {
             TestAuth.Configure(web);
-            web.UseSetting("ConnectionStrings:Funding", Servers.PrimaryConnectionString(Database));
-            web.UseSetting("ConnectionStrings:FundingReadOnly", Servers.StandbyConnectionString(Database));
+            web.UseSetting("ConnectionStrings:Funding", Primary.ConnectionStringFor(Database));
+            web.UseSetting("ConnectionStrings:FundingReadOnly", Standby.ConnectionStringFor(Database));
             web.UseSetting("Funding:Database:ApplySchemaChanges", "true");
             web.UseSetting("Funding:RateLimits:Enabled", "false");
             web.UseSetting("Funding:Replica:PollInterval", "00:00:00.200");
@@ -67,7 +73,8 @@ public sealed class ReplicaApp : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Host.DisposeAsync();
-        Servers.Dispose();
+        Standby.Dispose();
+        Primary.Stop();
     }
 }
 
@@ -86,7 +93,7 @@ public class ReadReplicaTests(ReplicaApp app) : IClassFixture<ReplicaApp>
         await using (var session = app.Replica.QuerySession(read))
             (await session.QueryAsync<bool>("select pg_is_in_recovery()")).Single().ShouldBeTrue("a read's connection is the standby's");
 
-        await app.Servers.PauseReplay(true);
+        await app.Standby.PauseReplayAsync(true);
         try
         {
             var created = await app.Host.Scenario(s =>
@@ -110,7 +117,7 @@ public class ReadReplicaTests(ReplicaApp app) : IClassFixture<ReplicaApp>
         }
         finally
         {
-            await app.Servers.PauseReplay(false);
+            await app.Standby.PauseReplayAsync(false);
         }
 
         await app.Until(x => x.State.LagBytes == 0, "the standby caught up");
@@ -121,7 +128,7 @@ public class ReadReplicaTests(ReplicaApp app) : IClassFixture<ReplicaApp>
     public async Task with_the_standby_stopped_reads_go_to_the_primary_without_an_error_and_health_says_so()
     {
         await app.Until(x => x.Serving, "the standby serves");
-        app.Servers.StopStandby();
+        app.Standby.StopServer();
         try
         {
             // At once, before the monitor has noticed: the read opens on the next server of its list.
@@ -136,7 +143,7 @@ public class ReadReplicaTests(ReplicaApp app) : IClassFixture<ReplicaApp>
         }
         finally
         {
-            app.Servers.StartStandby();
+            app.Standby.StartServer();
         }
 
         await app.Until(x => x.Serving, "the standby serves again");
