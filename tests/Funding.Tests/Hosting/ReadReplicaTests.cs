@@ -111,6 +111,9 @@ public class ReadReplicaTests(ReplicaApp app) : IClassFixture<ReplicaApp>
             // Someone else reads the standby, which has not replayed the write; the writer reads the primary.
             (await Funds()).ShouldNotContain("REPLICA-TF");
             (await Funds(writtenAt)).ShouldContain("REPLICA-TF");
+            // One record alike: not there yet for anyone else, there for its writer.
+            var fund = $"/api/funds/{created.ReadAsJson<Funding.Funds.Establishing.FundCreated>()!.FundId}";
+            (await Status(fund), await Status(fund, writtenAt)).ShouldBe((404, 200));
             // The pages too: the funds page as anyone sees it, and as the writer does.
             (await Page("/funds")).ShouldNotContain("REPLICA-TF");
             (await Page("/funds", writtenAt)).ShouldContain("REPLICA-TF");
@@ -149,6 +152,17 @@ public class ReadReplicaTests(ReplicaApp app) : IClassFixture<ReplicaApp>
         await app.Until(x => x.Serving, "the standby serves again");
         var back = (await app.Host.GetAsJson<LedgerHealth>("/health"))!.Replica!;
         (back.ReadsFrom, back.Up, back.Error).ShouldBe(("standby", true, null));
+    }
+
+    async Task<int> Status(string url, string? readAfter = null)
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Get.Url(url);
+            if (readAfter is not null) s.WithRequestHeader(ReadAfterWrite.RequestHeader, readAfter);
+            s.IgnoreStatusCode();
+        });
+        return result.Context.Response.StatusCode;
     }
 
     async Task<string> Page(string url, string? readAfter = null)

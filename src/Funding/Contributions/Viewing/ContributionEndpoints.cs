@@ -9,9 +9,13 @@ namespace Funding.Contributions.Viewing;
 public static class ContributionEndpoints
 {
     [WolverineGet("/api/contributions/{contributionId}")]
+    [ProducesResponseType<Contribution>(StatusCodes.Status200OK)]
     [Tags("Contributions")]
     [EndpointSummary("A contribution: pledge, agreement, receivable and cash received")]
-    public static Contribution Get([Document(Required = true)] Contribution contribution) => contribution;
+    public static async Task<IResult> Get(Guid contributionId, IQuerySession session, CancellationToken cancellation) =>
+        await session.LoadAsync<Contribution>(contributionId, cancellation) is { } contribution
+            ? Results.Ok(contribution)
+            : Hosting.Input.Problems.NotFound("contributionId", "contribution", contributionId);
 
     [WolverineGet("/api/contributions")]
     [ProducesResponseType<IReadOnlyList<Contribution>>(StatusCodes.Status200OK)]

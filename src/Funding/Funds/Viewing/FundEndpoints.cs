@@ -10,9 +10,11 @@ namespace Funding.Funds.Viewing;
 public static class FundEndpoints
 {
     [WolverineGet("/api/funds/{fundId}")]
+    [ProducesResponseType<Fund>(StatusCodes.Status200OK)]
     [Tags("Funds")]
     [EndpointSummary("A fund as it stands")]
-    public static Fund Get([Document(Required = true)] Fund fund) => fund;
+    public static async Task<IResult> Get(Guid fundId, IQuerySession session, CancellationToken cancellation) =>
+        await session.LoadAsync<Fund>(fundId, cancellation) is { } fund ? Results.Ok(fund) : Hosting.Input.Problems.NotFound("fundId", "fund", fundId);
 
     [WolverineGet("/api/funds")]
     [ProducesResponseType<IReadOnlyList<Fund>>(StatusCodes.Status200OK)]

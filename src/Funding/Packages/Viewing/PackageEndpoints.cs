@@ -9,9 +9,11 @@ namespace Funding.Packages.Viewing;
 public static class PackageEndpoints
 {
     [WolverineGet("/api/packages/{packageId}")]
+    [ProducesResponseType<Package>(StatusCodes.Status200OK)]
     [Tags("Packages")]
     [EndpointSummary("A package: request or mandate, needs assessment and approval")]
-    public static Package Get([Document(Required = true)] Package package) => package;
+    public static async Task<IResult> Get(Guid packageId, IQuerySession session, CancellationToken cancellation) =>
+        await session.LoadAsync<Package>(packageId, cancellation) is { } package ? Results.Ok(package) : Hosting.Input.Problems.NotFound("packageId", "package", packageId);
 
     [WolverineGet("/api/packages")]
     [ProducesResponseType<IReadOnlyList<Package>>(StatusCodes.Status200OK)]
