@@ -15,8 +15,18 @@ namespace Funding.Access;
 /// </summary>
 public static class ReadScope
 {
-    /// <summary>The reader's remit when reads are scoped; null when they read everything.</summary>
+    const string RemitItem = "funding.read-remit";
+
+    /// <summary>The reader's remit when reads are scoped; null when they read everything. Worked out once per request.</summary>
     public static Remit? Of(HttpContext http)
+    {
+        if (http.Items.TryGetValue(RemitItem, out var known)) return (Remit?)known;
+        var remit = Read(http);
+        http.Items[RemitItem] = remit;
+        return remit;
+    }
+
+    static Remit? Read(HttpContext http)
     {
         var auth = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
         var user = http.User;
@@ -27,9 +37,8 @@ public static class ReadScope
         return remit is { Funds: null, Countries: null } ? null : remit;
     }
 
-    /// <summary>The ids of the funds the reader may see (a fund's id is made from its code); null: every fund.</summary>
-    public static IReadOnlyList<Guid>? FundIds(HttpContext http) =>
-        Of(http)?.Funds?.SelectMany(code => (Guid[])[Funds.FundIds.For(code), Funds.FundIds.For(code.ToUpperInvariant())]).Distinct().ToList();
+    /// <summary>The ids of the funds the reader may see (a fund's id is made from its code, always upper case); null: every fund.</summary>
+    public static IReadOnlyList<Guid>? FundIds(HttpContext http) => Of(http)?.Funds?.Select(code => Funds.FundIds.For(code.ToUpperInvariant())).ToList();
 
     /// <summary>The countries the reader may see, upper case; null: every country.</summary>
     public static IReadOnlyList<string>? Countries(HttpContext http) => Of(http)?.Countries?.Select(x => x.ToUpperInvariant()).ToList();
@@ -74,12 +83,22 @@ public static class ReadScope
 
             await using var session = http.RequestServices.GetRequiredService<IDocumentStore>().QuerySession();
             var cancellation = http.RequestAborted;
-            if (contribution is null && stream is not null && await session.LoadAsync<Contribution>(stream.Value, cancellation) is not null) contribution = stream;
-            if (contribution is not null && await session.LoadAsync<Contribution>(contribution.Value, cancellation) is { } given) fund = given.FundId;
-            fund ??= stream is not null && await session.LoadAsync<Fund>(stream.Value, cancellation) is not null ? stream : null;
-            package ??= stream is not null && fund is null ? stream : null;
+            // An audit stream is a contribution's, a fund's or a package's: each document is read once.
+            var fundOrPackage = false;
+            if (stream is { } streamId)
+            {
+                fund = (await session.LoadAsync<Contribution>(streamId, cancellation))?.FundId ?? streamId;
+                fundOrPackage = fund == streamId;
+            }
+            else if (contribution is { } id)
+            {
+                fund = (await session.LoadAsync<Contribution>(id, cancellation))?.FundId;
+            }
 
-            if (fund is not null && remit.Funds is { } funds && await session.LoadAsync<Fund>(fund.Value, cancellation) is { } read && !remit.CoversFund(read.Code))
+            var read = fund is { } fundId && (remit.Funds is not null || fundOrPackage) ? await session.LoadAsync<Fund>(fundId, cancellation) : null;
+            if (fundOrPackage && read is null) package = stream;
+
+            if (read is not null && remit.Funds is { } funds && !remit.CoversFund(read.Code))
                 return Remit.Outside("fund", read.Code, $"Fund {read.Code} is outside your remit: you read {Remit.List(funds)}.");
             if (package is not null && remit.Countries is { } countries && await session.LoadAsync<Package>(package.Value, cancellation) is { } asked
                 && !remit.CoversCountry(asked.Country))

@@ -45,21 +45,29 @@ public static class RateLimits
                 throw new OptionsValidationException(RateLimitOptions.Section, typeof(RateLimitOptions),
                     ["Funding:RateLimits:WritesPerMinute and ImportsPerMinute must be at least 1; set Funding:RateLimits:Enabled=false to turn limits off."]);
             var on = limits.IsOn(configuration);
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => Bucket(http, on) switch
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => on ? BucketOf(http) switch
             {
-                "import" => RateLimitPartition.GetFixedWindowLimiter($"import:{Who(http)}", _ => PerMinute(limits.ImportsPerMinute)),
-                "write" => RateLimitPartition.GetFixedWindowLimiter($"write:{Who(http)}", _ => PerMinute(limits.WritesPerMinute)),
-                _ => RateLimitPartition.GetNoLimiter("read"),
-            });
+                Bucket.Import => RateLimitPartition.GetFixedWindowLimiter($"import:{Who(http)}", _ => PerMinute(limits.ImportsPerMinute)),
+                Bucket.Write => RateLimitPartition.GetFixedWindowLimiter($"write:{Who(http)}", _ => PerMinute(limits.WritesPerMinute)),
+                Bucket.Read => RateLimitPartition.GetNoLimiter("read"),
+                var other => throw new InvalidOperationException($"No limit for {other}."),
+            } : RateLimitPartition.GetNoLimiter("off"));
             limiter.OnRejected = (context, cancellation) => RefuseAsync(context, limits, cancellation);
         });
     }
 
-    static string? Bucket(HttpContext http, bool on)
+    enum Bucket
+    {
+        Read,
+        Write,
+        Import,
+    }
+
+    static Bucket BucketOf(HttpContext http)
     {
         var request = http.Request;
-        if (!on || HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)) return null;
-        return request.Path.StartsWithSegments("/api/contributions/imports") || request.Path.StartsWithSegments("/api/rates/csv") ? "import" : "write";
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)) return Bucket.Read;
+        return request.Path.StartsWithSegments("/api/contributions/imports") || request.Path.StartsWithSegments("/api/rates/csv") ? Bucket.Import : Bucket.Write;
     }
 
     static string Who(HttpContext http) =>
@@ -71,7 +79,7 @@ public static class RateLimits
     static async ValueTask RefuseAsync(OnRejectedContext context, RateLimitOptions limits, CancellationToken cancellation)
     {
         var http = context.HttpContext;
-        var import = Bucket(http, on: true) == "import";
+        var import = BucketOf(http) == Bucket.Import;
         var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;

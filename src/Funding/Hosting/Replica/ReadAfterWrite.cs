@@ -21,13 +21,19 @@ public static class ReadAfterWrite
     public static async Task StampAsync(HttpContext http, IDocumentStore store, CancellationToken cancellation)
     {
         if (http.RequestServices.GetService<ReadReplica>() is not { Configured: true }) return;
-        await using var command = ((PostgresqlDatabase)store.Storage.Database).DataSource.CreateCommand("select pg_current_wal_lsn()::text");
-        var lsn = (string)(await command.ExecuteScalarAsync(cancellation))!;
+        var lsn = await PrimaryPositionAsync(store, cancellation);
         http.Response.Headers[ResponseHeader] = lsn;
         http.Response.Cookies.Append(Cookie, lsn, new CookieOptions
         {
             HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, MaxAge = Lifetime, Path = "/",
         });
+    }
+
+    /// <summary>Where the primary's write-ahead log stands now ("16/B374D848").</summary>
+    public static async Task<string> PrimaryPositionAsync(IDocumentStore primary, CancellationToken cancellation)
+    {
+        await using var command = ((PostgresqlDatabase)primary.Storage.Database).DataSource.CreateCommand("select pg_current_wal_lsn()::text");
+        return (string)(await command.ExecuteScalarAsync(cancellation))!;
     }
 
     /// <summary>The position the reader asked to read after, if any and well formed.</summary>

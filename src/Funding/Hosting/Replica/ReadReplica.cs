@@ -86,8 +86,7 @@ public sealed class ReadReplica : IDisposable
         if (standby is null) return state;
         try
         {
-            await using var primaryAt = ((Weasel.Postgresql.PostgresqlDatabase)primary.Storage.Database).DataSource.CreateCommand("select pg_current_wal_lsn()::text");
-            var primaryLsn = ReadAfterWrite.Parse((string)(await primaryAt.ExecuteScalarAsync(cancellation))!);
+            var primaryLsn = ReadAfterWrite.Parse(await ReadAfterWrite.PrimaryPositionAsync(primary, cancellation));
             // Seconds behind: none when everything is replayed, else the age of the last transaction replayed.
             await using var replay = standby.CreateCommand(
                 "select pg_is_in_recovery(), pg_last_wal_replay_lsn()::text, extract(epoch from now() - pg_last_xact_replay_timestamp())::float8");
