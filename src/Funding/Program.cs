@@ -9,6 +9,7 @@ using Funding.Hosting.Writing;
 using Funding.Hosting.OpenApi;
 using Funding.Hosting.Replica;
 using Funding.Hosting.Telemetry;
+using Funding.Integration;
 using Funding.Statements;
 using Funding.Transparency;
 using JasperFx;
@@ -34,6 +35,18 @@ if (args is ["seed-demo", ..])
     builder.Configuration["Funding:Demo:SeedWhenEmpty"] = "false";
 }
 
+// Integration messages to RabbitMQ only when a broker is configured; a setting it cannot use stops the start.
+MessagingOptions messaging;
+try
+{
+    messaging = IntegrationMessaging.Read(builder.Configuration);
+}
+catch (MessagingConfigurationException e)
+{
+    Console.Error.WriteLine($"Funding cannot start: {e.Message}");
+    return 2;
+}
+
 builder.Services.AddSingleton(services => FundingDatabase.Open(
     services.GetRequiredService<IConfiguration>(),
     services.GetRequiredService<ILoggerFactory>().CreateLogger("Funding.EmbeddedPostgres")));
@@ -42,8 +55,11 @@ builder.Services.AddMarten(services =>
     {
         var database = services.GetRequiredService<FundingDatabase>();
         // Production schema changes come from db-apply or migrations/, never from the running service.
-        return LedgerStore.Options(database.ConnectionString, LedgerStore.Schema, services.GetRequiredService<TimeProvider>(),
+        var options = LedgerStore.Options(database.ConnectionString, LedgerStore.Schema, services.GetRequiredService<TimeProvider>(),
             database.AppliesSchemaChanges ? AutoCreate.CreateOrUpdate : AutoCreate.None, ProjectionLifecycle.Inline, hashChained: true);
+        // Every save publishes what it records, in its own transaction (LedgerMessages).
+        if (messaging.Enabled) options.Listeners.Add(new LedgerMessages());
+        return options;
     })
     // Identity sessions: what a write loads under its locks is what its inline projections fold (see LedgerStore).
     .UseIdentitySessions()
@@ -82,7 +98,13 @@ builder.Host.UseWolverine(opts =>
 {
     opts.UseRuntimeCompilation();
     opts.AutoBuildMessageStorageOnStartup = AutoCreate.None; // ApplySchemaOnStartup decides
-    opts.UseSystemTextJsonForSerialization(JsonForFunding.Configure);
+    // Messages in the API's JSON shape (camelCase), integration messages to other systems included; read either case.
+    opts.UseSystemTextJsonForSerialization(o =>
+    {
+        o.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
+        o.PropertyNameCaseInsensitive = true;
+        JsonForFunding.Configure(o);
+    });
     opts.Policies.AutoApplyTransactions();
     opts.Policies.UseDurableLocalQueues();
     opts.Policies.UseDurableInboxOnAllListeners();
@@ -95,7 +117,9 @@ builder.Host.UseWolverine(opts =>
     opts.Durability.StaleNodeTimeout = TimeSpan.FromSeconds(10);
     opts.Durability.StaleNodeEjectionThreshold = 2;
     opts.Durability.CheckAssignmentPeriod = TimeSpan.FromSeconds(5);
+    if (messaging.Enabled) IntegrationMessaging.Configure(opts, messaging);
 });
+if (messaging.Enabled) builder.Services.AddHostedService<FlagReviewsOnStart>();
 
 builder.Services.AddWolverineHttp();
 builder.Services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o =>

@@ -65,6 +65,9 @@ public static class LedgerStore
         opts.Storage.Add(new FundEventIndexSchema(schema));
         opts.Storage.Add(new PackageListSchema(schema));
         opts.Storage.Add(new FundSnapshotSchema(schema));
+        // The integration messages' flag review: what it last published for each package, and when it runs next.
+        opts.RegisterDocumentType<Integration.PackageFlagWatch>();
+        opts.RegisterDocumentType<Integration.FlagReviewSchedule>();
         return opts;
     }
 

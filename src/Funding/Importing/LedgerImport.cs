@@ -178,6 +178,7 @@ public static class LedgerImport
             // The hash chain's heads move in a trigger deferred to commit, once per event. Fired here they run as a
             // command of this session with its long timeout; left to COMMIT, Npgsql gives them only the connection's 30 s.
             session.QueueSqlCommand("set constraints all immediate");
+            await writer.PublishAsync(cancellation);
             await session.SaveChangesAsync(cancellation);
 
             var seconds = watch.Elapsed.TotalSeconds;

@@ -44,7 +44,16 @@ public sealed class WritingTheFile
         schema = options.Events.DatabaseSchemaName;
         folds = ReadModelFold.Inline(options);
         chain = options.Listeners.OfType<EventChainStamp>().SingleOrDefault();
+        publishing = options.Listeners.OfType<Integration.LedgerMessages>().SingleOrDefault();
     }
+
+    // With messaging configured, what the file records is published as a save's events are (LedgerMessages).
+    readonly Integration.LedgerMessages? publishing;
+    readonly List<IEvent> written = [];
+
+    /// <summary>Publishes what every part wrote, in the import's transaction; call it once, before the save commits it.</summary>
+    public Task PublishAsync(CancellationToken cancellation) =>
+        publishing is null || written.Count == 0 ? Task.CompletedTask : publishing.PublishAsync(session, written, cancellation);
 
     // A hash-chained store's trigger refuses a row without its link, as it does for a session's save.
     readonly EventChainStamp? chain;
@@ -62,6 +71,7 @@ public sealed class WritingTheFile
         await CopyEventsAsync(rows, cancellation);
         var started = writes.Where(x => x.Version == 0).Select(x => x.StreamId).ToHashSet();
         foreach (var fold in folds) await fold.ApplyAsync(session, decided, started, cancellation);
+        if (publishing is not null) written.AddRange(decided);
     }
 
     /// <summary>Sequence numbers reserved in one statement, from the sequence Marten's own appends draw on.</summary>

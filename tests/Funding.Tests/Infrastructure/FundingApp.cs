@@ -47,5 +47,9 @@ public class FundingApp : IAsyncLifetime
     {
     }
 
-    public async Task DisposeAsync() => await Host.DisposeAsync();
+    public virtual async Task DisposeAsync()
+    {
+        // Null when the start failed: the failure is the message, not this.
+        if (Host is not null) await Host.DisposeAsync();
+    }
 }

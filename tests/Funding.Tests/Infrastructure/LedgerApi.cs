@@ -10,11 +10,12 @@ public sealed class LedgerApi(IAlbaHost host)
     /// <summary>Who approves packages: never the tester who recorded the needs assessment (four eyes).</summary>
     public const string FocalPoint = "focal-point";
 
-    public async Task<T> Post<T>(string url, object body, int expectedStatus = 200)
+    public async Task<T> Post<T>(string url, object body, int expectedStatus = 200, string? correlationId = null)
     {
         var result = await host.Scenario(s =>
         {
             s.Post.Json(body).ToUrl(url);
+            if (correlationId is not null) s.WithRequestHeader(Funding.Hosting.Telemetry.CorrelationScope.Header, correlationId);
             if (url.EndsWith("/approval", StringComparison.Ordinal))
             {
                 s.RemoveClaim("sub");
@@ -26,7 +27,8 @@ public sealed class LedgerApi(IAlbaHost host)
         return result.ReadAsJson<T>()!;
     }
 
-    public Task<Recorded> Record(string url, object body, int expectedStatus = 200) => Post<Recorded>(url, body, expectedStatus);
+    public Task<Recorded> Record(string url, object body, int expectedStatus = 200, string? correlationId = null) =>
+        Post<Recorded>(url, body, expectedStatus, correlationId);
 
     /// <summary>Posts as a named person (for four eyes), answering the body as JSON whatever the status.</summary>
     public async Task<System.Text.Json.JsonElement> PostAs(string user, string url, object body, int expectedStatus = 200)

@@ -56,6 +56,8 @@ public static class TestCluster
             "exec </dev/null >/dev/null 2>&1; " +
             $"while kill -0 {Environment.ProcessId}; do sleep 1; done; " +
             $"for pidfile in $(find '{RunDirectory}' -name postmaster.pid); do kill -QUIT $(head -n 1 \"$pidfile\"); done; " +
+            // The brokers of the messaging tests (RabbitMqServer) too.
+            $"for pidfile in $(find '{RunDirectory}' -name rabbit.pid); do kill -9 $(cat \"$pidfile\"); done; " +
             $"sleep 2; rm -rf '{RunDirectory}'";
         var watcher = new ProcessStartInfo("setsid", ["sh", "-c", script])
         {

@@ -26,6 +26,8 @@ namespace Funding.Hosting.Writing;
 /// commits;</item>
 /// <item>the answer is written once the transaction has committed.</item>
 /// </list>
+/// With messaging configured, the save also puts the integration messages of what it records in the outbox, in the
+/// same transaction (Integration.LedgerMessages, a listener of the store, so that imports publish the same way).
 /// An endpoint only names its command, its aggregates and its decider: it cannot forget a step.
 /// </summary>
 public static partial class WritePipeline
