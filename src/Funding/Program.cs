@@ -47,6 +47,7 @@ catch (MessagingConfigurationException e)
     return 2;
 }
 
+builder.Services.AddSingleton(messaging);
 builder.Services.AddSingleton(services => FundingDatabase.Open(
     services.GetRequiredService<IConfiguration>(),
     services.GetRequiredService<ILoggerFactory>().CreateLogger("Funding.EmbeddedPostgres")));

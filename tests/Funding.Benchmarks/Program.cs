@@ -10,7 +10,7 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureIn
 if (ImportCurve.IsChild(args)) return await ImportCurve.ChildAsync(args);
 if (args.Contains("--curve")) return await Curves.RunAsync(args);
 var scale = 1.0;
-string[] allParts = ["B1", "B2", "B3", "P1", "P2", "P3", "P4", "R1"];
+string[] allParts = ["B1", "B2", "B3", "P1", "P2", "P3", "P4", "R1", "M1"];
 var only = allParts.ToHashSet();
 for (var i = 0; i < args.Length; i++)
 {
@@ -18,7 +18,7 @@ for (var i = 0; i < args.Length; i++)
     else if (args[i] == "--only" && i + 1 < args.Length && args[++i].ToUpperInvariant().Split(',') is var parts && parts.All(allParts.Contains)) only = parts.ToHashSet();
     else
     {
-        Console.Error.WriteLine("usage: Funding.Benchmarks [--scale S] [--only B1,B2,B3,P1,P2,P3,P4,R1]   (0 < S <= 1; 1 = the issue's sizes; P4 includes P5; R1 needs P4's ledger)");
+        Console.Error.WriteLine("usage: Funding.Benchmarks [--scale S] [--only B1,B2,B3,P1,P2,P3,P4,R1,M1]   (0 < S <= 1; 1 = the issue's sizes; P4 includes P5; R1 needs P4's ledger)");
         Console.Error.WriteLine("   or: " + Curves.Usage["usage: ".Length..]);
         return 2;
     }
@@ -81,6 +81,7 @@ var b1 = await Part("B1 single-row inserts", () => Baselines.SingleRowInsertsAsy
 var b2 = await Part("B2 COPY", () => Baselines.CopyEventRowsAsync(cluster.Database("baselines"), sizes));
 var b3 = await Part("B3 Marten appends", () => Baselines.MartenAppendsAsync(cluster.Database("baselines"), sizes));
 var p1 = await Part("P1 record deposits over HTTP", () => RecordDeposits.RunAsync(cluster.Database("deposits"), sizes));
+var m1 = await Part("M1 record deposits with integration messages off and on", () => MessagesPublished.RunAsync(cluster, sizes));
 var p2 = await Part("P2 CSV import", () => BulkImport.RunAsync(cluster.Database("import"), sizes));
 var ledgerDatabase = cluster.Cluster.ConnectionStringFor("ledger");
 var ledger = await Part("Generating the ledger", () => GeneratedLedger.GenerateAsync(cluster.Database("ledger"), sizes, Say));
@@ -142,6 +143,16 @@ if (r1 is { Alone: var writesAlone, WithReads: var writesWithReads, Reads: var s
                " The standby is a pg_basebackup of the benchmark's cluster on the same machine, so its replay and its queries share the two cores with the primary, the service and the load.");
 }
 else Add(new Line("R1", "P1 with P4's reads on a standby", "failed"));
+
+if (m1 is { Off: var messagesOff, On: var messagesOn })
+{
+    Add(new Line("M1", Invariant($"P1 ({Sizes.Clients} clients) with integration messages off, and on (each deposit published to RabbitMQ through the outbox)"),
+        Invariant($"off {messagesOff.PerSecond:N0} tx/s (p99 {messagesOff.P99:0.0} ms); on {messagesOn.PerSecond:N0} tx/s (p99 {messagesOn.P99:0.0} ms)"),
+        Invariant($"{messagesOn.PerSecond / messagesOff.PerSecond:0.00} × off"), "", null));
+    table.Note(Invariant($"M1: {m1.Delivered:N0} deposit messages reached the broker's queue for {m1.Deposits:N0} deposits recorded with messaging on; ") +
+               Invariant($"the outbox was empty {m1.DrainedIn.TotalSeconds:0.0} s after the load stopped. The broker runs on the same two cores."));
+}
+else Add(new Line("M1", "P1 with integration messages", "failed"));
 
 string Mb(double? mb) => mb is { } value ? Invariant($"{value:N0} MB") : "not run";
 Add(new Line("Mem", "peak working set (VmHWM)",

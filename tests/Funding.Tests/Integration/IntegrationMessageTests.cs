@@ -90,6 +90,7 @@ public class FlagReviewRuleTests
 /// Today is 2 April 2024. The package is approved; a donor signs for USD 600,000 and pays it; 600,000 is allocated.
 /// In mid-July the phase comes within the 60 days' horizon.
 /// </summary>
+[Collection(RabbitMqCollection.Name)]
 public class IntegrationMessageTests(IntegrationMessageTests.MessagingLedger app) : IClassFixture<IntegrationMessageTests.MessagingLedger>
 {
     public sealed class MessagingLedger : FundingApp
@@ -99,7 +100,7 @@ public class IntegrationMessageTests(IntegrationMessageTests.MessagingLedger app
 
         public override async Task InitializeAsync()
         {
-            Broker = await RabbitMqServer.StartAsync("rabbit-messages");
+            Broker = await RabbitMqServer.StartAsync(TestCluster.NewScratchDirectory("rabbit-messages"));
             await base.InitializeAsync();
         }
 
@@ -120,7 +121,7 @@ public class IntegrationMessageTests(IntegrationMessageTests.MessagingLedger app
     [Fact]
     public async Task each_message_arrives_once_with_its_content_and_a_review_that_finds_nothing_new_sends_nothing()
     {
-        var subscriber = await app.Broker.SubscribeAsync("funding");
+        var subscriber = await Subscriber.ToAsync(app.Broker, "funding");
         var api = new LedgerApi(app.Host);
 
         var fund = await api.Post<Funding.Funds.Establishing.FundCreated>("/api/funds", new
@@ -213,7 +214,7 @@ public class IntegrationMessageTests(IntegrationMessageTests.MessagingLedger app
     [Fact]
     public async Task an_imported_file_of_deposits_publishes_each_deposit_with_the_import_correlation_id()
     {
-        var subscriber = await app.Broker.SubscribeAsync("funding", "contribution-received.#");
+        var subscriber = await Subscriber.ToAsync(app.Broker, "funding", "contribution-received.#");
         var api = new LedgerApi(app.Host);
         await api.Post<Funding.Funds.Establishing.FundCreated>("/api/funds", new
         {

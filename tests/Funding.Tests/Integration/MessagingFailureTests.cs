@@ -5,12 +5,13 @@ using System.Net.Http.Json;
 using Funding.Integration;
 using Funding.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
-using Npgsql;
+using Alba;
 using static Funding.Tests.Infrastructure.LedgerApi;
 
 namespace Funding.Tests.Integration;
 
 /// <summary>The broker is down when a deposit is recorded: the deposit is recorded, and its message waits in the outbox until the broker is back.</summary>
+[Collection(RabbitMqCollection.Name)]
 public class BrokerOutageTests(BrokerOutageTests.OutageLedger app) : IClassFixture<BrokerOutageTests.OutageLedger>
 {
     public sealed class OutageLedger : FundingApp
@@ -19,7 +20,7 @@ public class BrokerOutageTests(BrokerOutageTests.OutageLedger app) : IClassFixtu
 
         public override async Task InitializeAsync()
         {
-            Broker = await RabbitMqServer.StartAsync("rabbit-outage");
+            Broker = await RabbitMqServer.StartAsync(TestCluster.NewScratchDirectory("rabbit-outage"));
             await base.InitializeAsync();
         }
 
@@ -35,7 +36,7 @@ public class BrokerOutageTests(BrokerOutageTests.OutageLedger app) : IClassFixtu
     [Fact]
     public async Task a_deposit_recorded_while_the_broker_is_down_is_published_when_it_returns()
     {
-        var subscriber = await app.Broker.SubscribeAsync("funding", "contribution-received.#");
+        var subscriber = await Subscriber.ToAsync(app.Broker, "funding", "contribution-received.#");
         var api = new LedgerApi(app.Host);
         var fund = await api.Post<Funding.Funds.Establishing.FundCreated>("/api/funds", new
         {
@@ -48,24 +49,24 @@ public class BrokerOutageTests(BrokerOutageTests.OutageLedger app) : IClassFixtu
         {
             reference = "OUT-1", fundId = fund.FundId, donor = "Sweden", amount = Usd(250_000m), valueDate = "2024-02-01", transactionReference = "TX-OUT-1",
         }, 201, "outage-1");
-        // Recorded, and its message kept with it until it can be sent.
-        (await Outgoing(ContributionReceived.Name)).ShouldBe(1);
+        // Recorded, and its message kept with it until it can be sent; /health says so.
+        (await WaitingToSend()).ShouldBe(1);
 
         await app.Broker.StartAgainAsync();
         var received = await subscriber.WaitFor(x => x.Count >= 1, TimeSpan.FromSeconds(120), "the deposit's message after the broker's return");
         received.Single().Body.GetProperty("reference").GetString().ShouldBe("OUT-1");
         received.Single().Body.GetProperty("correlationId").GetString().ShouldBe("outage-1");
         await subscriber.NothingMoreWithin(TimeSpan.FromSeconds(3));
-        (await Outgoing(ContributionReceived.Name)).ShouldBe(0);
+        (await WaitingToSend()).ShouldBe(0);
     }
 
-    async Task<long> Outgoing(string type)
+    async Task<long> WaitingToSend()
     {
-        await using var connection = new NpgsqlConnection(app.ConnectionString);
-        await connection.OpenAsync();
-        await using var count = new NpgsqlCommand("select count(*) from funding.wolverine_outgoing_envelopes where message_type = @type", connection);
-        count.Parameters.AddWithValue("type", $"{type}.v1");
-        return (long)(await count.ExecuteScalarAsync())!;
+        var health = await app.Host.GetAsJson<System.Text.Json.JsonElement>("/health");
+        var messaging = health.GetProperty("messaging");
+        messaging.GetProperty("broker").GetString().ShouldBe($"amqp://127.0.0.1:{app.Broker.Port}/");
+        messaging.GetProperty("exchange").GetString().ShouldBe("funding");
+        return messaging.GetProperty("waitingToSend").GetInt64();
     }
 }
 
@@ -74,6 +75,7 @@ public class BrokerOutageTests(BrokerOutageTests.OutageLedger app) : IClassFixtu
 /// broker down), once in the middle of a stream of deposits. Nothing is lost and nothing is sent twice: every deposit
 /// the ledger holds arrives, under one message id.
 /// </summary>
+[Collection(RabbitMqCollection.Name)]
 public class MessagingCrashTests
 {
     static readonly string Token = TestAuth.Token("crash", Funding.Access.Roles.All.ToArray());
@@ -81,7 +83,7 @@ public class MessagingCrashTests
     [Fact]
     public async Task a_kill_9_between_commit_and_send_or_under_load_loses_no_message_and_sends_none_twice()
     {
-        await using var broker = await RabbitMqServer.StartAsync("rabbit-crash");
+        await using var broker = await RabbitMqServer.StartAsync(TestCluster.NewScratchDirectory("rabbit-crash"));
         var directory = TestCluster.NewScratchDirectory("messaging-crash");
         (string, string)[] environment = [("Funding__Auth__SigningKey", TestAuth.SigningKey), ("Funding__Messaging__RabbitMq", broker.Uri)];
         var service = ServiceProcess.Start(directory, environment);
@@ -94,7 +96,7 @@ public class MessagingCrashTests
                 eligibleCountries = new[] { "CF" }, establishedOn = "2024-01-02",
             });
             var fundId = (await fund!.Content.ReadFromJsonAsync<Funding.Funds.Establishing.FundCreated>())!.FundId;
-            var subscriber = await broker.SubscribeAsync("funding", "contribution-received.#");
+            var subscriber = await Subscriber.ToAsync(broker, "funding", "contribution-received.#");
 
             // Committed while nothing can be sent; the process dies before it could send them.
             await broker.StopAsync();

@@ -9,13 +9,17 @@ using Microsoft.Extensions.Options;
 
 namespace Funding.Hosting.Health;
 
-public sealed record LedgerHealth(string Status, DatabaseHealth Database, SchemaHealth Schema, ProjectionHealth Projections, ReplicaHealth? Replica = null);
+public sealed record LedgerHealth(
+    string Status, DatabaseHealth Database, SchemaHealth Schema, ProjectionHealth Projections, ReplicaHealth? Replica = null, MessagingHealth? Messaging = null);
 
 /// <summary>
 /// The streaming standby the reads go to (none configured: null). While it is down or too far behind, reads go to the
 /// primary: the service stays healthy, and this says where reads go and why.
 /// </summary>
 public sealed record ReplicaHealth(string ReadsFrom, bool Up, double? LagSeconds, ulong LagBytes, double MaxLagSeconds, string? Error);
+
+/// <summary>Where integration messages go, and how many committed ones the outbox still holds to send (they wait there while the broker is down).</summary>
+public sealed record MessagingHealth(string Broker, string Exchange, long? WaitingToSend, string? Error);
 
 public sealed record DatabaseHealth(bool Reachable, bool Embedded, string? DataDirectory, string? Error);
 
@@ -29,7 +33,8 @@ public sealed record ShardHealth(string Name, long Sequence, long Behind);
 /// <summary>
 /// GET /health: 200 when the database answers and its schema is current, 503 otherwise, with the reason.
 /// </summary>
-public sealed class LedgerHealthCheck(FundingDatabase database, IDocumentStore store, IServiceProvider services, Replica.ReadReplica replica) : IHealthCheck
+public sealed class LedgerHealthCheck(
+    FundingDatabase database, IDocumentStore store, IServiceProvider services, Replica.ReadReplica replica, Integration.MessagingOptions messaging) : IHealthCheck
 {
     public const string Path = "/health";
     static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
@@ -51,7 +56,8 @@ public sealed class LedgerHealthCheck(FundingDatabase database, IDocumentStore s
         }
 
         var healthy = databaseHealth.Reachable && schema.Current == true;
-        var report = new LedgerHealth(healthy ? "Healthy" : "Unhealthy", databaseHealth, schema, projections, Standby());
+        var report = new LedgerHealth(healthy ? "Healthy" : "Unhealthy", databaseHealth, schema, projections, Standby(),
+            await Messaging(databaseHealth.Reachable, timeout.Token));
         var data = new Dictionary<string, object> { [nameof(LedgerHealth)] = report };
         return healthy ? HealthCheckResult.Healthy(data: data) : HealthCheckResult.Unhealthy(data: data);
     }
@@ -63,6 +69,25 @@ public sealed class LedgerHealthCheck(FundingDatabase database, IDocumentStore s
         return new ReplicaHealth(replica.Serving ? "standby" : "primary", state.Up,
             double.IsFinite(state.LagSeconds) ? Math.Round(state.LagSeconds, 1) : null, state.LagBytes, replica.Options.MaxLagSeconds,
             state.Error ?? (replica.Serving ? null : $"the standby is {state.LagSeconds:0.#} s behind, more than {replica.Options.MaxLagSeconds:0.#} s"));
+    }
+
+    async Task<MessagingHealth?> Messaging(bool reachable, CancellationToken cancellation)
+    {
+        if (!messaging.Enabled) return null;
+        var broker = new Uri(messaging.RabbitMq!);
+        var where = $"{broker.Scheme}://{broker.Host}:{(broker.IsDefaultPort ? 5672 : broker.Port)}{broker.AbsolutePath}"; // never the password
+        if (!reachable) return new MessagingHealth(where, messaging.Exchange, null, "not checked: the database is unreachable");
+        try
+        {
+            await using var connection = new NpgsqlConnection(database.ConnectionString);
+            await connection.OpenAsync(cancellation);
+            await using var count = new NpgsqlCommand($"select count(*) from {store.Options.DatabaseSchemaName}.wolverine_outgoing_envelopes", connection);
+            return new MessagingHealth(where, messaging.Exchange, (long)(await count.ExecuteScalarAsync(cancellation))!, null);
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+            return new MessagingHealth(where, messaging.Exchange, null, e.Message);
+        }
     }
 
     /// <summary>Writes the ledger's report as the response body instead of ASP.NET's plain-text status.</summary>
