@@ -70,18 +70,18 @@ public sealed class ImportCommand : JasperFxAsyncCommand<ImportInput>
         // Read as a stream, twice (a survey, then the import): never held in memory whole.
         var file = ImportFile.FromPath(input.File);
         using var host = input.BuildHost();
-        // The verb writes without starting the service: an embedded ledger that was never started needs its schema
-        // (and the hash-chain trigger) first, exactly as the service brings it up. Against production it does nothing.
-        await ActivatorUtilities.CreateInstance<ApplySchemaOnStartup>(host.Services).StartAsync(CancellationToken.None);
         // The verb does not start the service's messaging: what it records would reach the outbox with no one to send it.
         if (Integration.IntegrationMessaging.Read(host.Services.GetRequiredService<IConfiguration>()).Enabled)
         {
             await Console.Error.WriteLineAsync(
                 "Integration messages are configured (Funding__Messaging__RabbitMq): import through the running service, " +
-                "POST /api/contributions/imports/{kind} or the Import page, so that every row is published. Nothing was written.");
+                "POST /api/contributions/imports/{kind} with the file, so that every row is published. Nothing was written.");
             return false;
         }
 
+        // The verb writes without starting the service: an embedded ledger that was never started needs its schema
+        // (and the hash-chain trigger) first, exactly as the service brings it up. Against production it does nothing.
+        await ActivatorUtilities.CreateInstance<ApplySchemaOnStartup>(host.Services).StartAsync(CancellationToken.None);
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var clock = host.Services.GetRequiredService<IClock>();
         var actor = new ImportActor(input.UserFlag.Trim(), $"import-{Guid.NewGuid():N}", $"import {kind.Name()} {Path.GetFileName(input.File)}");
