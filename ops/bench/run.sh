@@ -5,5 +5,6 @@
 #        ops/bench/run.sh --curve [--scale S] [--import-max ROWS]   how each cost grows: a table and SVG charts
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-dotnet build tests/Funding.Benchmarks -c Release -v quiet -nologo >/dev/null
+# Only errors: a harness that does not build says why.
+dotnet build tests/Funding.Benchmarks -c Release -v quiet -nologo -clp:ErrorsOnly
 exec dotnet tests/Funding.Benchmarks/bin/Release/net10.0/Funding.Benchmarks.dll "$@"

@@ -38,7 +38,7 @@ public static class MessagesPublished
             await using var connection = await broker.ConnectAsync();
             await using var channel = await connection.CreateChannelAsync();
             var delivered = (await channel.QueueDeclarePassiveAsync(queue!)).MessageCount;
-            return new MessagingRun(off, on.Measured, delivered, on.Deposits, drained);
+            return new MessagingRun(off.Measured, on.Measured, delivered, on.Deposits, drained);
         }
         finally
         {
