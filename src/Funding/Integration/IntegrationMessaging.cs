@@ -45,7 +45,8 @@ public static class IntegrationMessaging
     /// </summary>
     public static void Configure(WolverineOptions opts, MessagingOptions messaging)
     {
-        opts.UseRabbitMq(new Uri(messaging.RabbitMq!)).AutoProvision();
+        // It only publishes: no reply queue of its own, so no listener that needs the broker to start.
+        opts.UseRabbitMq(new Uri(messaging.RabbitMq!)).AutoProvision().DisableSystemRequestReplyQueueDeclaration();
         opts.PublishMessagesToRabbitMqExchange<IIntegrationMessage>(messaging.Exchange, IntegrationRouting.RoutingKey);
         opts.BatchMessagesOf<ReviewPackageFlags>(batching =>
         {
