@@ -45,7 +45,10 @@ public static class FlagReviewHandler
         var today = clock.GetCurrentInstant().InUtc().Date;
         var correlation = string.Join(" ", reviews.Select(x => x.CorrelationId).Where(x => x.Length > 0).Distinct().Take(5));
         var watches = (await session.Query<PackageFlagWatch>().ToListAsync(cancellation)).ToDictionary(x => x.Id);
-        var statuses = await session.Query<PackageFundingStatus>().ToListAsync(cancellation);
+        // A closed package has no flag: only those closed since they last had one are judged again, to say they lost it.
+        var flagged = watches.Values.Where(x => x.Flags.Count > 0).Select(x => x.Id).ToArray();
+        var statuses = await session.Query<PackageFundingStatus>()
+            .Where(x => x.Stage != PackageStatus.Closed || x.Id.IsOneOf(flagged)).ToListAsync(cancellation);
         var picture = await PictureAsync(session, statuses, cancellation);
 
         var messages = new OutgoingMessages();

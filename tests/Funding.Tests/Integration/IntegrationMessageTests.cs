@@ -88,7 +88,7 @@ public class FlagReviewRuleTests
 /// The service in memory with a real RabbitMQ broker of its own. The scenario: Nepal's trust fund (it may fund Nepal
 /// only) and a package for Nepal's 2024 elections, whose polling phase (USD 1,000,000) starts on 1 September.
 /// Today is 2 April 2024. The package is approved; a donor signs for USD 600,000 and pays it; 600,000 is allocated.
-/// In mid-July the phase comes within the 60 days' horizon.
+/// In mid-July the phase comes within the 60 days' horizon; then the package is closed and the 600,000 goes back to the fund.
 /// </summary>
 [Collection(RabbitMqCollection.Name)]
 public class IntegrationMessageTests(IntegrationMessageTests.MessagingLedger app) : IClassFixture<IntegrationMessageTests.MessagingLedger>
@@ -200,12 +200,23 @@ public class IntegrationMessageTests(IntegrationMessageTests.MessagingLedger app
         await bus.InvokeAsync(new DailyFlagReview(new LocalDate(2024, 7, 15)));
         await subscriber.NothingMoreWithin(TimeSpan.FromSeconds(4));
 
-        // Once each: eight messages, eight ids; routed by type, version and country; typed and correlated in their envelopes.
+        // Closed, what was allocated going back to the fund: the money moves, and the package has no flag left.
+        await api.Record($"/api/packages/{package.PackageId}/closure", new { closedOn = "2024-07-15", returnWhatIsLeft = true }, correlationId: "close-1");
+        var closed = await subscriber.WaitFor(x => x.Count >= 11, Limit, "the closure's return and the flags it clears");
+        ShouldBe(Only(closed.Skip(8), PackageFundingChanged.Name), new PackageFundingChanged(package.PackageId, "NP-2024", "NP", new LocalDate(2024, 7, 15),
+            ["AllocationReturned"], [await EventOf<Funding.PackageFinance.AllocationReturned>(fund.FundId)], Funding.Statements.FundingStatus.ApprovedButUnfunded,
+            MoneyValue.Usd(1_000_000m), MoneyValue.Usd(0m), MoneyValue.Usd(0m), MoneyValue.Usd(0m), MoneyValue.Usd(0m), MoneyValue.Usd(1_000_000m),
+            0.0m, "close-1"));
+        var lost = closed.Skip(8).Where(x => x.Type == PackageFlagged.Name).ToList();
+        lost.Select(x => (x.Body.GetProperty("flag").GetString(), x.Body.GetProperty("raised").GetBoolean(), x.Body.GetProperty("flags").GetArrayLength()))
+            .ShouldBe([("PhaseAtRisk", false, 0), ("ShortfallAtStart", false, 0)]);
+
+        // Once each: eleven messages, eleven ids; routed by type, version and country; typed and correlated in their envelopes.
         var all = subscriber.Received;
-        all.Select(x => x.MessageId).Distinct().Count().ShouldBe(8);
+        all.Select(x => x.MessageId).Distinct().Count().ShouldBe(11);
         all.GroupBy(x => x.Type).ToDictionary(x => x.Key, x => x.Count()).ShouldBe(new Dictionary<string, int>
         {
-            [PackageApproved.Name] = 1, [AgreementSigned.Name] = 1, [ContributionReceived.Name] = 1, [PackageFundingChanged.Name] = 1, [PackageFlagged.Name] = 4,
+            [PackageApproved.Name] = 1, [AgreementSigned.Name] = 1, [ContributionReceived.Name] = 1, [PackageFundingChanged.Name] = 2, [PackageFlagged.Name] = 6,
         }, ignoreOrder: true);
         all.ShouldAllBe(x => x.RoutingKey == $"{x.Type}.v1.NP" && x.MessageType == $"{x.Type}.v1");
         Only(all, ContributionReceived.Name).CorrelationId.ShouldBe("deposit-1");
