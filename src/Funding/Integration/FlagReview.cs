@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using NodaTime;
 using Npgsql;
 using Wolverine;
+using Wolverine.Marten;
 
 namespace Funding.Integration;
 
@@ -168,4 +169,24 @@ public static class DailyFlagReviewHandler
 
     /// <summary>"FUNDDAYS".</summary>
     const long ScheduleLockKey = 0x46554E4444415953;
+}
+
+/// <summary>
+/// On start: a review now (the flags may have changed while no node ran) and tomorrow's scheduled, once for all nodes.
+/// </summary>
+public sealed class FlagReviewsOnStart(IServiceScopeFactory scopes, IDocumentStore store, IClock clock) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
+        await using var session = store.LightweightSession();
+        outbox.Enroll(session);
+        await outbox.PublishAsync(new ReviewPackageFlags("start-up"));
+        if (await DailyFlagReviewHandler.NextAsync(session, clock, cancellationToken) is { } next)
+            await outbox.ScheduleAsync(next, DailyFlagReviewHandler.When(next));
+        await session.SaveChangesAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

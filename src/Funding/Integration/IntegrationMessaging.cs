@@ -1,6 +1,4 @@
-using Marten;
 using Wolverine;
-using Wolverine.Marten;
 using Wolverine.RabbitMQ;
 
 namespace Funding.Integration;
@@ -45,7 +43,7 @@ public static class IntegrationMessaging
     /// </summary>
     public static void Configure(WolverineOptions opts, MessagingOptions messaging)
     {
-        // It only publishes: no reply queue of its own, so no listener that needs the broker to start.
+        // It only publishes: no reply queue per node to declare, and to leave behind on the broker.
         opts.UseRabbitMq(new Uri(messaging.RabbitMq!)).AutoProvision().DisableSystemRequestReplyQueueDeclaration();
         opts.PublishMessagesToRabbitMqExchange<IIntegrationMessage>(messaging.Exchange, IntegrationRouting.RoutingKey);
         opts.BatchMessagesOf<ReviewPackageFlags>(batching =>
@@ -54,24 +52,4 @@ public static class IntegrationMessaging
             batching.TriggerTime = TimeSpan.FromSeconds(1);
         }).Sequential();
     }
-}
-
-/// <summary>
-/// On start: a review now (the flags may have changed while no node ran) and tomorrow's scheduled, once for all nodes.
-/// </summary>
-public sealed class FlagReviewsOnStart(IServiceScopeFactory scopes, IDocumentStore store, NodaTime.IClock clock) : IHostedService
-{
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
-        await using var session = store.LightweightSession();
-        outbox.Enroll(session);
-        await outbox.PublishAsync(new ReviewPackageFlags("start-up"));
-        if (await DailyFlagReviewHandler.NextAsync(session, clock, cancellationToken) is { } next)
-            await outbox.ScheduleAsync(next, DailyFlagReviewHandler.When(next));
-        await session.SaveChangesAsync(cancellationToken);
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
