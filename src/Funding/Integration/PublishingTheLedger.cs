@@ -33,20 +33,19 @@ public sealed class LedgerMessages : DocumentSessionListenerBase
         var correlation = events.Select(x => x.CorrelationId).FirstOrDefault(x => !string.IsNullOrEmpty(x)) ?? session.CorrelationId ?? "";
         var sink = await ((IStorageOperations)session).GetOrStartMessageSink();
         var metadata = new MessageMetadata { CorrelationId = correlation, CausationId = session.CausationId };
-        var read = new Reads(session, token);
         var moved = new List<(Guid PackageId, IEvent Event)>();
         foreach (var e in events)
         {
             switch (What(e.Data))
             {
                 case Publishes.Deposit:
-                    await sink.PublishAsync(await ReceivedAsync(e, (DepositReceived)e.Data, read, correlation), metadata);
+                    await sink.PublishAsync(await ReceivedAsync(e, (DepositReceived)e.Data, session, correlation, token), metadata);
                     break;
                 case Publishes.Agreement:
-                    await sink.PublishAsync(await SignedAsync(e, (Contributions.AgreementSigned)e.Data, read, correlation), metadata);
+                    await sink.PublishAsync(await SignedAsync(e, (Contributions.AgreementSigned)e.Data, session, correlation, token), metadata);
                     break;
                 case Publishes.Approval:
-                    await sink.PublishAsync(await ApprovedAsync(e, (Packages.PackageApproved)e.Data, read, correlation), metadata);
+                    await sink.PublishAsync(await ApprovedAsync(e, (Packages.PackageApproved)e.Data, session, correlation, token), metadata);
                     break;
                 case Publishes.PackageMoney:
                     moved.Add((((IPackageEvent)e.Data).PackageId, e));
@@ -60,8 +59,9 @@ public sealed class LedgerMessages : DocumentSessionListenerBase
 
         foreach (var package in moved.GroupBy(x => x.PackageId))
         {
-            if (await read.Load<PackageFundingStatus>(package.Key) is { } status)
-                await sink.PublishAsync(FundingChanged(status, package.Select(x => x.Event).ToList(), correlation), metadata);
+            var status = await session.LoadAsync<PackageFundingStatus>(package.Key, token)
+                ?? throw new InvalidOperationException($"Money moved for package {package.Key}, which has no status.");
+            await sink.PublishAsync(FundingChanged(status, package.Select(x => x.Event).ToList(), correlation), metadata);
         }
 
         await sink.PublishAsync(new ReviewPackageFlags(correlation), metadata);
@@ -110,35 +110,39 @@ public sealed class LedgerMessages : DocumentSessionListenerBase
         return true;
     }
 
-    static async Task<ContributionReceived> ReceivedAsync(IEvent e, DepositReceived x, Reads read, string correlation)
+    static async Task<ContributionReceived> ReceivedAsync(IEvent e, DepositReceived x, IDocumentSession session, string correlation, CancellationToken token)
     {
-        var (fund, earmark, country) = await WhereAsync(x.FundId, x.ContributionId, read);
+        var (fund, earmark, country) = await WhereAsync(x.FundId, x.ContributionId, session, token);
         return new ContributionReceived(e.Id, x.ContributionId, x.Reference, x.FundId, fund?.Code ?? "", x.Donor, MoneyValue.Of(x.Amount), x.Rate,
             MoneyValue.Of(x.UsdEquivalent), x.ValueDate, x.TransactionReference, earmark, country, correlation);
     }
 
-    static async Task<AgreementSigned> SignedAsync(IEvent e, Contributions.AgreementSigned x, Reads read, string correlation)
+    static async Task<AgreementSigned> SignedAsync(IEvent e, Contributions.AgreementSigned x, IDocumentSession session, string correlation, CancellationToken token)
     {
-        var (fund, _, country) = await WhereAsync(x.FundId, x.ContributionId, read);
+        var (fund, _, country) = await WhereAsync(x.FundId, x.ContributionId, session, token);
         return new AgreementSigned(e.Id, x.ContributionId, x.Reference, x.FundId, fund?.Code ?? "", x.Donor, MoneyValue.Of(x.Amount), x.Rate,
             MoneyValue.Of(x.UsdEquivalent), x.SignedOn, x.Instalments.Select(i => new InstalmentDue(i.DueOn, MoneyValue.Of(i.Amount))).ToList(),
             x.EarmarkedPackageId, x.CorrectsEventId is not null, country, correlation);
     }
 
-    /// <summary>A contribution's country: its earmarked package's, else its fund's when the fund serves one country only.</summary>
-    static async Task<(Fund? Fund, Guid? Earmark, string? Country)> WhereAsync(Guid fundId, Guid contributionId, Reads read)
+    /// <summary>
+    /// A contribution's country: its earmarked package's, else its fund's when the fund serves one country only. The
+    /// documents are as this save leaves them: a write's from the identity map, where its lock batch or aggregate loading
+    /// put them and its inline projections changed them; an import's from its transaction, which holds them.
+    /// </summary>
+    static async Task<(Fund? Fund, Guid? Earmark, string? Country)> WhereAsync(Guid fundId, Guid contributionId, IDocumentSession session, CancellationToken token)
     {
-        var fund = await read.Load<Fund>(fundId);
-        var earmark = (await read.Load<Contribution>(contributionId))?.EarmarkedPackageId;
+        var fund = await session.LoadAsync<Fund>(fundId, token);
+        var earmark = (await session.LoadAsync<Contribution>(contributionId, token))?.EarmarkedPackageId;
         var country = earmark is { } packageId
-            ? (await read.Load<PackageFundingStatus>(packageId))?.Country
+            ? (await session.LoadAsync<PackageFundingStatus>(packageId, token))?.Country
             : fund?.EligibleCountries is [var only] ? only : null;
         return (fund, earmark, country);
     }
 
-    static async Task<PackageApproved> ApprovedAsync(IEvent e, Packages.PackageApproved x, Reads read, string correlation)
+    static async Task<PackageApproved> ApprovedAsync(IEvent e, Packages.PackageApproved x, IDocumentSession session, string correlation, CancellationToken token)
     {
-        var status = await read.Load<PackageFundingStatus>(x.PackageId)
+        var status = await session.LoadAsync<PackageFundingStatus>(x.PackageId, token)
             ?? throw new InvalidOperationException($"Package {x.PackageId} was approved without a status.");
         var phases = x.ApprovedPhases.OrderBy(p => p.StartsOn).ThenBy(p => p.Phase)
             .Select(p => new PhaseRequirement(p.Phase, p.StartsOn, p.EndsOn, MoneyValue.Of(p.Budget))).ToList();
@@ -151,13 +155,4 @@ public sealed class LedgerMessages : DocumentSessionListenerBase
         events.Select(x => x.Id).ToList(), status.Status, MoneyValue.Usd(status.Approved), MoneyValue.Usd(status.Allocated),
         MoneyValue.Usd(status.Transferred), MoneyValue.Usd(status.Refunded), MoneyValue.Usd(status.Spent), MoneyValue.Usd(status.Gap),
         status.CoveragePercent, correlation);
-
-    /// <summary>
-    /// Documents as this save leaves them: the write's own from the identity map, where its lock batch or aggregate
-    /// loading put them and its inline projections changed them; a bulk import's from its transaction, which holds them.
-    /// </summary>
-    sealed class Reads(IDocumentSession session, CancellationToken token)
-    {
-        public Task<T?> Load<T>(Guid id) where T : class => session.LoadAsync<T>(id, token);
-    }
 }
