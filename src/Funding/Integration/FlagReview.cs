@@ -1,5 +1,3 @@
-using Funding.Contributions;
-using Funding.Funds;
 using Funding.Packages;
 using Funding.Packages.Approving;
 using Funding.Statements;
@@ -37,11 +35,7 @@ public static class FlagReviewHandler
     public static async Task<OutgoingMessages> Handle(
         ReviewPackageFlags[] reviews, IDocumentSession session, IClock clock, IOptions<FlagOptions> rules, CancellationToken cancellation)
     {
-        await session.BeginTransactionAsync(cancellation);
-        await using (var turn = new NpgsqlCommand($"select pg_advisory_xact_lock({ReviewLockKey})", (NpgsqlConnection)session.Connection!))
-        {
-            await turn.ExecuteScalarAsync(cancellation);
-        }
+        await TakeTurnAsync(session, ReviewLockKey, cancellation);
 
         var today = clock.GetCurrentInstant().InUtc().Date;
         var correlation = string.Join(" ", reviews.Select(x => x.CorrelationId).Where(x => x.Length > 0).Distinct().Take(5));
@@ -50,7 +44,7 @@ public static class FlagReviewHandler
         var flagged = watches.Values.Where(x => x.Flags.Count > 0).Select(x => x.Id).ToArray();
         var statuses = await session.Query<PackageFundingStatus>()
             .Where(x => x.Stage != PackageStatus.Closed || x.Id.IsOneOf(flagged)).ToListAsync(cancellation);
-        var picture = await PictureAsync(session, statuses, cancellation);
+        var picture = await FundingPictures.LoadAllAsync(session, statuses, cancellation);
 
         var messages = new OutgoingMessages();
         foreach (var status in statuses)
@@ -107,16 +101,15 @@ public static class FlagReviewHandler
         return flags.ToList();
     }
 
-    /// <summary>Every open fund, its contributions and the approved packages: what the forecasts of all packages weigh.</summary>
-    static async Task<FundingPicture> PictureAsync(IDocumentSession session, IReadOnlyList<PackageFundingStatus> statuses, CancellationToken cancellation)
+    /// <summary>
+    /// Opens the session's transaction and waits there for the advisory lock, held until it commits: what the holder
+    /// reads and writes is not interleaved with another node doing the same.
+    /// </summary>
+    internal static async Task TakeTurnAsync(IDocumentSession session, long key, CancellationToken cancellation)
     {
-        var funds = await session.Query<Fund>().Where(x => x.Status == FundStatus.Open).ToListAsync(cancellation);
-        var ids = funds.Select(x => x.Id).ToArray();
-        var statements = (await session.LoadManyAsync<FundStatement>(cancellation, ids)).ToDictionary(x => x.Id);
-        var contributions = await session.Query<Contribution>().Where(x => x.FundId.IsOneOf(ids) || x.EarmarkedPackageId != null).ToListAsync(cancellation);
-        return new FundingPicture(
-            funds.Select(x => (x, statements.GetValueOrDefault(x.Id)?.Contributions ?? 0m)).ToList(), contributions,
-            statuses.Where(x => x.Stage == PackageStatus.Approved).ToList());
+        await session.BeginTransactionAsync(cancellation);
+        await using var turn = new NpgsqlCommand($"select pg_advisory_xact_lock({key})", (NpgsqlConnection)session.Connection!);
+        await turn.ExecuteScalarAsync(cancellation);
     }
 }
 
@@ -148,11 +141,7 @@ public static class DailyFlagReviewHandler
     /// <param name="after">The day of the review asking, if one is: the next is the day after it even if this node's clock is behind.</param>
     public static async Task<DailyFlagReview?> NextAsync(IDocumentSession session, IClock clock, CancellationToken cancellation, LocalDate? after = null)
     {
-        await session.BeginTransactionAsync(cancellation);
-        await using (var turn = new NpgsqlCommand($"select pg_advisory_xact_lock({ScheduleLockKey})", (NpgsqlConnection)session.Connection!))
-        {
-            await turn.ExecuteScalarAsync(cancellation);
-        }
+        await FlagReviewHandler.TakeTurnAsync(session, ScheduleLockKey, cancellation);
 
         var today = clock.GetCurrentInstant().InUtc().Date;
         var tomorrow = LocalDate.Max(today, after ?? today).PlusDays(1);

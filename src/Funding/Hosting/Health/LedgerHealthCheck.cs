@@ -75,7 +75,9 @@ public sealed class LedgerHealthCheck(
     {
         if (!messaging.Enabled) return null;
         var broker = new Uri(messaging.RabbitMq!);
-        var where = $"{broker.Scheme}://{broker.Host}:{(broker.IsDefaultPort ? 5672 : broker.Port)}{broker.AbsolutePath}"; // never the password
+        // Never the password; the port AMQP implies when the address gives none.
+        var port = broker.Port > 0 ? broker.Port : broker.Scheme == "amqps" ? 5671 : 5672;
+        var where = $"{broker.Scheme}://{broker.Host}:{port}{broker.AbsolutePath}";
         if (!reachable) return new MessagingHealth(where, messaging.Exchange, null, "not checked: the database is unreachable");
         try
         {

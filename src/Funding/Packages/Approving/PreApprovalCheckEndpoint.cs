@@ -15,12 +15,32 @@ public static class FundingPictures
         var funds = (await session.Query<Fund>().Where(x => x.Status == FundStatus.Open).ToListAsync(cancellation))
             .Where(x => x.MayFund(package.Country)).ToList();
         var ids = funds.Select(x => x.Id).ToArray();
-        var statements = (await session.LoadManyAsync<FundStatement>(cancellation, ids)).ToDictionary(x => x.Id);
         var contributions = await session.Query<Contribution>()
             .Where(x => x.FundId.IsOneOf(ids) || x.EarmarkedPackageId == package.Id).ToListAsync(cancellation);
         var approved = await session.Query<PackageFundingStatus>().Where(x => x.Stage == PackageStatus.Approved).ToListAsync(cancellation);
-        return new FundingPicture(
-            funds.Select(x => (x, statements.GetValueOrDefault(x.Id)?.Contributions ?? 0m)).ToList(), contributions, approved);
+        return new FundingPicture(await WithDepositsAsync(session, funds, cancellation), contributions, approved);
+    }
+
+    /// <summary>
+    /// What the forecasts of every package weigh at once: every open fund, the contributions to them or earmarked to a
+    /// package, and the approved packages among the statuses the caller has read.
+    /// </summary>
+    public static async Task<FundingPicture> LoadAllAsync(IQuerySession session, IReadOnlyList<PackageFundingStatus> statuses, CancellationToken cancellation)
+    {
+        var funds = await session.Query<Fund>().Where(x => x.Status == FundStatus.Open).ToListAsync(cancellation);
+        var ids = funds.Select(x => x.Id).ToArray();
+        var contributions = await session.Query<Contribution>()
+            .Where(x => x.FundId.IsOneOf(ids) || x.EarmarkedPackageId != null).ToListAsync(cancellation);
+        return new FundingPicture(await WithDepositsAsync(session, funds, cancellation), contributions,
+            statuses.Where(x => x.Stage == PackageStatus.Approved).ToList());
+    }
+
+    /// <summary>Each fund with the deposits its statement has received.</summary>
+    static async Task<IReadOnlyList<(Fund Fund, decimal DepositsReceived)>> WithDepositsAsync(
+        IQuerySession session, IReadOnlyList<Fund> funds, CancellationToken cancellation)
+    {
+        var statements = (await session.LoadManyAsync<FundStatement>(cancellation, funds.Select(x => x.Id).ToArray())).ToDictionary(x => x.Id);
+        return funds.Select(x => (x, statements.GetValueOrDefault(x.Id)?.Contributions ?? 0m)).ToList();
     }
 }
 
