@@ -144,6 +144,8 @@ builder.Services.Configure<FlagOptions>(builder.Configuration.GetSection("Fundin
 builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Funding:Demo"));
 builder.Services.Configure<IatiOptions>(builder.Configuration.GetSection("Funding:Iati"));
 builder.Services.AddHostedService<SeedDemoWhenEmpty>();
+// Today's package list read off an index (PackageStatusPage): its ranking moves to each new day.
+builder.Services.AddHostedService<RankingThePackageList>();
 builder.Services.AddExceptionHandler<ConflictExceptionHandler>();
 builder.Services.AddHealthChecks().AddCheck<LedgerHealthCheck>("ledger");
 

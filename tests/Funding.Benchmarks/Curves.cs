@@ -153,7 +153,7 @@ public static class Curves
             }
 
             var fund = await GeneratedLedger.RecordAsKnownOnFundAsync(connectionString, "BENCH-P5", events);
-            await AnalyzeAsync(connectionString);
+            await LedgerSetup.SettleAsync(connectionString);
             say($"ledger of {packages:N0} packages and a fund of {events:N0} events generated in {clock.Elapsed.TotalSeconds:0} s");
             await using var service = await ServiceUnderTest.StartAsync(connectionString);
             using var http = service.Client();
@@ -185,15 +185,6 @@ public static class Curves
         {
             throw new InvalidOperationException($"GET {path}: expected {total} packages, the service counted {string.Join(",", values ?? [])}.");
         }
-    }
-
-    /// <summary>A ledger written in one go has no planner statistics until autovacuum comes round; a running one has them.</summary>
-    static async Task AnalyzeAsync(string connectionString)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var analyze = new Npgsql.NpgsqlCommand("analyze", connection) { CommandTimeout = 0 };
-        await analyze.ExecuteNonQueryAsync();
     }
 
     static string Markdown(

@@ -105,8 +105,12 @@ public sealed class ServiceUnderTest : IAsyncDisposable
             if (process.HasExited) throw new InvalidOperationException($"The service exited with {process.ExitCode}:\n{Output}");
             try
             {
+                // Healthy, and done with its start-up work: the package list ranked for today (a read of it measured
+                // before then would be sorted on every request, and the ranking's writes would share the machine with it).
                 using var response = await http.GetAsync("/health");
-                if (response.StatusCode == HttpStatusCode.OK) return;
+                if (response.StatusCode == HttpStatusCode.OK
+                    && System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())?["packageList"]?["current"]?.GetValue<bool>() == true)
+                    return;
             }
             catch (HttpRequestException)
             {
@@ -120,7 +124,7 @@ public sealed class ServiceUnderTest : IAsyncDisposable
             await Task.Delay(250);
         }
 
-        throw new TimeoutException($"/health did not answer 200 within {limit}:\n{Output}");
+        throw new TimeoutException($"/health did not answer 200 with the package list ranked for today within {limit}:\n{Output}");
     }
 
     string Output

@@ -2,18 +2,19 @@ using Funding.Packages;
 using Funding.Shared;
 using Marten;
 using NodaTime;
-using NodaTime.Text;
 
 namespace Funding.Statements;
 
 /// <summary>
 /// One page of the live package list, filtered, ordered and cut by PostgreSQL over the narrow rows of
 /// <see cref="PackageListSchema"/>, and written as the API's JSON by PostgreSQL too: each report is built from its
-/// status document's JSON and streamed to the response as it comes (Marten's JSON streaming), never read into objects
-/// and written out again. A page reads its own documents only, however long the list; the sort runs over the narrow
-/// rows. The flags, each phase's risk and the order are those of <see cref="PackageStatusReport.From"/>,
-/// <see cref="PackageFundingStatus.FlagsOn"/> and <see cref="PackageFilter.Apply"/>, written in SQL;
-/// PackageStatusPageProperties holds the two together.
+/// status document's JSON (the list's <c>package_report</c>) and streamed to the response as it comes (Marten's JSON
+/// streaming), never read into objects and written out again. A page reads its own documents only, however long the
+/// list; the sort runs over the narrow rows. For the day the list is ranked for (today, see
+/// <see cref="PackageListRanking"/>) there is no sort and no report to build: the page is read off the rank's index
+/// and its reports are the ones kept. The flags, each phase's risk and the order are those of
+/// <see cref="PackageStatusReport.From"/>, <see cref="PackageFundingStatus.FlagsOn"/> and
+/// <see cref="PackageFilter.Apply"/>, written in SQL; PackageStatusPageProperties holds the two together.
 /// </summary>
 public static class PackageStatusPage
 {
@@ -34,26 +35,40 @@ public static class PackageStatusPage
         var documents = session.DocumentStore.Options.Schema.For<PackageFundingStatus>();
         var keys = new Keys(filter, day, rules);
         var sql = new Sql();
-        // The top-N sort over the narrow rows keeps only the page; only the page's documents are then read.
+        var ranking = $"{schema}.{PackageListSchema.RankingTable}";
+        // When the list is ranked for this day and these rules (PackageListRanking), the page is read off the rank's index
+        // and its reports are copied as kept; otherwise a top-N sort over the narrow rows keeps only the page, whose reports
+        // are built from its documents.
+        // One statement, so both branches see the same ranking; PostgreSQL runs only the one whose condition holds.
         sql.Append($"""
-            with page as (
-              select l.id, l.code,
-                l.unfunded and l.mandated as mandated_unfunded,
-                l.unfunded::int + (l.unfunded and l.mandated)::int + ({keys.AtRisk(sql)})::int + l.late::int + ({keys.Awaiting(sql)})::int as flag_count
-              from {schema}.{PackageListSchema.Table} l
+            with ranking as (
+              select coalesce((select r.day = {sql.P(day.ToDateOnly())} and r.horizon_days = {sql.P(rules.AtRiskHorizonDays)}
+                and r.awaiting_days = {sql.P(rules.AwaitingDecisionDays)} from {ranking} r where r.id = 1), false) as ranked
+            ), page as (
             """);
-        keys.Where(sql);
+        foreach (var ranked in (bool[])[true, false])
+        {
+            sql.Append($"""
+                (select l.id, l.code, {(ranked ? "true" : "false")} as ranked,
+                  l.unfunded and l.mandated as mandated_unfunded,
+                  l.unfunded::int + (l.unfunded and l.mandated)::int + ({keys.AtRisk(sql)})::int + l.late::int + ({keys.Awaiting(sql)})::int as flag_count
+                from {schema}.{PackageListSchema.Table} l
+                """);
+            keys.Where(sql, ranked ? "(select ranked from ranking)" : "not (select ranked from ranking)");
+            sql.Append($"""
+                order by {(ranked ? "l.ranked" : "mandated_unfunded desc, flag_count desc, l.code collate \"C\", l.id")}
+                limit {sql.P(page.Size)} offset {sql.P((page.Number - 1L) * page.Size)})
+                {(ranked ? "union all" : ")")}
+                """);
+        }
+
+        // Ranked: each report as kept for the day; otherwise built from its status document.
         sql.Append($"""
-              order by mandated_unfunded desc, flag_count desc, l.code collate "C", l.id
-              limit {sql.P(page.Size)} offset {sql.P((page.Number - 1L) * page.Size)}
-            )
-            select
-            """);
-        Report(sql, day, rules);
-        sql.Append($"""
-            from page join {documents} doc on doc.id = page.id
-              -- The document decompressed once, not once per member read from it.
-              cross join lateral (select doc.data || jsonb_build_object() as data offset 0) d
+            select case when page.ranked then r.report
+              else {schema}.{PackageListSchema.ReportFunction}(doc.data, {sql.P(day.ToDateOnly())}, {sql.P(rules.AtRiskHorizonDays)}, {sql.P(rules.AwaitingDecisionDays)}) end
+            from page
+              left join {schema}.{PackageListSchema.Reports} r on page.ranked and r.id = page.id
+              left join {documents} doc on not page.ranked and doc.id = page.id
             order by page.mandated_unfunded desc, page.flag_count desc, page.code collate "C", page.id
             """);
         await session.StreamJson<PackageFundingStatus>(destination, cancellation, sql.Text, sql.Values);
@@ -89,9 +104,9 @@ public static class PackageStatusPage
         public string AtRisk(Sql sql) => $"l.uncovered && daterange({sql.P(day.ToDateOnly())}, {sql.P(horizon)}, '[]')";
         public string Awaiting(Sql sql) => $"coalesce(l.waiting_since < {sql.P(waitedSince)}, false)";
 
-        public void Where(Sql sql)
+        public void Where(Sql sql, string? first = null)
         {
-            var where = new List<string>();
+            var where = first is null ? new List<string>() : [first];
             if (filter.Country is not null) where.Add($"l.country = {sql.P(filter.Country)}");
             if (filter.Countries is { } countries) where.Add($"l.country = any({sql.P(countries.ToArray())})");
             if (filter.Status is { } status) where.Add($"l.status = {sql.P(status.ToString())}");
@@ -113,47 +128,4 @@ public static class PackageStatusPage
         }
     }
 
-    static string Flag(FundingFlag flag, string when) => $"case when {when} then '{flag}' end";
-
-    const string Unfunded = $"d.data ->> 'stage' = '{nameof(PackageStatus.Approved)}' and d.data ->> 'status' = '{nameof(FundingStatus.ApprovedButUnfunded)}'";
-
-    /// <summary>
-    /// PackageStatusReport, in its members' order, from the status document's JSON (alias d): the stored figures as
-    /// they are (the document carries its computed members: status, gap, coveragePercent, lateRequest...), and what
-    /// depends on the day asked about (the flags, each phase's risk) from the parameters.
-    /// </summary>
-    static void Report(Sql sql, LocalDate day, FlagOptions rules)
-    {
-        var horizon = day.PlusDays(rules.AtRiskHorizonDays).ToDateOnly();
-        var waitedSince = day.PlusDays(-rules.AwaitingDecisionDays).ToDateOnly();
-        // A phase at risk as PackageFundingStatus.PhasesAtRisk has it (a package names each phase once).
-        string PhaseAtRisk(string p) => $"""
-            d.data ->> 'stage' = '{nameof(PackageStatus.Approved)}' and not ({p} ->> 'isCovered')::boolean
-              and ({p} ->> 'endsOn')::date >= {sql.P(day.ToDateOnly())} and ({p} ->> 'startsOn')::date <= {sql.P(horizon)}
-            """;
-        sql.Append($"""
-            json_build_object(
-              'packageId', d.data -> 'id', 'code', d.data -> 'code', 'country', d.data -> 'country',
-              'electoralProcess', d.data -> 'electoralProcess', 'origin', d.data -> 'origin', 'mandate', d.data -> 'mandate',
-              'stage', d.data -> 'stage', 'status', d.data -> 'status',
-              'flags', array_to_json(array_remove(array[
-                {Flag(FundingFlag.Unfunded, Unfunded)},
-                {Flag(FundingFlag.MandatedAndUnfunded, $"{Unfunded} and (d.data ->> 'mandated')::boolean")},
-                {Flag(FundingFlag.PhaseAtRisk, $"exists (select from jsonb_array_elements(d.data -> 'phases') q where {PhaseAtRisk("q")})")},
-                {Flag(FundingFlag.LateRequest, "(d.data ->> 'lateRequest')::boolean")},
-                {Flag(FundingFlag.AwaitingDecision, $"(d.data ->> 'waitingSince')::date < {sql.P(waitedSince)}")}], null)),
-              'asOf', {sql.P(LocalDatePattern.Iso.Format(day))}::text,
-              'approved', d.data -> 'approved', 'allocated', d.data -> 'allocated', 'transferred', d.data -> 'transferred',
-              'refunded', d.data -> 'refunded', 'spent', d.data -> 'spent', 'gap', d.data -> 'gap', 'coveragePercent', d.data -> 'coveragePercent',
-              'phases', (
-                select coalesce(json_agg(json_build_object(
-                  'phase', p -> 'phase', 'startsOn', p -> 'startsOn', 'endsOn', p -> 'endsOn', 'approved', p -> 'approved',
-                  'allocated', p -> 'allocated', 'transferred', p -> 'transferred', 'refunded', p -> 'refunded', 'spent', p -> 'spent',
-                  'gap', p -> 'gap', 'coveragePercent', p -> 'coveragePercent', 'atRisk', {PhaseAtRisk("p")}) order by n), '[]')
-                from jsonb_array_elements(d.data -> 'phases') with ordinality x(p, n)),
-              'sources', d.data -> 'sources', 'assessed', d.data -> 'assessed', 'assessedPhases', d.data -> 'assessedPhases',
-              'assessedGap', case when d.data ->> 'stage' = '{nameof(PackageStatus.NeedsAssessed)}' then d.data -> 'assessed' else '0'::jsonb end,
-              'forecast', null)
-            """);
-    }
 }

@@ -72,7 +72,7 @@ public class MigrationDriftTests
     [Fact]
     public void there_are_migrations_for_both_stores()
     {
-        MigrationFiles().Select(Path.GetFileName).ShouldBe(["0001_initial_marten.sql", "0002_initial_wolverine.sql", "0003_audit_trail_marten.sql", "0004_chain_existing_events_marten.sql", "0005_funding_timeline_marten.sql", "0006_deferred_chain_heads_marten.sql", "0007_statement_read_paths_marten.sql", "0008_event_headers_marten.sql", "0009_late_requests_and_assessed_requirement_marten.sql", "0010_awaiting_decision_marten.sql", "0011_closing_the_books_marten.sql", "0012_chain_linked_by_the_service_marten.sql", "0013_fund_snapshots_marten.sql", "0014_integration_flag_review_marten.sql"]);
+        MigrationFiles().Select(Path.GetFileName).ShouldBe(["0001_initial_marten.sql", "0002_initial_wolverine.sql", "0003_audit_trail_marten.sql", "0004_chain_existing_events_marten.sql", "0005_funding_timeline_marten.sql", "0006_deferred_chain_heads_marten.sql", "0007_statement_read_paths_marten.sql", "0008_event_headers_marten.sql", "0009_late_requests_and_assessed_requirement_marten.sql", "0010_awaiting_decision_marten.sql", "0011_closing_the_books_marten.sql", "0012_chain_linked_by_the_service_marten.sql", "0013_fund_snapshots_marten.sql", "0014_integration_flag_review_marten.sql", "0015_package_list_ranking_marten.sql"]);
     }
 
     [Fact]

@@ -18,18 +18,21 @@ namespace Funding.Tests.Properties;
 /// The package list is filtered, flagged, ordered and paged in SQL (PackageStatusPage) so that it stays fast; the C#
 /// rules (PackageFundingStatus.FlagsOn, PackageFilter.Apply) remain the specification, and are what historical cuts
 /// use. For random packages, filters, days, horizons and pages, both give the same page (the JSON that PostgreSQL
-/// writes, value for value, as the service's serializer writes the C# reports) and the same total.
+/// writes, value for value, as the service's serializer writes the C# reports) and the same total, whether the list is
+/// ranked for that day and those rules (read off the rank's index, its reports as kept), ranked for another, or not at all.
 /// </summary>
 public sealed class PackageStatusPageProperties : IAsyncLifetime
 {
     static readonly LocalDate Base = new(2026, 1, 1);
     static readonly JsonSerializerOptions Json = JsonForFunding.CreateWeb();
     DocumentStore store = null!;
+    string connectionString = "";
 
     public async Task InitializeAsync()
     {
+        connectionString = TestCluster.CreateDatabase("statuspage");
         store = new DocumentStore(LedgerStore.Options(
-            TestCluster.CreateDatabase("statuspage"), LedgerStore.Schema, TimeProvider.System, AutoCreate.All, ProjectionLifecycle.Inline, hashChained: false));
+            connectionString, LedgerStore.Schema, TimeProvider.System, AutoCreate.All, ProjectionLifecycle.Inline, hashChained: false));
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
     }
 
@@ -39,10 +42,13 @@ public sealed class PackageStatusPageProperties : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public sealed record Case(IReadOnlyList<PackageFundingStatus> Packages, PackageFilter Filter, LocalDate Day, FlagOptions Rules, Page Page)
+    /// <summary>How the list stands when it is asked for: never ranked, ranked for the day asked before or after the packages are written, or ranked for another day or other rules.</summary>
+    public enum Ranking { None, BeforeWrites, AfterWrites, OtherDay, OtherRules }
+
+    public sealed record Case(IReadOnlyList<PackageFundingStatus> Packages, PackageFilter Filter, LocalDate Day, FlagOptions Rules, Page Page, Ranking Ranked = Ranking.None)
     {
         public override string ToString() =>
-            $"{Filter} on {Day}, {Rules}, {Page}, packages:{Environment.NewLine}" +
+            $"{Filter} on {Day}, {Rules}, {Page}, {Ranked}, packages:{Environment.NewLine}" +
             string.Join(Environment.NewLine, Packages.Select(p => JsonSerializer.Serialize(p, Json)));
     }
 
@@ -90,20 +96,130 @@ public sealed class PackageStatusPageProperties : IAsyncLifetime
         Canonical(json).ShouldBe(Canonical(JsonSerializer.Serialize(new[] { PackageStatusReport.From(package, c.Day, c.Rules) }, Json)));
     }
 
+    [Fact]
+    public async Task a_page_of_the_ranked_day_is_copied_from_the_reports_kept_and_any_other_is_built()
+    {
+        var packages = Enumerable.Range(1, 3).Select(n => Approved($"PKG-{n}", Base.PlusDays(20 * n))).ToList();
+        var rules = new FlagOptions { AtRiskHorizonDays = 30, AwaitingDecisionDays = 30 };
+        var c = new Case(packages, new PackageFilter(), Base, rules, new Page(1, 10), Ranking.AfterWrites);
+        var (json, _) = await Query(c);
+        // What is kept is what would be built: PKG-1's phase starts within the horizon, the others' later.
+        Canonical(json).ShouldBe(Canonical(JsonSerializer.Serialize(c.Filter.Apply(packages.Select(x => PackageStatusReport.From(x, Base, rules))), Json)));
+        JsonNode.Parse(json)!.AsArray().Select(x => x!["code"]!.GetValue<string>()).ShouldBe(["PKG-1", "PKG-2", "PKG-3"]);
+
+        // Marked where it is kept: the ranked day's page shows the mark, so it was copied, not built.
+        await SqlAsync($"update {LedgerStore.Schema}.{PackageListSchema.Reports} set report = json_build_object('kept', id)");
+        var kept = JsonNode.Parse(await PageAsync(c.Filter, Base, rules, c.Page))!.AsArray();
+        kept.Select(x => x!["kept"]!.GetValue<Guid>()).ShouldBe(packages.Select(x => x.Id));
+
+        var otherDay = JsonNode.Parse(await PageAsync(c.Filter, Base.PlusDays(1), rules, c.Page))!.AsArray();
+        otherDay.Select(x => x!["code"]!.GetValue<string>()).ShouldBe(["PKG-1", "PKG-2", "PKG-3"]);
+        var otherRules = JsonNode.Parse(await PageAsync(c.Filter, Base, rules with { AwaitingDecisionDays = 31 }, c.Page))!.AsArray();
+        otherRules.Select(x => x!["code"]!.GetValue<string>()).ShouldBe(["PKG-1", "PKG-2", "PKG-3"]);
+    }
+
+    [Fact]
+    public async Task ranking_moves_once_per_day_and_rules()
+    {
+        await ForgetRankingAsync();
+        var rules = new FlagOptions { AtRiskHorizonDays = 30, AwaitingDecisionDays = 30 };
+        (await PackageListRanking.RankAsync(store, Base, rules, CancellationToken.None)).ShouldBeTrue();
+        (await PackageListRanking.RankAsync(store, Base, rules, CancellationToken.None)).ShouldBeFalse();
+        (await PackageListRanking.RankAsync(store, Base, rules with { AtRiskHorizonDays = 60 }, CancellationToken.None)).ShouldBeTrue();
+        (await PackageListRanking.RankAsync(store, Base.PlusDays(1), rules with { AtRiskHorizonDays = 60 }, CancellationToken.None)).ShouldBeTrue();
+        (await SqlAsync($"select day::text || ' ' || horizon_days || ' ' || awaiting_days from {LedgerStore.Schema}.{PackageListSchema.RankingTable}"))
+            .ShouldBe("2026-01-02 60 30");
+    }
+
+    [Fact]
+    public async Task a_package_written_while_the_ranking_moves_is_ranked_for_the_new_day()
+    {
+        var rules = new FlagOptions { AtRiskHorizonDays = 30, AwaitingDecisionDays = 30 };
+        // PKG-2's phase comes within the horizon on the second day, not the first: ranked for the second day it comes first,
+        // ranked for the first it would come after PKG-1, by code.
+        var first = Approved("PKG-2", Base.PlusDays(31));
+        var second = Approved("PKG-1", Base.PlusDays(200));
+        await Query(new Case([second], new PackageFilter(), Base, rules, new Page(1, 10), Ranking.AfterWrites));
+
+        // A move in progress: the ranking's lock held alone, its day already moved, not yet committed.
+        await using var move = new Npgsql.NpgsqlConnection(connectionString);
+        await move.OpenAsync();
+        await using var moving = await move.BeginTransactionAsync();
+        await using (var command = new Npgsql.NpgsqlCommand(
+            $"select pg_advisory_xact_lock({PackageListSchema.RankingLockKey}); update {LedgerStore.Schema}.{PackageListSchema.RankingTable} set day = '2026-01-02'", move, moving))
+            await command.ExecuteNonQueryAsync();
+
+        // The write waits for the move instead of ranking its package for the day being left.
+        var write = Task.Run(async () =>
+        {
+            await using var session = store.LightweightSession();
+            session.Store(first);
+            await session.SaveChangesAsync();
+        });
+        (await Task.WhenAny(write, Task.Delay(TimeSpan.FromSeconds(1)))).ShouldNotBe(write);
+        await moving.CommitAsync();
+        await write;
+
+        var reportDay = await SqlAsync($"select report ->> 'asOf' from {LedgerStore.Schema}.{PackageListSchema.Reports} where id = '{first.Id}'");
+        reportDay.ShouldBe("2026-01-02");
+        var page = JsonNode.Parse(await PageAsync(new PackageFilter(), Base.PlusDays(1), rules, new Page(1, 10)))!.AsArray();
+        page.Select(x => x!["code"]!.GetValue<string>()).ShouldBe(["PKG-2", "PKG-1"]);
+        page[0]!["flags"]!.ToJsonString().ShouldBe("""["Unfunded","PhaseAtRisk"]""");
+    }
+
+    static PackageFundingStatus Approved(string code, LocalDate phaseStarts) => new()
+    {
+        Id = Guid.NewGuid(), Code = code, Country = "BF", ElectoralProcess = "General elections", Origin = PackageOrigin.MemberStateRequest,
+        Stage = PackageStatus.Approved, RequestedOn = Base.PlusDays(-90), AssessedOn = Base.PlusDays(-60), ApprovedOn = Base.PlusDays(-30),
+        Phases = [new PhaseFunding { Phase = ElectoralPhase.Polling, StartsOn = phaseStarts, EndsOn = phaseStarts.PlusDays(10), Approved = 1000m }],
+    };
+
+    async Task ForgetRankingAsync() => await SqlAsync($"delete from {LedgerStore.Schema}.{PackageListSchema.RankingTable}");
+
+    async Task<string?> SqlAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        return (await command.ExecuteScalarAsync())?.ToString();
+    }
+
+    async Task<string> PageAsync(PackageFilter filter, LocalDate day, FlagOptions rules, Page page)
+    {
+        await using var query = store.QuerySession();
+        using var body = new MemoryStream();
+        await PackageStatusPage.WriteAsync(query, filter, day, rules, page, body, CancellationToken.None);
+        return System.Text.Encoding.UTF8.GetString(body.ToArray());
+    }
+
     async Task<(string Json, long Total)> Query(Case c)
     {
+        await ForgetRankingAsync();
         await using (var session = store.LightweightSession())
         {
             session.DeleteWhere<PackageFundingStatus>(_ => true);
+            await session.SaveChangesAsync();
+        }
+
+        if (c.Ranked == Ranking.BeforeWrites) (await PackageListRanking.RankAsync(store, c.Day, c.Rules, CancellationToken.None)).ShouldBeTrue();
+        await using (var session = store.LightweightSession())
+        {
             session.Store(c.Packages.ToArray());
             await session.SaveChangesAsync();
         }
 
+        var ranked = c.Ranked switch
+        {
+            Ranking.AfterWrites => await PackageListRanking.RankAsync(store, c.Day, c.Rules, CancellationToken.None),
+            Ranking.OtherDay => await PackageListRanking.RankAsync(store, c.Day.PlusDays(1), c.Rules, CancellationToken.None),
+            Ranking.OtherRules => await PackageListRanking.RankAsync(store, c.Day, c.Rules with { AtRiskHorizonDays = c.Rules.AtRiskHorizonDays + 1 }, CancellationToken.None),
+            _ => true,
+        };
+        ranked.ShouldBeTrue();
+
         await using var query = store.QuerySession();
         var total = await PackageStatusPage.CountAsync(query, c.Filter, c.Day, c.Rules, CancellationToken.None);
-        using var body = new MemoryStream();
-        await PackageStatusPage.WriteAsync(query, c.Filter, c.Day, c.Rules, c.Page, body, CancellationToken.None);
-        return (System.Text.Encoding.UTF8.GetString(body.ToArray()), total);
+        return (await PageAsync(c.Filter, c.Day, c.Rules, c.Page), total);
     }
 
     /// <summary>
@@ -185,5 +301,6 @@ public sealed class PackageStatusPageProperties : IAsyncLifetime
         from day in Gen.Frequency((1, Around(300, 500)), (2, OnAnEdge(packages, rules)))
         from number in Gen.Choose(1, 3)
         from size in Gen.Choose(1, 15)
-        select new Case(packages.ToList(), new PackageFilter(status, flag, country, mandated), day, rules, new Page(number, size));
+        from ranking in Gen.Elements(Enum.GetValues<Ranking>())
+        select new Case(packages.ToList(), new PackageFilter(status, flag, country, mandated), day, rules, new Page(number, size), ranking);
 }

@@ -10,7 +10,14 @@ using Microsoft.Extensions.Options;
 namespace Funding.Hosting.Health;
 
 public sealed record LedgerHealth(
-    string Status, DatabaseHealth Database, SchemaHealth Schema, ProjectionHealth Projections, ReplicaHealth? Replica = null, MessagingHealth? Messaging = null);
+    string Status, DatabaseHealth Database, SchemaHealth Schema, ProjectionHealth Projections, ReplicaHealth? Replica = null, MessagingHealth? Messaging = null,
+    PackageListHealth? PackageList = null);
+
+/// <summary>
+/// The day the package list is ranked for (Statements.PackageListRanking), and whether that is today under this node's
+/// flag rules: if not, today's list is still right, only sorted on every request.
+/// </summary>
+public sealed record PackageListHealth(NodaTime.LocalDate? RankedFor, bool Current);
 
 /// <summary>
 /// The streaming standby the reads go to (none configured: null). While it is down or too far behind, reads go to the
@@ -34,7 +41,8 @@ public sealed record ShardHealth(string Name, long Sequence, long Behind);
 /// GET /health: 200 when the database answers and its schema is current, 503 otherwise, with the reason.
 /// </summary>
 public sealed class LedgerHealthCheck(
-    FundingDatabase database, IDocumentStore store, IServiceProvider services, Replica.ReadReplica replica, Integration.MessagingOptions messaging) : IHealthCheck
+    FundingDatabase database, IDocumentStore store, IServiceProvider services, Replica.ReadReplica replica, Integration.MessagingOptions messaging,
+    NodaTime.IClock clock, IOptions<Statements.FlagOptions> flags) : IHealthCheck
 {
     public const string Path = "/health";
     static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
@@ -49,15 +57,17 @@ public sealed class LedgerHealthCheck(
 
         var schema = new SchemaHealth(null, "not checked: the database is unreachable");
         var projections = new ProjectionHealth(DaemonModeOf(), RunningOnThisNode(), null, []);
+        PackageListHealth? packageList = null;
         if (databaseHealth.Reachable)
         {
             schema = await CheckSchema();
             projections = await CheckProjections(projections, timeout.Token);
+            if (schema.Current == true) packageList = await PackageList(timeout.Token);
         }
 
         var healthy = databaseHealth.Reachable && schema.Current == true;
         var report = new LedgerHealth(healthy ? "Healthy" : "Unhealthy", databaseHealth, schema, projections, Standby(),
-            await Messaging(databaseHealth.Reachable, timeout.Token));
+            await Messaging(databaseHealth.Reachable, timeout.Token), packageList);
         var data = new Dictionary<string, object> { [nameof(LedgerHealth)] = report };
         return healthy ? HealthCheckResult.Healthy(data: data) : HealthCheckResult.Unhealthy(data: data);
     }
@@ -89,6 +99,27 @@ public sealed class LedgerHealthCheck(
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
         {
             return new MessagingHealth(where, messaging.Exchange, null, e.Message);
+        }
+    }
+
+    async Task<PackageListHealth?> PackageList(CancellationToken cancellation)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(database.ConnectionString);
+            await connection.OpenAsync(cancellation);
+            await using var ranking = new NpgsqlCommand(
+                $"select day, horizon_days, awaiting_days from {store.Options.DatabaseSchemaName}.{Statements.PackageListSchema.RankingTable} where id = 1", connection);
+            await using var reader = await ranking.ExecuteReaderAsync(cancellation);
+            if (!await reader.ReadAsync(cancellation)) return new PackageListHealth(null, false);
+            var day = NodaTime.LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(0));
+            var rules = flags.Value;
+            return new PackageListHealth(day, day == clock.GetCurrentInstant().InUtc().Date
+                && reader.GetInt32(1) == rules.AtRiskHorizonDays && reader.GetInt32(2) == rules.AwaitingDecisionDays);
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+            return null;
         }
     }
 
