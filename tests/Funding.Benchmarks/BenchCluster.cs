@@ -47,10 +47,28 @@ public sealed class BenchCluster : IDisposable
         }
     }
 
+    readonly List<string> databases = [];
+
     public string Database(string name)
     {
         Cluster.EnsureDatabase(name);
+        lock (databases)
+        {
+            if (!databases.Contains(name)) databases.Add(name);
+        }
+
         return Cluster.ConnectionStringFor(name);
+    }
+
+    /// <summary>
+    /// Vacuums and analyzes every database a part has used and checkpoints, so that no part pays for the one before
+    /// it: after B2's million rows, autovacuum and the checkpoint they bring would otherwise run during B3 and P1.
+    /// </summary>
+    public async Task SettleAsync()
+    {
+        string[] used;
+        lock (databases) used = [.. databases];
+        foreach (var name in used) await LedgerSetup.SettleAsync(Cluster.ConnectionStringFor(name));
     }
 
     /// <summary>A streaming standby of the whole cluster, in the benchmark's directory; the caller stops it.</summary>

@@ -157,34 +157,13 @@ public static class Curves
             say($"ledger of {packages:N0} packages and a fund of {events:N0} events generated in {clock.Elapsed.TotalSeconds:0} s");
             await using var service = await ServiceUnderTest.StartAsync(connectionString);
             using var http = service.Client();
-            var list = await PackageListAsync(http, packages, sizes.StatusQueries);
-            var statement = (await StatementQueries.MeasureAsKnownOnAsync(http, fund, sizes.StatementQueries)).Today;
+            var list = await StatementQueries.MeasurePackageListAsync(http, packages, sizes.StatusQueries, sizes.ThroughputWindow);
+            var statement = (await StatementQueries.MeasureAsKnownOnAsync(http, fund, sizes.StatementQueries, sizes.ThroughputWindow)).Today;
             say($"{packages:N0} packages: P4 p50 {list.P50:0.0} ms, p99 {list.P99:0.0} ms; fund of {events:N0} events: P5 p50 {statement.P50:0.0} ms, p99 {statement.P99:0.0} ms");
             points.Add(new LedgerSizePoint(new LedgerPoint(packages, list, service.PeakWorkingSetMb), new LedgerPoint(events, statement, service.PeakWorkingSetMb)));
         }
 
         return points;
-    }
-
-    /// <summary>P4: the first page of the package list, one request at a time, after a warm-up.</summary>
-    static async Task<Measured> PackageListAsync(HttpClient http, int packages, int requests)
-    {
-        const string path = "/api/packages/status";
-        await GetAsync(http, path, expectedTotal: packages);
-        await ClosedLoop.CountAsync(10, 1, (_, _) => GetAsync(http, path));
-        return await ClosedLoop.CountAsync(requests, 1, (_, _) => GetAsync(http, path));
-    }
-
-    static async Task GetAsync(HttpClient http, string path, int? expectedTotal = null)
-    {
-        using var response = await http.GetAsync(path);
-        await ServiceUnderTest.EnsureSuccessAsync(response, $"GET {path}");
-        await response.Content.LoadIntoBufferAsync();
-        if (expectedTotal is { } total &&
-            (!response.Headers.TryGetValues(Funding.Shared.Page.TotalHeader, out var values) || values.Single() != total.ToString(CultureInfo.InvariantCulture)))
-        {
-            throw new InvalidOperationException($"GET {path}: expected {total} packages, the service counted {string.Join(",", values ?? [])}.");
-        }
     }
 
     static string Markdown(
@@ -215,7 +194,7 @@ public static class Curves
         }
 
         md.AppendLine();
-        md.AppendLine(Invariant($"## P4 and P5 against the ledger's size ({sizes.StatusQueries} and {sizes.StatementQueries} requests, one at a time, after 10)"));
+        md.AppendLine(Invariant($"## P4 and P5 against the ledger's size ({sizes.StatusQueries} and {sizes.StatementQueries} requests, one at a time, each after {sizes.ThroughputWindow.TotalSeconds:0} s of the same request)"));
         md.AppendLine();
         if (ledgers is null) md.AppendLine("Failed.");
         else
@@ -251,7 +230,7 @@ public static class Curves
                       "warmed up with 16 clients for one window before the first count. B3 runs just before P1 at each count, on its own database.");
         md.AppendLine("- P4 and P5: for each size a fresh database: one fund with that many events recorded day by day up to today, " +
                       "as P5's of the main run (one deposits file a day, the clock set to that day; 10, 100 and 1,000 days at scale 1), " +
-                      "and that many packages (requested, assessed, approved, 500 per transaction), read models kept inline, then ANALYZE; " +
+                      "and that many packages (requested, assessed, approved, 500 per transaction), read models kept inline, then VACUUM ANALYZE and a checkpoint; " +
                       "a service process started on it.");
         md.AppendLine("- Import: the file is written first; `Funding.Benchmarks --import-child` imports it (ContributionImport, one fund) after a " +
                       "10-row warm-up, in a process of its own whose VmHWM is the peak. A size is skipped when the one before, scaled up by rows, " +

@@ -17,7 +17,6 @@ public sealed record ReadLoadRun(Measured Alone, Measured WithReads, Measured Re
 public static class ReadsOnStandby
 {
     public const int Readers = 4;
-    const string PackageList = "/api/packages/status";
 
     public static async Task<ReadLoadRun> RunAsync(BenchCluster cluster, string database, Sizes sizes)
     {
@@ -29,10 +28,10 @@ public static class ReadsOnStandby
         var funds = await RecordDeposits.EstablishFundsAsync(http, "BENCH-R1", Sizes.Clients);
 
         await ClosedLoop.ForAsync(sizes.ThroughputWindow, Sizes.Clients, (client, n) => RecordDeposits.DepositAsync(http, funds[client], $"R1-WARM-{n}"));
-        await ClosedLoop.CountAsync(10, Readers, (_, _) => StatementQueries.GetAsync(http, PackageList));
+        await ClosedLoop.CountAsync(10, Readers, (_, _) => StatementQueries.GetAsync(http, StatementQueries.PackageList));
 
         var alone = await ClosedLoop.ForAsync(sizes.ThroughputWindow, Sizes.Clients, (client, n) => RecordDeposits.DepositAsync(http, funds[client], $"R1-ALONE-{n}"));
-        var reads = ClosedLoop.ForAsync(sizes.ThroughputWindow, Readers, (_, _) => StatementQueries.GetAsync(http, PackageList));
+        var reads = ClosedLoop.ForAsync(sizes.ThroughputWindow, Readers, (_, _) => StatementQueries.GetAsync(http, StatementQueries.PackageList));
         var withReads = await ClosedLoop.ForAsync(sizes.ThroughputWindow, Sizes.Clients, (client, n) => RecordDeposits.DepositAsync(http, funds[client], $"R1-READS-{n}"));
         var replica = await ReplicaAsync(http);
         return new ReadLoadRun(alone, withReads, await reads, replica.ReadsFrom, replica.LagSeconds);

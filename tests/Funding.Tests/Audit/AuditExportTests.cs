@@ -17,7 +17,12 @@ public class AuditExportTests(AuditExportTests.Ledger ledger) : IClassFixture<Au
 {
     public sealed class Ledger : WalkthroughApp
     {
-        public string Export { get; } = Path.Combine(Path.GetTempPath(), $"funding-export-{Guid.NewGuid():N}.jsonl");
+        // Every file a test writes goes here and leaves with the fixture.
+        public DirectoryInfo Files { get; } = Directory.CreateTempSubdirectory("funding-export-");
+
+        public string Export => NewFile();
+
+        public string NewFile(string name = "export") => Path.Combine(Files.FullName, $"{name}.jsonl");
 
         public override async Task InitializeAsync()
         {
@@ -26,6 +31,12 @@ public class AuditExportTests(AuditExportTests.Ledger ledger) : IClassFixture<Au
             await connection.OpenAsync();
             await using var file = File.Create(Export);
             await AuditExport.WriteAsync(connection, LedgerStore.Schema, file, null, null, TimeProvider.System, CancellationToken.None);
+        }
+
+        public override async Task DisposeAsync()
+        {
+            await base.DisposeAsync();
+            Files.Delete(recursive: true);
         }
     }
 
@@ -107,7 +118,7 @@ public class AuditExportTests(AuditExportTests.Ledger ledger) : IClassFixture<Au
     public async Task a_date_range_export_verifies_from_the_hashes_it_carries()
     {
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
-        var range = Path.Combine(Path.GetTempPath(), $"funding-export-{Guid.NewGuid():N}.jsonl");
+        var range = ledger.NewFile("range");
         await using (var connection = new NpgsqlConnection(ledger.ConnectionString))
         {
             await connection.OpenAsync();
@@ -137,9 +148,9 @@ public class AuditExportTests(AuditExportTests.Ledger ledger) : IClassFixture<Au
         return (exit, output.ToString(), error.ToString());
     }
 
-    static string Write(string[] lines)
+    string Write(string[] lines)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"funding-export-{Guid.NewGuid():N}.jsonl");
+        var path = ledger.NewFile(Guid.NewGuid().ToString("N"));
         File.WriteAllLines(path, lines);
         return path;
     }

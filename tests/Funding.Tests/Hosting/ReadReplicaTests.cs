@@ -128,6 +128,37 @@ public class ReadReplicaTests(ReplicaApp app) : IClassFixture<ReplicaApp>
     }
 
     [Fact]
+    public async Task a_writers_next_read_shows_the_write_though_commits_do_not_wait_for_the_disk()
+    {
+        // The test cluster commits without waiting for the disk (synchronous_commit=off): a commit's record may still be
+        // in memory, past where the log is written and the standby has replayed, when its answer is stamped.
+        await app.Until(x => x.Serving, "the standby serves");
+        for (var i = 0; i < 10; i++)
+        {
+            var created = await app.Host.Scenario(s =>
+            {
+                s.Post.Json(new
+                {
+                    code = $"STAMP-{i:00}", name = "Stamped", kind = "TrustFund", administrativeAgentFeePercent = 1,
+                    defaultIndirectCostPercent = 7, establishedOn = "2024-01-02",
+                }).ToUrl("/api/funds");
+                s.StatusCodeShouldBe(201);
+            });
+            var writtenAt = created.Context.Response.Headers[ReadAfterWrite.ResponseHeader].ToString();
+            // The standby serves the writer once it has replayed as far as the stamp: the moment it gets there.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((await app.Replica.RefreshAsync(CancellationToken.None)).Replayed < ReadAfterWrite.Parse(writtenAt))
+            {
+                DateTime.UtcNow.ShouldBeLessThan(deadline, $"the standby replays write {i}");
+                await Task.Delay(2);
+            }
+
+            var fund = $"/api/funds/{created.ReadAsJson<Funding.Funds.Establishing.FundCreated>()!.FundId}";
+            (await Status(fund, writtenAt)).ShouldBe(200, $"write {i}, stamped {writtenAt}, standby at {app.Replica.State}");
+        }
+    }
+
+    [Fact]
     public async Task with_the_standby_stopped_reads_go_to_the_primary_without_an_error_and_health_says_so()
     {
         await app.Until(x => x.Serving, "the standby serves");

@@ -29,10 +29,14 @@ public static class ReadAfterWrite
         });
     }
 
-    /// <summary>Where the primary's write-ahead log stands now ("16/B374D848").</summary>
+    /// <summary>
+    /// Where the primary's write-ahead log stands now ("16/B374D848"): the insert position, past the end of every
+    /// committed transaction's record. The write position (pg_current_wal_lsn) can still be short of a commit under
+    /// synchronous_commit=off, and a standby replayed that far would not yet show the write.
+    /// </summary>
     public static async Task<string> PrimaryPositionAsync(IDocumentStore primary, CancellationToken cancellation)
     {
-        await using var command = ((PostgresqlDatabase)primary.Storage.Database).DataSource.CreateCommand("select pg_current_wal_lsn()::text");
+        await using var command = ((PostgresqlDatabase)primary.Storage.Database).DataSource.CreateCommand("select pg_current_wal_insert_lsn()::text");
         return (string)(await command.ExecuteScalarAsync(cancellation))!;
     }
 
