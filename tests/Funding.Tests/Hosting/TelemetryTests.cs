@@ -60,6 +60,43 @@ public class TelemetryTests(TelemetryTests.TracedApp app) : IClassFixture<Teleme
     }
 
     [Fact]
+    public async Task a_deposit_takes_its_locks_and_loads_in_one_round_trip_then_its_sequence_numbers_and_its_save()
+    {
+        var fundId = await Fund("OTEL-TRIPS");
+        // The first keyed write of a host checks that the keys' table exists; the second is every write after it.
+        foreach (var reference in (string[])["TRIPS-1", "TRIPS-2"])
+        {
+            await app.Host.Scenario(s =>
+            {
+                s.Post.Json(new { reference, fundId, donor = "Sweden", amount = Usd(200m), valueDate = "2025-02-02", transactionReference = $"TX-{reference}" }).ToUrl("/api/contributions/deposits");
+                s.WithRequestHeader("Idempotency-Key", reference);
+                s.StatusCodeShouldBe(201);
+            });
+        }
+
+        app.Host.Services.GetRequiredService<TracerProvider>().ForceFlush();
+        await using var session = app.Store.QuerySession();
+        var deposit = (await session.Events.FetchStreamAsync(ContributionIds.For("TRIPS-2"))).Single();
+        // One span per command or batch sent: a round trip each (the commit follows the save, without a span).
+        var trips = app.Spans.Where(x => x.Source.Name == "Npgsql" && x.TraceId.ToString() == deposit.CorrelationId).OrderBy(x => x.StartTimeUtc)
+            .Select(x => string.Join(", ", ((string)(x.GetTagItem("db.query.text") ?? x.GetTagItem("db.statement"))!).Split(";\n").Select(WhatItTouches)))
+            .ToList();
+
+        // The locks come first in Wolverine's batch, so the aggregates and documents after them are read under them.
+        trips.ShouldBe([
+            "pg_advisory_xact_lock_shared, mt_doc_accountingperiods, mt_streams, event_chain_heads, mt_doc_trialbalance, mt_doc_fundstatement, " +
+            "mt_doc_idempotencyrecord, mt_streams, mt_doc_contribution, mt_streams, mt_doc_fund, mt_doc_operationalrates, mt_doc_recordeddeposit",
+            "nextval",
+            "mt_streams, mt_events, mt_doc_idempotencyrecord, mt_doc_contribution, mt_doc_trialbalance, mt_doc_fundstatement, mt_doc_recordeddeposit",
+        ]);
+
+        static string WhatItTouches(string statement) =>
+            System.Text.RegularExpressions.Regex.Match(statement, @"pg_advisory_xact_lock_shared|nextval|(?:from|into) \w+\.(\w+)") is { Success: true } m
+                ? m.Groups[1].Success ? m.Groups[1].Value : m.Value
+                : statement;
+    }
+
+    [Fact]
     public async Task the_approved_unfunded_gauge_counts_approved_packages_with_nothing_allocated()
     {
         var package = await api.Post<Funding.Packages.Requesting.PackageCreated>("/api/packages", new

@@ -11,6 +11,7 @@ using Funding.Statements;
 using Weasel.Storage;
 using Marten.Linq.QueryHandlers;
 using Weasel.Postgresql;
+using Marten.Services.BatchQuerying;
 
 namespace Funding.Hosting.Writing;
 
@@ -84,64 +85,98 @@ public static class ReadModelLocks
         return statuses.SelectMany(x => x.Sources).Select(x => x.FundId).Distinct().ToList();
     }
 
+    /// <summary>Takes the locks and reads what they guard, in a round trip of its own.</summary>
+    public static async Task<LockedReadModels> TakeAsync(
+        IDocumentSession session, ReadModelKeys keys, CancellationToken cancellation, bool changesPeriods = false, string? idempotencyKey = null) =>
+        await (await PrepareAsync(session, keys, changesPeriods, idempotencyKey, cancellation)).Fetch(session, cancellation);
+
+    /// <summary>
+    /// Opens the write's transaction and returns its locks as a query plan: the write pipeline's batch runs it ahead of
+    /// the endpoint's aggregate loads, so the locks and the loads share one round trip.
+    /// </summary>
     /// <param name="changesPeriods">
     /// Closing or reopening a month takes the periods' lock alone; every other write shares it. So a close waits for the
     /// writes in flight, and a write that starts meanwhile reads the periods as the close left them.
     /// </param>
-    public static async Task<LockedReadModels> TakeAsync(
-        IDocumentSession session, ReadModelKeys keys, CancellationToken cancellation, bool changesPeriods = false, string? idempotencyKey = null)
+    public static async Task<LockPlan> PrepareAsync(
+        IDocumentSession session, ReadModelKeys keys, bool changesPeriods, string? idempotencyKey, CancellationToken cancellation)
     {
         if (idempotencyKey is not null) await session.Database.EnsureStorageExistsAsync(typeof(IdempotencyRecord), cancellation);
         // The locks last until the session commits: it must be in its transaction before taking them.
         await session.BeginTransactionAsync(cancellation);
-        var options = session.DocumentStore.Options;
-        var schema = options.Events.DatabaseSchemaName;
-        var contributions = options.Schema.For<Contribution>();
-        var (fundIds, packageIds, contributionIds) = (keys.Funds.Distinct().ToArray(), keys.Packages.Distinct().ToArray(), keys.Contributions.Distinct().ToArray());
-        // The funds a write feeds: those it names and those of the contributions it names. One array of ids, so each
-        // lookup stays an index lookup: an OR with the contributions' subquery scans every stream.
-        var fundsFed = $"? || array(select (data ->> 'fundId')::uuid from {contributions} where id = any(?))";
-        // One round trip, in order: the periods' lock, then the periods as they stand (each statement reads what has
-        // committed before it runs), then the funds' and the packages' stream rows.
-        var batch = session.CreateBatchQuery();
-        var periods = batch.AddItem(new Statement<bool>(
-            changesPeriods ? "select pg_advisory_xact_lock(?)" : "select pg_advisory_xact_lock_shared(?)", (_, _) => Task.FromResult(true), PeriodsLockKey));
-        // The last closed day alone: a write needs no more of the periods' history.
-        var closedThrough = batch.AddItem(new Statement<LocalDate?>(
-            $"select (data ->> 'closedThrough')::date from {options.Schema.For<AccountingPeriods>()} where id = ?", ClosedThroughAsync, Periods.AccountingPeriods.StreamId));
-        var lockFunds = fundIds.Length > 0 || contributionIds.Length > 0;
-        var funds = lockFunds
-            ? batch.AddItem(new Statement<HashSet<Guid>>($"select id from {schema}.mt_streams where id = any({fundsFed}) order by id for update", IdsAsync, fundIds, contributionIds))
-            : Task.FromResult(new HashSet<Guid>());
-        var packages = packageIds.Length > 0
-            ? batch.AddItem(new Statement<HashSet<Guid>>($"select id from {schema}.mt_streams where id = any(?) order by id for update", IdsAsync, packageIds))
-            : Task.FromResult(new HashSet<Guid>());
+        return new LockPlan(session, keys, changesPeriods, idempotencyKey);
+    }
 
-        // Then the chain heads of every stream it may continue, which the save links the new events to.
-        var chain = ((StoreOptions)options).Listeners.OfType<EventChainStamp>().FirstOrDefault();
-        var heads = chain is null ? Task.FromResult(true) : batch.AddItem(new Statement<bool>(
-            chain.HeadsOf($"? || ? || ? || array(select (data ->> 'fundId')::uuid from {contributions} where id = any(?))"),
-            async (reader, token) =>
-            {
-                await EventChainStamp.RememberAsync(session, reader, token);
-                return true;
-            }, fundIds, packageIds, contributionIds, contributionIds));
-
-        // Then, read under those locks, the documents fed by many streams that the write's events will change. In an
-        // identity session they stay in its map, where the save's inline projections find them instead of each reading
-        // its own in a round trip of its own.
-        if (lockFunds)
+    /// <summary>
+    /// The locks' statements, first in whatever batch runs them. Each statement reads what has committed before it
+    /// runs, so everything after them in the batch (the aggregates, the documents) is read under the locks.
+    /// </summary>
+    public sealed class LockPlan(IDocumentSession session, ReadModelKeys keys, bool changesPeriods, string? idempotencyKey)
+        : IBatchQueryPlan<LockedReadModels>, IQueryPlan<LockedReadModels>
+    {
+        public async Task<LockedReadModels> Fetch(IQuerySession _, CancellationToken cancellation)
         {
-            _ = batch.Query<TrialBalance>($"where d.id = any({fundsFed})", fundIds, contributionIds);
-            _ = batch.Query<FundStatement>($"where d.id = any({fundsFed})", fundIds, contributionIds);
+            var batch = session.CreateBatchQuery();
+            var locked = Fetch(batch);
+            await batch.Execute(cancellation);
+            return await locked;
         }
 
-        if (packageIds.Length > 0) _ = batch.Query<PackageFundingStatus>("where d.id = any(?)", packageIds);
+        public Task<LockedReadModels> Fetch(IBatchedQuery batch)
+        {
+            var options = session.DocumentStore.Options;
+            var schema = options.Events.DatabaseSchemaName;
+            var contributions = options.Schema.For<Contribution>();
+            var (fundIds, packageIds, contributionIds) = (keys.Funds.Distinct().ToArray(), keys.Packages.Distinct().ToArray(), keys.Contributions.Distinct().ToArray());
+            // The funds a write feeds: those it names and those of the contributions it names. One array of ids, so each
+            // lookup stays an index lookup: an OR with the contributions' subquery scans every stream.
+            var fundsFed = $"? || array(select (data ->> 'fundId')::uuid from {contributions} where id = any(?))";
+            // In order: the periods' lock, then the periods as they stand, then the funds' and the packages' stream rows.
+            var periods = batch.AddItem(new Statement<bool>(
+                changesPeriods ? "select pg_advisory_xact_lock(?)" : "select pg_advisory_xact_lock_shared(?)", (_, _) => Task.FromResult(true), PeriodsLockKey));
+            // The last closed day alone: a write needs no more of the periods' history.
+            var closedThrough = batch.AddItem(new Statement<LocalDate?>(
+                $"select (data ->> 'closedThrough')::date from {options.Schema.For<AccountingPeriods>()} where id = ?", ClosedThroughAsync, Periods.AccountingPeriods.StreamId));
+            var lockFunds = fundIds.Length > 0 || contributionIds.Length > 0;
+            var funds = lockFunds
+                ? batch.AddItem(new Statement<HashSet<Guid>>($"select id from {schema}.mt_streams where id = any({fundsFed}) order by id for update", IdsAsync, fundIds, contributionIds))
+                : Task.FromResult(new HashSet<Guid>());
+            var packages = packageIds.Length > 0
+                ? batch.AddItem(new Statement<HashSet<Guid>>($"select id from {schema}.mt_streams where id = any(?) order by id for update", IdsAsync, packageIds))
+                : Task.FromResult(new HashSet<Guid>());
 
-        var answered = idempotencyKey is null ? Task.FromResult<IdempotencyRecord?>(null) : batch.Load<IdempotencyRecord>(idempotencyKey);
-        await batch.Execute(cancellation);
-        await Task.WhenAll(periods, heads);
-        return new LockedReadModels(await funds, await packages, ClosedBooks.Of(await closedThrough), changesPeriods, await answered);
+            // Then the chain heads of every stream it may continue, which the save links the new events to.
+            var chain = ((StoreOptions)options).Listeners.OfType<EventChainStamp>().FirstOrDefault();
+            var heads = chain is null ? Task.FromResult(true) : batch.AddItem(new Statement<bool>(
+                chain.HeadsOf($"? || ? || ? || array(select (data ->> 'fundId')::uuid from {contributions} where id = any(?))"),
+                async (reader, token) =>
+                {
+                    await EventChainStamp.RememberAsync(session, reader, token);
+                    return true;
+                }, fundIds, packageIds, contributionIds, contributionIds));
+
+            // Then, read under those locks, the documents fed by many streams that the write's events will change. In an
+            // identity session they stay in its map, where the save's inline projections find them instead of each reading
+            // its own in a round trip of its own.
+            if (lockFunds)
+            {
+                _ = batch.Query<TrialBalance>($"where d.id = any({fundsFed})", fundIds, contributionIds);
+                _ = batch.Query<FundStatement>($"where d.id = any({fundsFed})", fundIds, contributionIds);
+            }
+
+            if (packageIds.Length > 0) _ = batch.Query<PackageFundingStatus>("where d.id = any(?)", packageIds);
+
+            var answered = idempotencyKey is null ? Task.FromResult<IdempotencyRecord?>(null) : batch.Load<IdempotencyRecord>(idempotencyKey);
+            return LockedAsync(periods, heads, funds, packages, closedThrough, answered, changesPeriods);
+        }
+
+        static async Task<LockedReadModels> LockedAsync(
+            Task<bool> periods, Task<bool> heads, Task<HashSet<Guid>> funds, Task<HashSet<Guid>> packages, Task<LocalDate?> closedThrough,
+            Task<IdempotencyRecord?> answered, bool alone)
+        {
+            await Task.WhenAll(periods, heads);
+            return new LockedReadModels(await funds, await packages, ClosedBooks.Of(await closedThrough), alone, await answered);
+        }
     }
 
     static async Task<LocalDate?> ClosedThroughAsync(DbDataReader reader, CancellationToken token) =>
@@ -154,7 +189,7 @@ public static class ReadModelLocks
         return ids;
     }
 
-    /// <summary>A statement of the lock batch: its SQL, with a <c>?</c> for each parameter, and how its rows are read.</summary>
+    /// <summary>A statement of the locks' plan: its SQL, with a <c>?</c> for each parameter, and how its rows are read.</summary>
     sealed class Statement<T>(string sql, Func<DbDataReader, CancellationToken, Task<T>> read, params object[] parameters) : IQueryHandler<T>
     {
         public void ConfigureCommand(ICommandBuilder builder, IStorageSession session)

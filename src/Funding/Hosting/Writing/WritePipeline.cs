@@ -15,12 +15,14 @@ namespace Funding.Hosting.Writing;
 /// endpoint, in this order:
 /// <list type="number">
 /// <item>the command's own checks (<see cref="ICommand.Validate"/>): a 400 naming each field;</item>
-/// <item>a repeated Idempotency-Key: answered as the first time, and nothing more runs;</item>
+/// <item>an Idempotency-Key is read (a malformed one is a 400);</item>
 /// <item>the accounting periods' lock (shared; held alone by a close or a reopening) and the read models' locks, funds
-/// before packages, each in id order (<see cref="ReadModelLocks"/>), in one round trip that also reads the last closed day
-/// and, under those locks, the read models fed by many streams that the save's inline projections will fold; a write
-/// outside the person's remit (<see cref="Remit"/>) stops there with a 403;</item>
-/// <item>Wolverine loads the endpoint's aggregates for writing ([WriteAggregate]) and the endpoint decides;</item>
+/// before packages, each in id order (<see cref="ReadModelLocks"/>), at the head of Wolverine's batch that loads the
+/// endpoint's aggregates for writing ([WriteAggregate]) and documents: one round trip, which also reads the last closed
+/// day and, under those locks, the read models fed by many streams that the save's inline projections will fold;</item>
+/// <item>a write outside the person's remit (<see cref="Remit"/>) stops with a 403; a key answered before is answered
+/// again;</item>
+/// <item>the endpoint decides;</item>
 /// <item>a decision with an event dated in a closed month is refused (<c>period-closed</c>); otherwise its events are
 /// appended to the streams they declare, and its answer is remembered with the key, in the transaction Wolverine then
 /// commits;</item>
@@ -34,6 +36,7 @@ public static partial class WritePipeline
 {
     const string RequestItem = "funding.idempotent-request";
     const string LockedItem = "funding.locked-read-models";
+    const string KeysItem = "funding.read-model-keys";
 
     public static IResult Validate<TCommand>(TCommand command, IClock clock) where TCommand : ICommand
     {
@@ -51,21 +54,33 @@ public static partial class WritePipeline
     }
 
     /// <summary>
-    /// Takes the write's locks and, in the same round trip, reads what the key answered before: a request sent again
-    /// is answered as the first time (after any write in flight on its funds has committed), and writes nothing.
+    /// Opens the write's transaction and returns its locks, which Wolverine's batch then takes ahead of the endpoint's
+    /// aggregate loads: one round trip. The batch also reads what the key answered before.
     /// </summary>
-    public static async Task<IResult> LockAsync<TCommand>(TCommand command, HttpContext http, IDocumentSession session, CancellationToken cancellation)
+    public static async Task<ReadModelLocks.LockPlan> LockAsync<TCommand>(TCommand command, HttpContext http, IDocumentSession session, CancellationToken cancellation)
         where TCommand : ICommand
     {
         var keys = ReadModelLocks.KeysOf(command, http.Request.RouteValues);
         if (command is IMovesMoneyOfPackageFunds { MovesFundMoney: true })
             keys = keys with { Funds = [.. keys.Funds, .. await ReadModelLocks.FundsOfPackagesAsync(session, keys.Packages, cancellation)] };
+        http.Items[KeysItem] = keys;
         var request = http.Items[RequestItem] as IdempotentRequest;
-        var locked = await ReadModelLocks.TakeAsync(session, keys, cancellation, changesPeriods: command is IChangesPeriods, idempotencyKey: request?.Key);
+        return await ReadModelLocks.PrepareAsync(session, keys, changesPeriods: command is IChangesPeriods, request?.Key, cancellation);
+    }
+
+    /// <summary>
+    /// Once locked and loaded, before the endpoint decides: a write outside the person's remit stops with a 403, and a
+    /// request sent again is answered as the first time (after any write in flight on its funds has committed).
+    /// </summary>
+    public static async Task<IResult> AdmitAsync<TCommand>(TCommand command, LockedReadModels locked, HttpContext http, IDocumentSession session, CancellationToken cancellation)
+        where TCommand : ICommand
+    {
         http.Items[LockedItem] = locked;
         // Outside the person's remit nothing runs, not even the answer to a key sent before.
         var auth = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
+        var keys = (ReadModelKeys)http.Items[KeysItem]!;
         if (await Remit.RefusesAsync(http, command, keys, locked, session, auth.RequireScopes, cancellation) is { } outside) return outside;
+        var request = http.Items[RequestItem] as IdempotentRequest;
         return request is not null && Idempotency.Answer(locked.Answered, request, http) is { } answered ? answered : WolverineContinue.Result();
     }
 

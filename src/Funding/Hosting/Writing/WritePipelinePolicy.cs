@@ -26,12 +26,15 @@ public sealed class WritePipelinePolicy : IHttpPolicy, IResourceWriterPolicy
             var validate = Step(nameof(WritePipeline.Validate), chain.RequestType!);
             var replay = Step(nameof(WritePipeline.ReplayAsync), chain.RequestType!);
             var locks = Step(nameof(WritePipeline.LockAsync), chain.RequestType!);
-            // Before the aggregates are loaded, which Wolverine has already put in the chain's middleware.
+            var admit = Step(nameof(WritePipeline.AdmitAsync), chain.RequestType!);
+            // Before the aggregates are loaded, which Wolverine has already put in the chain's middleware. The locks are
+            // a query plan: Wolverine runs it first in the batch that loads them, and admits with what it read.
             chain.Middleware.InsertRange(0,
             [
                 validate, new MaybeEndWithResultFrame(validate.ReturnVariable!),
                 replay, new MaybeEndWithResultFrame(replay.ReturnVariable!),
-                locks, new MaybeEndWithResultFrame(locks.ReturnVariable!),
+                locks,
+                admit, new MaybeEndWithResultFrame(admit.ReturnVariable!),
             ]);
             // Before the transaction commits; an endpoint declaring 201 creates what it writes.
             var creates = chain.Method.Method.GetCustomAttributes<ProducesResponseTypeAttribute>().Any(x => x.StatusCode == StatusCodes.Status201Created);
