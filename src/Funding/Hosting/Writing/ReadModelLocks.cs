@@ -114,6 +114,9 @@ public static class ReadModelLocks
     public sealed class LockPlan(IDocumentSession session, ReadModelKeys keys, bool changesPeriods, string? idempotencyKey)
         : IBatchQueryPlan<LockedReadModels>, IQueryPlan<LockedReadModels>
     {
+        /// <summary>What the write feeds, as it asked for the locks.</summary>
+        public ReadModelKeys Keys => keys;
+
         public async Task<LockedReadModels> Fetch(IQuerySession _, CancellationToken cancellation)
         {
             var batch = session.CreateBatchQuery();

@@ -36,7 +36,6 @@ public static partial class WritePipeline
 {
     const string RequestItem = "funding.idempotent-request";
     const string LockedItem = "funding.locked-read-models";
-    const string KeysItem = "funding.read-model-keys";
 
     public static IResult Validate<TCommand>(TCommand command, IClock clock) where TCommand : ICommand
     {
@@ -63,7 +62,6 @@ public static partial class WritePipeline
         var keys = ReadModelLocks.KeysOf(command, http.Request.RouteValues);
         if (command is IMovesMoneyOfPackageFunds { MovesFundMoney: true })
             keys = keys with { Funds = [.. keys.Funds, .. await ReadModelLocks.FundsOfPackagesAsync(session, keys.Packages, cancellation)] };
-        http.Items[KeysItem] = keys;
         var request = http.Items[RequestItem] as IdempotentRequest;
         return await ReadModelLocks.PrepareAsync(session, keys, changesPeriods: command is IChangesPeriods, request?.Key, cancellation);
     }
@@ -72,14 +70,14 @@ public static partial class WritePipeline
     /// Once locked and loaded, before the endpoint decides: a write outside the person's remit stops with a 403, and a
     /// request sent again is answered as the first time (after any write in flight on its funds has committed).
     /// </summary>
-    public static async Task<IResult> AdmitAsync<TCommand>(TCommand command, LockedReadModels locked, HttpContext http, IDocumentSession session, CancellationToken cancellation)
+    public static async Task<IResult> AdmitAsync<TCommand>(
+        TCommand command, ReadModelLocks.LockPlan plan, LockedReadModels locked, HttpContext http, IDocumentSession session, CancellationToken cancellation)
         where TCommand : ICommand
     {
         http.Items[LockedItem] = locked;
         // Outside the person's remit nothing runs, not even the answer to a key sent before.
         var auth = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
-        var keys = (ReadModelKeys)http.Items[KeysItem]!;
-        if (await Remit.RefusesAsync(http, command, keys, locked, session, auth.RequireScopes, cancellation) is { } outside) return outside;
+        if (await Remit.RefusesAsync(http, command, plan.Keys, locked, session, auth.RequireScopes, cancellation) is { } outside) return outside;
         var request = http.Items[RequestItem] as IdempotentRequest;
         return request is not null && Idempotency.Answer(locked.Answered, request, http) is { } answered ? answered : WolverineContinue.Result();
     }
