@@ -136,6 +136,10 @@ builder.Services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o =>
 });
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ClientErrors.Customize);
 builder.AddRateLimits();
+builder.Services.AddOptions<WriteGateOptions>().Bind(builder.Configuration.GetSection(WriteGateOptions.Section))
+    .Validate(x => x is { Concurrency: >= 1, QueueLimit: >= 0 }, "Funding:Writes:MaxConcurrent must be at least 1 and Funding:Writes:QueueLimit at least 0.")
+    .ValidateOnStart();
+builder.Services.AddSingleton<WriteGate>();
 builder.Services.AddOpenApi(ApiDocument.Configure);
 LedgerTelemetry.Add(builder);
 builder.Services.AddSingleton(TimeProvider.System);
@@ -198,6 +202,8 @@ if (readsOnStandby) app.UseMiddleware<StandbyFallback>();
 // After authorization: a person is limited by who they are, and a request refused already costs nothing.
 app.UseRateLimiter();
 app.UseMiddleware<InputGuard>();
+// Last before the endpoint: a request refused for any other reason never waits for a turn.
+app.UseMiddleware<WriteGate>();
 app.MapWolverineEndpoints(opts =>
 {
     // A query value that does not parse is a 400, never a silent default.

@@ -63,6 +63,9 @@ public static class RateLimits
         Import,
     }
 
+    /// <summary>A write that is not an import: what <see cref="WriteGate"/> gives turns to.</summary>
+    internal static bool IsWrite(HttpContext http) => BucketOf(http) == Bucket.Write;
+
     static Bucket BucketOf(HttpContext http)
     {
         var request = http.Request;

@@ -22,9 +22,11 @@ public sealed class ApiResponses : IHttpPolicy
             chain.Metadata.ProducesProblem(StatusCodes.Status404NotFound);
             // A role it is not for, or a fund or country outside the person's remit (reads too, with ScopedReads).
             chain.Metadata.ProducesProblem(StatusCodes.Status403Forbidden);
-            // A write is also refused in a race, for its size or type, by the ledger's rules, and over the person's rate limit.
+            // A write is also refused in a race, for its size or type, by the ledger's rules, over the person's rate limit,
+            // and when more writes wait their turn than the node queues (WriteGate).
             if (!write) continue;
             chain.Metadata.ProducesProblem(StatusCodes.Status429TooManyRequests);
+            chain.Metadata.ProducesProblem(StatusCodes.Status503ServiceUnavailable);
             chain.Metadata.ProducesProblem(StatusCodes.Status409Conflict);
             chain.Metadata.ProducesProblem(StatusCodes.Status413PayloadTooLarge);
             chain.Metadata.ProducesProblem(StatusCodes.Status415UnsupportedMediaType);

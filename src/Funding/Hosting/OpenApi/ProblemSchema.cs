@@ -19,7 +19,7 @@ public static class ProblemSchema
             Type = JsonSchemaType.Object,
             AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
         };
-        // 422, 403 and 429: the name of the rule that refused the request.
+        // 422, 403, 429 and 503: the name of the rule that refused the request.
         schema.Properties["rule"] = new OpenApiSchema { Type = JsonSchemaType.String };
         // 403 outside-remit: the fund (by code, or "every fund") or the country outside the person's remit.
         schema.Properties["fund"] = new OpenApiSchema { Type = JsonSchemaType.String };
