@@ -76,14 +76,7 @@ public sealed record Remit(IReadOnlySet<string>? Funds, IReadOnlySet<string>? Co
     /// <summary>A 403 naming what lies outside: the fund's code or the country.</summary>
     public static IResult Outside(string what, string value, string detail)
     {
-        var problem = new ProblemDetails
-        {
-            Status = StatusCodes.Status403Forbidden,
-            Title = "Outside your remit",
-            Detail = detail,
-            Type = $"urn:funding:rule:{Rule}",
-        };
-        problem.Extensions["rule"] = Rule;
+        var problem = Hosting.Input.Problems.Rule(StatusCodes.Status403Forbidden, "Outside your remit", detail, Rule);
         problem.Extensions[what] = value;
         return Results.Problem(problem);
     }

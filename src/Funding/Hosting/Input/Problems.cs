@@ -9,6 +9,22 @@ public static class Problems
 {
     public const string InvalidTitle = "The request has invalid fields";
 
+    /// <summary>A refusal by a named rule: the rule is in the body (<c>rule</c>) and in the problem's type.</summary>
+    public static ProblemDetails Rule(int status, string title, string detail, string rule)
+    {
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = $"urn:funding:rule:{rule}" };
+        problem.Extensions["rule"] = rule;
+        return problem;
+    }
+
+    /// <summary>Answers from middleware, before any endpoint: the problem's status, when to try again, and the problem.</summary>
+    public static async ValueTask RefuseAsync(HttpContext http, ProblemDetails problem, int retryAfterSeconds)
+    {
+        http.Response.StatusCode = problem.Status!.Value;
+        http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+    }
+
     public static IResult Invalid(Dictionary<string, string[]> errors) =>
         Results.Problem(new ValidationProblemDetails(errors) { Status = StatusCodes.Status400BadRequest, Title = InvalidTitle });
 

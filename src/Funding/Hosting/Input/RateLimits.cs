@@ -85,17 +85,8 @@ public static class RateLimits
         var import = BucketOf(http) == Bucket.Import;
         var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var problem = new ProblemDetails
-        {
-            Status = StatusCodes.Status429TooManyRequests,
-            Title = "Too many requests",
-            Detail = $"At most {(import ? limits.ImportsPerMinute : limits.WritesPerMinute)} {(import ? "imports" : "writes")} a minute per person; try again in {seconds} s.",
-            Type = $"urn:funding:rule:{Rule}",
-        };
-        problem.Extensions["rule"] = Rule;
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>()
-            .WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+        await Problems.RefuseAsync(http, Problems.Rule(StatusCodes.Status429TooManyRequests, "Too many requests",
+            $"At most {(import ? limits.ImportsPerMinute : limits.WritesPerMinute)} {(import ? "imports" : "writes")} a minute per person; try again in {seconds} s.",
+            Rule), seconds);
     }
 }

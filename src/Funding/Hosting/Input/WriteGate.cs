@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace Funding.Hosting.Input;
@@ -60,21 +59,10 @@ public sealed class WriteGate : IMiddleware, IDisposable
         else await RefuseAsync(http);
     }
 
-    async Task RefuseAsync(HttpContext http)
-    {
-        http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        http.Response.Headers.RetryAfter = "1";
-        var problem = new ProblemDetails
-        {
-            Status = StatusCodes.Status503ServiceUnavailable,
-            Title = "Too busy",
-            Detail = string.Create(CultureInfo.InvariantCulture,
-                $"{options.Concurrency} writes are running and {options.QueueLimit} waiting on this node; nothing was written. Try again in 1 s."),
-            Type = $"urn:funding:rule:{Rule}",
-        };
-        problem.Extensions["rule"] = Rule;
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
-    }
+    ValueTask RefuseAsync(HttpContext http) => Problems.RefuseAsync(http, Problems.Rule(StatusCodes.Status503ServiceUnavailable, "Too busy",
+        string.Create(CultureInfo.InvariantCulture,
+            $"{options.Concurrency} writes are running and {options.QueueLimit} waiting on this node; nothing was written. Try again in 1 s."),
+        Rule), retryAfterSeconds: 1);
 
     public void Dispose() => limiter.Dispose();
 }

@@ -25,14 +25,9 @@ public static class Refusals
             };
         }
 
-        var problem = new ProblemDetails
-        {
-            Status = rejection.Kind == RefusalKind.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity,
-            Title = rejection.Kind == RefusalKind.Conflict ? "Conflict" : "The ledger refused this command",
-            Detail = rejection.Message,
-            Type = $"urn:funding:rule:{rejection.Rule}",
-        };
-        problem.Extensions["rule"] = rejection.Rule;
+        var problem = rejection.Kind == RefusalKind.Conflict
+            ? Problems.Rule(StatusCodes.Status409Conflict, "Conflict", rejection.Message, rejection.Rule)
+            : Problems.Rule(StatusCodes.Status422UnprocessableEntity, "The ledger refused this command", rejection.Message, rejection.Rule);
         if (rejection.Field is { } field) problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [rejection.Message] };
         return problem;
     }
