@@ -57,32 +57,25 @@ public static class ImportEndpoints
             ActorStamp.NameOf(http.User), CorrelationScope.Of(http), $"{request.Method} {request.Path}#{http.TraceIdentifier}",
             string.Join(",", http.User.FindAll("role").Select(x => x.Value).Order(StringComparer.Ordinal)));
         var file = ImportFile.FromSeekable(request.Body);
-        if (await OutsideRemitAsync(http, kind, file, cancellation) is { } outside) return outside;
-        var result = await LedgerImport.RunAsync(store, clock, kind, file, actor, options, null, cancellation);
-
-        return result.Outcome switch
-        {
-            ImportOutcome.Refused or ImportOutcome.Rejected => Results.Problem(new ValidationProblemDetails(result.Errors.ToDictionary())
-            {
-                Status = result.Outcome == ImportOutcome.Refused ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity,
-                Title = result.Outcome == ImportOutcome.Refused ? "The file has bad rows" : "The ledger refused rows of the file",
-                Detail = result.Message,
-            }),
-            ImportOutcome.Conflict => Results.Problem(new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = result.Message }),
-            _ => Results.Ok(new ImportAnswer(result.Outcome, result.Message, result.Summary!)),
-        };
-    }
-
-    /// <summary>A scoped finance officer imports only for their funds, and no rates: rates apply to every fund.</summary>
-    static async Task<IResult?> OutsideRemitAsync(HttpContext http, ImportKind kind, ImportFile file, CancellationToken cancellation)
-    {
         var auth = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
-        if (Remit.Of(http.User, auth.RequireScopes).Funds is not { } funds) return null;
-        if (kind == ImportKind.Rates)
-            return Remit.Outside("fund", "every fund", $"Rates apply to every fund; your remit covers {Remit.List(funds)} only.");
-        var survey = await file.SurveyAsync(kind, cancellation);
-        return survey.FundCodes.Order(StringComparer.Ordinal).FirstOrDefault(x => !funds.Contains(x)) is { } outside
-            ? Remit.Outside("fund", outside, $"The file records money for fund {outside}, outside your remit: you record money for {Remit.List(funds)}.")
-            : null;
+        // A scoped finance officer imports only for their funds: LedgerImport checks the file's codes as it surveys it.
+        options = options with { FundRemit = Remit.Of(http.User, auth.RequireScopes).Funds };
+        return Answer(await LedgerImport.RunAsync(store, clock, kind, file, actor, options, null, cancellation));
     }
+
+    /// <summary>The HTTP answer to each outcome: every one named, so a new outcome cannot pass as a 200.</summary>
+    internal static IResult Answer(ImportResult result) => result.Outcome switch
+    {
+        ImportOutcome.Imported or ImportOutcome.Checked or ImportOutcome.AlreadyImported =>
+            Results.Ok(new ImportAnswer(result.Outcome, result.Message, result.Summary!)),
+        ImportOutcome.Refused or ImportOutcome.Rejected => Results.Problem(new ValidationProblemDetails(result.Errors.ToDictionary())
+        {
+            Status = result.Outcome == ImportOutcome.Refused ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity,
+            Title = result.Outcome == ImportOutcome.Refused ? "The file has bad rows" : "The ledger refused rows of the file",
+            Detail = result.Message,
+        }),
+        ImportOutcome.Conflict => Results.Problem(new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = result.Message }),
+        ImportOutcome.OutsideRemit => Remit.Outside("fund", result.Outside!, result.Message),
+        _ => throw new ArgumentOutOfRangeException(nameof(result), result.Outcome, "An import outcome with no HTTP answer."),
+    };
 }

@@ -31,8 +31,10 @@ public sealed record ImportActor(string User, string CorrelationId, string Causa
 
 /// <summary>How to run it. A rates file also needs the revision's reference and kind.</summary>
 /// <param name="PartRows">Rows read, decided and written together; memory holds one part.</param>
+/// <param name="FundRemit">The fund codes the importer records money for; null for every fund. Rates apply to every fund, so a remit refuses them.</param>
 public sealed record ImportOptions(
-    bool DryRun, string? RatesReference = null, RevisionKind RatesKind = RevisionKind.Monthly, int PartRows = LedgerImport.DefaultPartRows);
+    bool DryRun, string? RatesReference = null, RevisionKind RatesKind = RevisionKind.Monthly, int PartRows = LedgerImport.DefaultPartRows,
+    IReadOnlySet<string>? FundRemit = null);
 
 public enum ImportStage
 {
@@ -63,6 +65,9 @@ public enum ImportOutcome
 
     /// <summary>Someone else wrote to a stream of the file while it was being decided; nothing was written.</summary>
     Conflict,
+
+    /// <summary>The file records money outside the importer's remit (<see cref="ImportResult.Outside"/>); nothing was written.</summary>
+    OutsideRemit,
 }
 
 /// <summary>The money of one currency in a file, and its USD equivalent as recorded.</summary>
@@ -77,6 +82,9 @@ public sealed record ImportSummary(
 public sealed record ImportResult(
     ImportOutcome Outcome, string Message, ImportSummary? Summary, IReadOnlyDictionary<string, string[]> Errors, TimeSpan Elapsed)
 {
+    /// <summary>For <see cref="ImportOutcome.OutsideRemit"/>: the first fund code outside it, or "every fund" for rates.</summary>
+    public string? Outside { get; init; }
+
     public bool Succeeded => Outcome is ImportOutcome.Imported or ImportOutcome.Checked or ImportOutcome.AlreadyImported;
 
     /// <summary>How a CLI prints a problem: "line 7, column amount: ...".</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Funding.Access;
 using Funding.Funds;
 using Funding.Hosting;
 using Funding.Hosting.Writing;
@@ -40,7 +41,7 @@ public static class LedgerImport
         ImportProgress? progress, CancellationToken cancellation)
     {
         var watch = Stopwatch.StartNew();
-        var (answer, survey) = await SurveyAsync(store, kind, file, watch, cancellation);
+        var (answer, survey) = await SurveyAsync(store, kind, file, options, watch, cancellation);
         if (answer is not null) return answer;
         var pass = new Pass(store, kind, file, survey!, actor, options, clock.GetCurrentInstant().InUtc().Date, progress, watch);
         return await pass.RunAsync(write: !options.DryRun, expectedVersions: null, cancellation);
@@ -59,7 +60,7 @@ public static class LedgerImport
         ImportProgress? progress, CancellationToken cancellation)
     {
         var watch = Stopwatch.StartNew();
-        var (answer, survey) = await SurveyAsync(store, kind, file, watch, cancellation);
+        var (answer, survey) = await SurveyAsync(store, kind, file, options, watch, cancellation);
         if (answer is not null) return (answer, null);
         var today = clock.GetCurrentInstant().InUtc().Date;
         var pass = new Pass(store, kind, file, survey!, actor, options, today, progress, watch);
@@ -84,11 +85,23 @@ public static class LedgerImport
             : "Rows the check accepted are refused now.", decided.Watch);
     }
 
-    /// <summary>The file's digest, and the answer when there is nothing more to do: imported before, or not UTF-8.</summary>
+    /// <summary>
+    /// The file's digest, and the answer when there is nothing more to do: outside the importer's remit, imported
+    /// before, or not UTF-8.
+    /// </summary>
     static async Task<(ImportResult? Answer, FileSurvey? Survey)> SurveyAsync(
-        IDocumentStore store, ImportKind kind, ImportFile file, Stopwatch watch, CancellationToken cancellation)
+        IDocumentStore store, ImportKind kind, ImportFile file, ImportOptions options, Stopwatch watch, CancellationToken cancellation)
     {
+        if (options.FundRemit is { } remit && kind == ImportKind.Rates)
+            return (OutsideRemit("every fund", $"Rates apply to every fund; your remit covers {Remit.List(remit)} only.", watch), null);
         var survey = await file.SurveyAsync(kind, cancellation);
+        // Before the digest is looked up: a file imported before is not described to someone outside its funds.
+        if (options.FundRemit is { } funds && survey.FundCodes.Order(StringComparer.Ordinal).FirstOrDefault(x => !funds.Contains(x)) is { } outside)
+        {
+            return (OutsideRemit(outside,
+                $"The file records money for fund {outside}, outside your remit: you record money for {Remit.List(funds)}.", watch), null);
+        }
+
         await using (var query = store.QuerySession())
         {
             if (await query.LoadAsync<IdempotencyRecord>(KeyOf(kind, survey.Digest), cancellation) is { } before)
@@ -188,6 +201,9 @@ public static class LedgerImport
                 summary, new Dictionary<string, string[]>(), watch.Elapsed);
         }
     }
+
+    static ImportResult OutsideRemit(string outside, string message, Stopwatch watch) =>
+        new(ImportOutcome.OutsideRemit, message + " Nothing was written.", null, new Dictionary<string, string[]>(), watch.Elapsed) { Outside = outside };
 
     static ImportResult Conflict(string conflict, Stopwatch watch) => new(ImportOutcome.Conflict,
         $"Another write reached the ledger while this file was being imported: {conflict} Nothing of the file was written; import it again.",

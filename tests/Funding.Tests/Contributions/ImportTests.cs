@@ -235,6 +235,60 @@ public class ImportTests(ImportApp app) : IClassFixture<ImportApp>
     }
 
     [Fact]
+    public async Task a_scoped_importer_is_refused_a_file_naming_a_fund_outside_the_remit_even_one_imported_before()
+    {
+        await Fund("IMP-MINE");
+        await Fund("IMP-OTHER");
+        var clock = app.Host.Services.GetRequiredService<IClock>();
+        var actor = new ImportActor("scoped", "remit", "test");
+        var mine = new HashSet<string>(["IMP-MINE"], StringComparer.OrdinalIgnoreCase);
+        var both = Encoding.UTF8.GetBytes("reference,fund_code,donor,amount,currency,signed_on\nREMIT-1,IMP-MINE,Norway,1000,USD,2024-03-05\nREMIT-2,IMP-OTHER,Sweden,500,USD,2024-03-05\n");
+        var own = Encoding.UTF8.GetBytes("reference,fund_code,donor,amount,currency,signed_on\nREMIT-3,IMP-MINE,Norway,250,USD,2024-03-06\n");
+        Task<ImportResult> Run(ImportKind kind, byte[] file, IReadOnlySet<string>? remit) =>
+            LedgerImport.RunAsync(app.Store, clock, kind, file, actor, new ImportOptions(false, "UNORE 2024-05", FundRemit: remit), null, CancellationToken.None);
+        var before = await EventCount();
+
+        var refused = await Run(ImportKind.Agreements, both, mine);
+
+        (refused.Outcome, refused.Outside, refused.Message, refused.Summary).ShouldBe((ImportOutcome.OutsideRemit, "IMP-OTHER",
+            "The file records money for fund IMP-OTHER, outside your remit: you record money for IMP-MINE. Nothing was written.", (ImportSummary?)null));
+        (await EventCount()).ShouldBe(before);
+
+        // Imported by someone for every fund, the file is still not described to the scoped importer.
+        (await Run(ImportKind.Agreements, both, null)).Outcome.ShouldBe(ImportOutcome.Imported);
+        var again = await Run(ImportKind.Agreements, both, mine);
+        (again.Outcome, again.Outside).ShouldBe((ImportOutcome.OutsideRemit, "IMP-OTHER"));
+
+        var rates = await Run(ImportKind.Rates, Encoding.UTF8.GetBytes("effective_date,currency,units_per_usd\n2024-05-01,EUR,0.93\n"), mine);
+        (rates.Outcome, rates.Outside, rates.Message).ShouldBe((ImportOutcome.OutsideRemit, "every fund",
+            "Rates apply to every fund; your remit covers IMP-MINE only. Nothing was written."));
+
+        var inside = await Run(ImportKind.Agreements, own, mine);
+        (inside.Outcome, inside.Summary!.Rows, inside.Summary.TotalUsd).ShouldBe((ImportOutcome.Imported, 1, 250m));
+        (await EventCount()).ShouldBe(before + 3);
+    }
+
+    [Fact]
+    public void every_import_outcome_has_its_own_http_answer()
+    {
+        var summary = new ImportSummary("deposits", "digest", 1, 1, [], 0m, 0m, "tester", DateTimeOffset.UnixEpoch);
+        var answers = Enum.GetValues<ImportOutcome>().ToDictionary(x => x, x =>
+            ((Microsoft.AspNetCore.Http.IStatusCodeHttpResult)ImportEndpoints.Answer(
+                new ImportResult(x, "message", summary, new Dictionary<string, string[]>(), TimeSpan.Zero) { Outside = "IMP-X" })).StatusCode);
+
+        answers.ShouldBe(new Dictionary<ImportOutcome, int?>
+        {
+            [ImportOutcome.Imported] = 200,
+            [ImportOutcome.Checked] = 200,
+            [ImportOutcome.Refused] = 400,
+            [ImportOutcome.Rejected] = 422,
+            [ImportOutcome.AlreadyImported] = 200,
+            [ImportOutcome.Conflict] = 409,
+            [ImportOutcome.OutsideRemit] = 403,
+        });
+    }
+
+    [Fact]
     public async Task a_write_reaching_a_stream_between_decision_and_commit_fails_the_whole_file()
     {
         await Fund("IMP-RACE");
