@@ -9,9 +9,9 @@ namespace Funding.Access;
 /// <summary>
 /// With Funding:Auth:ScopedReads, a finance officer or focal point whose remit is limited reads only within it:
 /// a fund, contribution, package or audit stream outside it is a 403 naming it; the lists of funds, contributions and
-/// packages, the package statuses and totals, the receivables ageing and the dashboard show only theirs; and the reports
-/// that span every fund or every country (donors, the audit log, the months' figures at close, IATI, time to funding)
-/// are refused. Administrators and auditors read everything.
+/// packages, the package statuses and totals, the donor statement, the receivables ageing and the dashboard show only
+/// theirs; and the reports that span every fund or every country (the audit log, the months' figures at close, IATI,
+/// time to funding) are refused. Administrators and auditors read everything.
 /// </summary>
 public static class ReadScope
 {
@@ -44,7 +44,7 @@ public static class ReadScope
     public static IReadOnlyList<string>? Countries(HttpContext http) => Of(http)?.Countries?.Select(x => x.ToUpperInvariant()).ToList();
 
     /// <summary>Reports that span every fund, and those that span every country.</summary>
-    static readonly string[] EveryFund = ["/api/donors/statement", "/api/audit/events", "/donors"];
+    static readonly string[] EveryFund = ["/api/audit/events"];
     static readonly string[] EveryCountry = ["/api/packages/time-to-funding"];
     static readonly string[] EveryFundAndCountry = ["/api/iati/activities.xml"];
 
@@ -66,8 +66,10 @@ public static class ReadScope
         static async Task<IResult?> RefusesAsync(HttpContext http, Remit remit)
         {
             var path = http.Request.Path;
-            bool Under(string[] prefixes) => prefixes.Any(x => path.StartsWithSegments(x));
-            var everyFund = Under(EveryFund) || Under(EveryFundAndCountry) || path.Value!.EndsWith("/figures-at-close", StringComparison.Ordinal);
+            // A report's CSV, Excel or XML form (events.csv) is the same report.
+            bool Under(string[] prefixes) => prefixes.Any(x =>
+                path.StartsWithSegments(x) || path.Value!.StartsWith(x + ".", StringComparison.OrdinalIgnoreCase));
+            var everyFund = Under(EveryFund) || Under(EveryFundAndCountry) || path.Value!.TrimEnd('/').EndsWith("/figures-at-close", StringComparison.OrdinalIgnoreCase);
             if (remit.Funds is not null && everyFund)
                 return Remit.Outside("fund", "every fund", "This report spans every fund; your funds' statements are read one by one.");
             if (remit.Countries is not null && (Under(EveryCountry) || Under(EveryFundAndCountry)))

@@ -61,10 +61,11 @@ public static class StatementCsvEndpoints
     [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/csv")]
     [Tags("Statements")]
     [EndpointSummary("Donor statement as CSV")]
-    public static async Task<IResult> DonorStatement(string? donor, string? asAt, string? knownOn, IQuerySession session, CancellationToken cancellation)
+    public static async Task<IResult> DonorStatement(
+        string? donor, string? asAt, string? knownOn, IQuerySession session, HttpContext http, CancellationToken cancellation)
     {
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
-        var lines = await Statements.DonorStatementAsync(session, donor, cut, cancellation);
+        var lines = await Statements.DonorStatementAsync(session, donor, cut, cancellation, Access.ReadScope.FundIds(http));
         var funds = (await session.Query<Fund>().ToListAsync(cancellation)).ToDictionary(x => x.Id, x => x.Code);
         return Results.File(StatementCsv.Donors(lines, id => funds.GetValueOrDefault(id, id.ToString())), "text/csv", "donor-statement.csv");
     }

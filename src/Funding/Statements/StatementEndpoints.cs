@@ -107,7 +107,7 @@ public static class StatementEndpoints
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var cutProblem)) return cutProblem!;
         var (paging, problem) = Page.From(page, pageSize);
         if (problem is not null) return problem;
-        return paging!.Of(await Statements.DonorStatementAsync(session, donor, cut, cancellation), http);
+        return paging!.Of(await Statements.DonorStatementAsync(session, donor, cut, cancellation, Access.ReadScope.FundIds(http)), http);
     }
 
     static IResult NotFound(string field, string what, ReportCut cut) => cut.IsLive

@@ -62,10 +62,11 @@ public static class StatementXlsxEndpoints
     [ProducesResponseType(typeof(Stream), StatusCodes.Status200OK, StatementWorkbook.ContentType)]
     [Tags("Statements")]
     [EndpointSummary("Donor statement as an Excel workbook (sheet \"Donor statement\"; a total row of SUM formulas for what was pledged, signed and received)")]
-    public static async Task<IResult> DonorStatement(string? donor, string? asAt, string? knownOn, IQuerySession session, CancellationToken cancellation)
+    public static async Task<IResult> DonorStatement(
+        string? donor, string? asAt, string? knownOn, IQuerySession session, HttpContext http, CancellationToken cancellation)
     {
         if (!HistoricalStatements.TryParse(asAt, knownOn, out var cut, out var problem)) return problem!;
-        var lines = await Statements.DonorStatementAsync(session, donor, cut, cancellation);
+        var lines = await Statements.DonorStatementAsync(session, donor, cut, cancellation, Access.ReadScope.FundIds(http));
         var funds = (await session.Query<Fund>().ToListAsync(cancellation)).ToDictionary(x => x.Id, x => x.Code);
         return File(new StatementWorkbook().Donors(lines, id => funds.GetValueOrDefault(id, id.ToString())), $"donor-statement{Cut(cut, asAt, knownOn)}");
     }

@@ -105,24 +105,27 @@ public static class Statements
         return filter.Apply(statuses.Select(x => PackageStatusReport.From(x, day, rules)));
     }
 
+    /// <param name="readable">The funds the reader may see (Funding:Auth:ScopedReads); null: every fund.</param>
     public static async Task<IReadOnlyList<DonorStatementLine>> DonorStatementAsync(
-        IQuerySession session, string? donor, ReportCut cut, CancellationToken cancellation)
+        IQuerySession session, string? donor, ReportCut cut, CancellationToken cancellation, IReadOnlyList<Guid>? readable = null)
     {
         IReadOnlyList<Contribution> contributions;
         if (cut.IsLive)
         {
             var query = session.Query<Contribution>().AsQueryable();
             if (donor is not null) query = query.Where(x => x.Donor == donor);
+            if (readable is not null) query = query.Where(x => x.FundId.IsOneOf(readable.ToArray()));
             contributions = await query.ToListAsync(cancellation);
         }
         else
         {
-            contributions = (await HistoricalStatements.ForDonors(session, donor, cut, cancellation)).Contributions.Values.ToList();
+            contributions = (await HistoricalStatements.ForDonors(session, donor, cut, cancellation)).Contributions.Values
+                .Where(x => readable is null || readable.Contains(x.FundId)).ToList();
         }
 
         // Refunds at a fund's closure are on the fund's statement; as at a date, those paid by then.
         var statements = await session.Query<FundStatement>().Where(x => x.RefundsToDonors != 0m).ToListAsync(cancellation);
-        var refunds = statements.SelectMany(s => s.DonorRefunds.Select(r => (s.Id, r)))
+        var refunds = statements.Where(s => readable is null || readable.Contains(s.Id)).SelectMany(s => s.DonorRefunds.Select(r => (s.Id, r)))
             .Where(x => (donor is null || x.r.Donor == donor) && (cut.AsAt is null || x.r.RefundedOn <= cut.AsAt));
         return DonorStatement.Lines(contributions, refunds);
     }

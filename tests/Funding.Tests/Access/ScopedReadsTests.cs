@@ -61,14 +61,37 @@ public class ScopedReadsTests(ScopedReadsApp app) : IClassFixture<ScopedReadsApp
         var contributions = (await Read("/api/contributions", Roles.FinanceOfficer, OfficerOfOther)).ReadAsJson<List<Contribution>>()!;
         var statement = await Read($"/api/funds/{app.Ids.FundId}/statement", Roles.FinanceOfficer, OfficerOfOther);
         var contribution = await Read($"/api/contributions/{ContributionIds.For("SR-NOR")}", Roles.FinanceOfficer, OfficerOfOther);
-        var donors = await Read("/api/donors/statement", Roles.FinanceOfficer, OfficerOfOther);
 
         (funds.Select(x => x.Code).Single(), contributions.Count).ShouldBe(("SR-OTHER", 0));
         Refusal(statement, "fund").ShouldBe((403, "SR-TF"));
         Refusal(contribution, "fund").ShouldBe((403, "SR-TF"));
-        Refusal(donors, "fund").ShouldBe((403, "every fund"));
         (await Read($"/api/funds/{app.OtherFundId}/statement", Roles.FinanceOfficer, OfficerOfOther)).Context.Response.StatusCode.ShouldBe(200);
     }
+
+    [Fact]
+    public async Task the_donor_statement_shows_a_finance_officer_their_funds_only_in_every_form()
+    {
+        var everyFund = (await Read("/api/donors/statement", Roles.Administrator)).ReadAsJson<List<DonorStatementLine>>()!;
+        var theirs = (await Read("/api/donors/statement", Roles.FinanceOfficer, new Claim("funds", "SR-TF"))).ReadAsJson<List<DonorStatementLine>>()!;
+        var another = (await Read("/api/donors/statement", Roles.FinanceOfficer, OfficerOfOther)).ReadAsJson<List<DonorStatementLine>>()!;
+        var csv = (await Read("/api/donors/statement.csv", Roles.FinanceOfficer, OfficerOfOther)).ReadAsText();
+        var page = (await Read("/donors", Roles.FinanceOfficer, OfficerOfOther)).ReadAsText();
+
+        everyFund.ShouldNotBeEmpty();
+        theirs.ShouldBe(everyFund.Where(x => x.FundId == app.Ids.FundId).ToList());
+        another.ShouldBeEmpty();
+        (csv.Contains("SR-TF", StringComparison.Ordinal), csv.Contains("SR-NOR", StringComparison.Ordinal)).ShouldBe((false, false));
+        page.Contains("SR-TF", StringComparison.Ordinal).ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("/api/audit/events")]
+    [InlineData("/api/audit/events.csv")]
+    [InlineData("/API/Audit/Events.CSV")]
+    [InlineData("/api/periods/2024-05/Figures-At-Close/")]
+    [InlineData("/api/iati/activities.xml")]
+    public async Task a_report_across_every_fund_is_refused_to_a_scoped_finance_officer_in_each_of_its_forms(string url) =>
+        Refusal(await Read(url, Roles.FinanceOfficer, OfficerOfOther), "fund").ShouldBe((403, "every fund"));
 
     [Fact]
     public async Task a_focal_point_sees_only_their_countrys_packages_in_lists_and_on_pages()

@@ -26,7 +26,8 @@ public sealed class DonorsModel(IQuerySession session) : PageModel
             return;
         }
 
-        Lines = await Funding.Statements.Statements.DonorStatementAsync(session, string.IsNullOrEmpty(Donor) ? null : Donor, cut, cancellation);
+        Lines = await Funding.Statements.Statements.DonorStatementAsync(
+            session, string.IsNullOrEmpty(Donor) ? null : Donor, cut, cancellation, Access.ReadScope.FundIds(HttpContext));
         FundCodes = (await session.Query<Fund>().ToListAsync(cancellation)).ToDictionary(x => x.Id, x => x.Code);
     }
 }
