@@ -67,7 +67,7 @@ public class AbuseLimitTests(LimitedApp app) : IClassFixture<LimitedApp>
 
         var second = await Send("importer", "/api/contributions/imports/deposits?dryRun=true", file, Roles.FinanceOfficer);
 
-        (second.Context.Response.StatusCode, JsonDocument.Parse(second.ReadAsText()).RootElement.GetProperty("detail").GetString()!.StartsWith("At most 1 imports a minute"))
+        (second.Context.Response.StatusCode, JsonDocument.Parse(second.ReadAsText()).RootElement.GetProperty("detail").GetString()!.StartsWith("At most 1 import a minute"))
             .ShouldBe((429, true));
         // The write limit is another budget: the same person still writes.
         (await Send("importer", "/api/contributions/deposits", new { }, Roles.FinanceOfficer)).Context.Response.StatusCode.ShouldBe(400);

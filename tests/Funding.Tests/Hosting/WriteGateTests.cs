@@ -71,7 +71,7 @@ public class WriteGateTests(GatedApp app) : IClassFixture<GatedApp>
         var problem = JsonDocument.Parse(refused.ReadAsText()).RootElement;
         (refused.Context.Response.StatusCode, refused.Context.Response.Headers.RetryAfter.ToString(), problem.GetProperty("title").GetString(),
                 problem.GetProperty("rule").GetString(), problem.GetProperty("detail").GetString())
-            .ShouldBe((503, "1", "Too busy", WriteGate.Rule, "1 writes are running and 1 waiting on this node; nothing was written. Try again in 1 s."));
+            .ShouldBe((503, "1", "Too busy", WriteGate.Rule, "1 write is running and 1 waiting on this node; nothing was written. Try again in 1 s."));
         (await app.Host.Scenario(s => s.Get.Url($"/api/funds/{calm}"))).Context.Response.StatusCode.ShouldBe(200);
         (first.IsCompleted, second.IsCompleted).ShouldBe((false, false));
 

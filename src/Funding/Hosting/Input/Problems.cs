@@ -25,6 +25,10 @@ public static class Problems
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
     }
 
+    /// <summary>"1 write", "4 writes": counts in problem details read as sentences.</summary>
+    public static string Counted(int count, string noun) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? "" : "s")}");
+
     public static IResult Invalid(Dictionary<string, string[]> errors) =>
         Results.Problem(new ValidationProblemDetails(errors) { Status = StatusCodes.Status400BadRequest, Title = InvalidTitle });
 

@@ -86,7 +86,7 @@ public static class RateLimits
         var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
         await Problems.RefuseAsync(http, Problems.Rule(StatusCodes.Status429TooManyRequests, "Too many requests",
-            $"At most {(import ? limits.ImportsPerMinute : limits.WritesPerMinute)} {(import ? "imports" : "writes")} a minute per person; try again in {seconds} s.",
+            $"At most {Problems.Counted(import ? limits.ImportsPerMinute : limits.WritesPerMinute, import ? "import" : "write")} a minute per person; try again in {seconds} s.",
             Rule), seconds);
     }
 }

@@ -61,7 +61,7 @@ public sealed class WriteGate : IMiddleware, IDisposable
 
     ValueTask RefuseAsync(HttpContext http) => Problems.RefuseAsync(http, Problems.Rule(StatusCodes.Status503ServiceUnavailable, "Too busy",
         string.Create(CultureInfo.InvariantCulture,
-            $"{options.Concurrency} writes are running and {options.QueueLimit} waiting on this node; nothing was written. Try again in 1 s."),
+            $"{Problems.Counted(options.Concurrency, "write")} {(options.Concurrency == 1 ? "is" : "are")} running and {options.QueueLimit} waiting on this node; nothing was written. Try again in 1 s."),
         Rule), retryAfterSeconds: 1);
 
     public void Dispose() => limiter.Dispose();
