@@ -41,11 +41,14 @@ public sealed class ReadReplica : IDisposable
     readonly NpgsqlDataSource? standby;
     readonly NpgsqlDataSource? reads;
     readonly DocumentStore? store;
+    readonly TimeProvider time;
+    readonly ReplicaLag lag = new();
     volatile ReplicaState state = ReplicaState.Unknown;
 
     public ReadReplica(IConfiguration configuration, FundingDatabase database, IDocumentStore primary, TimeProvider time, Microsoft.Extensions.Options.IOptions<ReplicaOptions> options)
     {
         this.primary = primary;
+        this.time = time;
         Options = options.Value;
         if (configuration.GetConnectionString(ReplicaOptions.ConnectionStringName) is not { Length: > 0 } readOnly) return;
 
@@ -87,7 +90,6 @@ public sealed class ReadReplica : IDisposable
         try
         {
             var primaryLsn = ReadAfterWrite.Parse(await ReadAfterWrite.PrimaryPositionAsync(primary, cancellation));
-            // Seconds behind: none when everything is replayed, else the age of the last transaction replayed.
             await using var replay = standby.CreateCommand(
                 "select pg_is_in_recovery(), pg_last_wal_replay_lsn()::text, extract(epoch from now() - pg_last_xact_replay_timestamp())::float8");
             await using var reader = await replay.ExecuteReaderAsync(cancellation);
@@ -100,7 +102,7 @@ public sealed class ReadReplica : IDisposable
 
             var replayed = reader.IsDBNull(1) ? 0 : ReadAfterWrite.Parse(reader.GetString(1));
             var age = reader.IsDBNull(2) ? double.PositiveInfinity : Math.Max(0, reader.GetDouble(2));
-            state = new ReplicaState(true, replayed, primaryLsn, replayed >= primaryLsn ? 0 : age, null);
+            state = new ReplicaState(true, replayed, primaryLsn, lag.SecondsBehind(primaryLsn, replayed, time.GetUtcNow(), age), null);
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
         {
