@@ -9,9 +9,9 @@ namespace Funding.Access;
 /// <summary>
 /// With Funding:Auth:ScopedReads, a finance officer or focal point whose remit is limited reads only within it:
 /// a fund, contribution, package or audit stream outside it is a 403 naming it; the lists of funds, contributions and
-/// packages, the package statuses and totals, the donor statement, the receivables ageing and the dashboard show only
-/// theirs; and the reports that span every fund or every country (the audit log, the months' figures at close, IATI,
-/// time to funding) are refused. Administrators and auditors read everything.
+/// packages, the package statuses and totals, the donor statement, the receivables ageing, the months' figures at
+/// close, time to funding and the dashboard show only theirs; and the audit log and the IATI file, which span every
+/// fund and country, are refused. Administrators and auditors read everything.
 /// </summary>
 public static class ReadScope
 {
@@ -45,7 +45,6 @@ public static class ReadScope
 
     /// <summary>Reports that span every fund, and those that span every country.</summary>
     static readonly string[] EveryFund = ["/api/audit/events"];
-    static readonly string[] EveryCountry = ["/api/packages/time-to-funding"];
     static readonly string[] EveryFundAndCountry = ["/api/iati/activities.xml"];
 
     /// <summary>Refuses a read of one record, or of a report across every fund or country, outside the reader's remit.</summary>
@@ -69,10 +68,10 @@ public static class ReadScope
             // A report's CSV, Excel or XML form (events.csv) is the same report.
             bool Under(string[] prefixes) => prefixes.Any(x =>
                 path.StartsWithSegments(x) || path.Value!.StartsWith(x + ".", StringComparison.OrdinalIgnoreCase));
-            var everyFund = Under(EveryFund) || Under(EveryFundAndCountry) || path.Value!.TrimEnd('/').EndsWith("/figures-at-close", StringComparison.OrdinalIgnoreCase);
+            var everyFund = Under(EveryFund) || Under(EveryFundAndCountry);
             if (remit.Funds is not null && everyFund)
                 return Remit.Outside("fund", "every fund", "This report spans every fund; your funds' statements are read one by one.");
-            if (remit.Countries is not null && (Under(EveryCountry) || Under(EveryFundAndCountry)))
+            if (remit.Countries is not null && Under(EveryFundAndCountry))
                 return Remit.Outside("country", "every country", "This report spans every country; your countries' packages are read one by one.");
 
             var route = http.Request.RouteValues;

@@ -35,13 +35,13 @@ public static class PeriodEndpoints
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound)]
     [Tags("Periods")]
     [EndpointSummary("Every fund's statement and trial balance at a closed month's end, as they stood when it was last closed")]
-    public static async Task<IResult> FiguresAtClose(string month, IQuerySession session, CancellationToken cancellation)
+    public static async Task<IResult> FiguresAtClose(string month, IQuerySession session, HttpContext http, CancellationToken cancellation)
     {
         if (Months.Parse(month) is not { } monthEnd)
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["month"] = [$"'{month}' is not a month written yyyy-MM."] });
         var periods = await session.LoadAsync<AccountingPeriods>(AccountingPeriods.StreamId, cancellation) ?? AccountingPeriods.None;
         return periods.Closes.LastOrDefault(x => x.MonthEnd == monthEnd) is { } close
-            ? Results.Ok(close.Funds)
+            ? Results.Ok(Access.ReadScope.FundIds(http) is { } readable ? close.Funds.Where(x => readable.Contains(x.FundId)).ToList() : close.Funds)
             : Problems.NotFound("month", "closed month");
     }
 }
