@@ -81,10 +81,14 @@ public static class ReadScope
             var contribution = Id("contributionId");
             var stream = Id("streamId");
             if (fund is null && package is null && contribution is null && stream is null) return null;
+            // The months' closes carry every fund's figures at close.
+            if (stream == Periods.AccountingPeriods.StreamId && remit.Funds is not null)
+                return Remit.Outside("fund", "every fund", "The accounting periods' stream holds every fund's figures at close; yours are at /api/periods/{month}/figures-at-close.");
 
             await using var session = http.RequestServices.GetRequiredService<IDocumentStore>().QuerySession();
             var cancellation = http.RequestAborted;
-            // An audit stream is a contribution's, a fund's or a package's: each document is read once.
+            // Any other audit stream is a contribution's, a fund's, a package's or the rates' (which every fund uses): each
+            // document is read once.
             var fundOrPackage = false;
             if (stream is { } streamId)
             {

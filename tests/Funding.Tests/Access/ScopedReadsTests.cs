@@ -96,7 +96,12 @@ public class ScopedReadsTests(ScopedReadsApp app) : IClassFixture<ScopedReadsApp
         var everyFund = (await Read("/api/periods/2024-01/figures-at-close", Roles.Administrator)).ReadAsJson<List<FundAtClose>>()!;
         var theirs = (await Read("/api/periods/2024-01/figures-at-close", Roles.FinanceOfficer, OfficerOfOther)).ReadAsJson<List<FundAtClose>>()!;
 
+        var closesStream = await Read($"/api/audit/streams/{AccountingPeriods.StreamId}/events", Roles.FinanceOfficer, OfficerOfOther);
+
         (string.Join(",", everyFund.Select(x => x.Code).Order()), string.Join(",", theirs.Select(x => x.Code))).ShouldBe(("SR-OTHER,SR-TF", "SR-OTHER"));
+        // The closes' events hold every fund's figures: not read around the narrowed report.
+        Refusal(closesStream, "fund").ShouldBe((403, "every fund"));
+        (await Read($"/api/audit/streams/{AccountingPeriods.StreamId}/events", Roles.Auditor, OfficerOfOther)).Context.Response.StatusCode.ShouldBe(200);
     }
 
     [Theory]
