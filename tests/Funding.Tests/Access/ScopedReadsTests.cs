@@ -104,6 +104,16 @@ public class ScopedReadsTests(ScopedReadsApp app) : IClassFixture<ScopedReadsApp
         (await Read($"/api/audit/streams/{AccountingPeriods.StreamId}/events", Roles.Auditor, OfficerOfOther)).Context.Response.StatusCode.ShouldBe(200);
     }
 
+    [Fact]
+    public async Task the_finance_officers_forms_offer_only_the_funds_they_record_money_for()
+    {
+        var theirs = (await Read("/record/deposit", Roles.FinanceOfficer, OfficerOfOther)).ReadAsText();
+        var everyFund = (await Read("/record/deposit", Roles.FinanceOfficer)).ReadAsText();
+
+        (theirs.Contains("SR-OTHER", StringComparison.Ordinal), theirs.Contains("SR-TF", StringComparison.Ordinal)).ShouldBe((true, false));
+        (everyFund.Contains("SR-OTHER", StringComparison.Ordinal), everyFund.Contains("SR-TF", StringComparison.Ordinal)).ShouldBe((true, true));
+    }
+
     [Theory]
     [InlineData("/api/audit/events")]
     [InlineData("/api/audit/events.csv")]
