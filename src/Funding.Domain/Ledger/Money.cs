@@ -36,7 +36,11 @@ public readonly record struct Money
 
     public static Money Usd(decimal amount) => new(amount, Ledger.Currency.UsdCode);
 
+    // Derived, so not written: an event or an answer holds the amount and the currency, nothing that could disagree with them.
+    [JsonIgnore]
     public bool IsUsd => Currency == Ledger.Currency.UsdCode;
+
+    [JsonIgnore]
     public bool IsPositive => Amount > 0m;
 
     /// <summary>
