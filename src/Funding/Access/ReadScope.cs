@@ -43,7 +43,7 @@ public static class ReadScope
     /// <summary>The countries the reader may see, upper case; null: every country.</summary>
     public static IReadOnlyList<string>? Countries(HttpContext http) => Of(http)?.Countries?.Select(x => x.ToUpperInvariant()).ToList();
 
-    /// <summary>Reports that span every fund, and those that span every country.</summary>
+    /// <summary>Reports that span every fund, and those that span every fund and every country.</summary>
     static readonly string[] EveryFund = ["/api/audit/events"];
     static readonly string[] EveryFundAndCountry = ["/api/iati/activities.xml"];
 
