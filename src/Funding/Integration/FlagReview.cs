@@ -13,7 +13,7 @@ namespace Funding.Integration;
 /// <summary>Asks for the packages' flags to be judged again: sent by every save that records anything, and daily.</summary>
 public sealed record ReviewPackageFlags(string CorrelationId);
 
-/// <summary>The flags last published for a package, and the day they were judged on: what the next review compares with.</summary>
+/// <summary>The flags last published for a package (what the next review compares with), and the day they were judged on.</summary>
 public sealed class PackageFlagWatch
 {
     public Guid Id { get; set; }
