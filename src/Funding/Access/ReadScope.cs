@@ -43,9 +43,6 @@ public static class ReadScope
     /// <summary>The countries the reader may see, upper case; null: every country.</summary>
     public static IReadOnlyList<string>? Countries(HttpContext http) => Of(http)?.Countries?.Select(x => x.ToUpperInvariant()).ToList();
 
-    /// <summary>Reports that span every fund, and those that span every fund and every country.</summary>
-    static readonly string[] EveryFund = ["/api/audit/events"];
-    static readonly string[] EveryFundAndCountry = ["/api/iati/activities.xml"];
 
     /// <summary>Refuses a read of one record, or of a report across every fund or country, outside the reader's remit.</summary>
     public sealed class Guard(RequestDelegate next)
@@ -65,14 +62,14 @@ public static class ReadScope
         static async Task<IResult?> RefusesAsync(HttpContext http, Remit remit)
         {
             var path = http.Request.Path;
-            // A report's CSV, Excel or XML form (events.csv) is the same report.
-            bool Under(string[] prefixes) => prefixes.Any(x =>
-                path.StartsWithSegments(x) || path.Value!.StartsWith(x + ".", StringComparison.OrdinalIgnoreCase));
-            var everyFund = Under(EveryFund) || Under(EveryFundAndCountry);
-            if (remit.Funds is not null && everyFund)
-                return Remit.Outside("fund", "every fund", "This report spans every fund; your funds' statements are read one by one.");
-            if (remit.Countries is not null && Under(EveryFundAndCountry))
-                return Remit.Outside("country", "every country", "This report spans every country; your countries' packages are read one by one.");
+            // Marked on the endpoint, so each form a report is served in (JSON, CSV) is marked where it is declared.
+            if (http.GetEndpoint()?.Metadata.GetMetadata<SpansEveryFundAttribute>() is { } spans)
+            {
+                if (remit.Funds is not null)
+                    return Remit.Outside("fund", "every fund", "This report spans every fund; your funds' statements are read one by one.");
+                if (remit.Countries is not null && spans.EveryCountry)
+                    return Remit.Outside("country", "every country", "This report spans every country; your countries' packages are read one by one.");
+            }
 
             var route = http.Request.RouteValues;
             Guid? Id(string name) => route.TryGetValue(name, out var value) && Guid.TryParse(value?.ToString(), out var id) ? id : null;
@@ -111,4 +108,14 @@ public static class ReadScope
             return null;
         }
     }
+}
+
+/// <summary>
+/// A report across every fund (and, with <see cref="EveryCountry"/>, every country) that cannot be narrowed to a
+/// reader's remit: with Funding:Auth:ScopedReads it is refused to a reader whose remit is limited (<see cref="ReadScope.Guard"/>).
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class SpansEveryFundAttribute(bool everyCountry = false) : Attribute
+{
+    public bool EveryCountry { get; } = everyCountry;
 }

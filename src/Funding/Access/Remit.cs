@@ -30,6 +30,10 @@ public sealed record Remit(IReadOnlySet<string>? Funds, IReadOnlySet<string>? Co
         return new Remit(Scope(FundClaim), Scope(CountryClaim));
     }
 
+    /// <summary>The request's person, under the service's Funding:Auth:RequireScopes.</summary>
+    public static Remit Of(HttpContext http) =>
+        Of(http.User, http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value.RequireScopes);
+
     public bool CoversFund(string code) => Funds is null || Funds.Contains(code);
 
     public bool CoversCountry(string country) => Countries is null || Countries.Contains(country);

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.WebUtilities;
 using Funding.Hosting.OpenApi;
 using Funding.Hosting.Telemetry;
@@ -57,9 +56,8 @@ public static class ImportEndpoints
             ActorStamp.NameOf(http.User), CorrelationScope.Of(http), $"{request.Method} {request.Path}#{http.TraceIdentifier}",
             string.Join(",", http.User.FindAll("role").Select(x => x.Value).Order(StringComparer.Ordinal)));
         var file = ImportFile.FromSeekable(request.Body);
-        var auth = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
         // A scoped finance officer imports only for their funds: LedgerImport checks the file's codes as it surveys it.
-        options = options with { FundRemit = Remit.Of(http.User, auth.RequireScopes).Funds };
+        options = options with { FundRemit = Remit.Of(http).Funds };
         return Answer(await LedgerImport.RunAsync(store, clock, kind, file, actor, options, null, cancellation));
     }
 

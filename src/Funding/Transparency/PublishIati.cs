@@ -63,6 +63,7 @@ public static class IatiSource
 public static class IatiEndpoints
 {
     [WolverineGet("/api/iati/activities.xml")]
+    [Access.SpansEveryFund(everyCountry: true)]
     [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "application/xml")]
     [Tags("Transparency")]
     [EndpointSummary("IATI 2.03 activities of the whole reporting organisation: every fund and package")]

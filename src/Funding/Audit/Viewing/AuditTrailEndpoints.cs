@@ -25,6 +25,7 @@ public static class AuditSearchEndpoint
 {
     /// <summary>Filters combine; dates are inclusive, recorded dates are UTC days.</summary>
     [WolverineGet("/api/audit/events")]
+    [Access.SpansEveryFund]
     [ProducesResponseType<IReadOnlyList<AuditedEvent>>(StatusCodes.Status200OK)]
     [Tags("Audit")]
     [EndpointSummary("Search the event log by business date, recorded date, user, event type, fund and package, in sequence order")]
@@ -75,6 +76,7 @@ public static class AuditCsvEndpoint
 
     /// <summary>The whole search result, every page of it, as CSV with the columns in <see cref="Columns"/>.</summary>
     [WolverineGet("/api/audit/events.csv")]
+    [Access.SpansEveryFund]
     [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/csv")]
     [Tags("Audit")]
     [EndpointSummary("The event log (or what a search finds) as CSV, in sequence order")]

@@ -30,7 +30,7 @@ public sealed record MoneyForm(string Key, string Title, string Endpoint, IReadO
 /// rules, idempotency and postings apply), shows a refused field's message beside it, and the postings when recorded.
 /// </summary>
 [Authorize(Roles = Roles.FinanceOfficer)]
-public sealed class RecordMoneyModel(IQuerySession session, IClock clock, Microsoft.Extensions.Options.IOptions<AuthOptions> auth) : PageModel
+public sealed class RecordMoneyModel(IQuerySession session, IClock clock) : PageModel
 {
     static readonly string[] Currencies = ["USD", "EUR", "GBP", "NOK", "SEK", "DKK", "CHF", "JPY", "CAD", "AUD"];
 
@@ -41,7 +41,7 @@ public sealed class RecordMoneyModel(IQuerySession session, IClock clock, Micros
     {
         var today = clock.GetCurrentInstant().InUtc().Date.ToString("uuuu-MM-dd", null);
         // Only the funds the person records money for: a write to any other is refused (Remit).
-        var remit = Remit.Of(User, auth.Value.RequireScopes);
+        var remit = Remit.Of(HttpContext);
         var funds = (await session.Query<Fund>().ToListAsync(cancellation))
             .Where(x => x.Status == FundStatus.Open && remit.CoversFund(x.Code)).OrderBy(x => x.Code, StringComparer.Ordinal)
             .Select(x => (x.Id.ToString(), $"{x.Code} — {x.Name}")).ToList();
