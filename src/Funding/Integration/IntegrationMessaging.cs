@@ -44,7 +44,14 @@ public static class IntegrationMessaging
     public static void Configure(WolverineOptions opts, MessagingOptions messaging)
     {
         // It only publishes: no reply queue per node to declare, and to leave behind on the broker.
-        opts.UseRabbitMq(new Uri(messaging.RabbitMq!)).AutoProvision().DisableSystemRequestReplyQueueDeclaration();
+        opts.UseRabbitMq(new Uri(messaging.RabbitMq!)).AutoProvision().DisableSystemRequestReplyQueueDeclaration()
+            // A send counts once the broker has confirmed it: only then does the outbox forget the message. Unconfirmed,
+            // a publish can still sit in the client's buffer when the process dies, after its outbox row is deleted.
+            .ConfigureChannelCreation(channels =>
+            {
+                channels.PublisherConfirmationsEnabled = true;
+                channels.PublisherConfirmationTrackingEnabled = true;
+            });
         opts.PublishMessagesToRabbitMqExchange<IIntegrationMessage>(messaging.Exchange, IntegrationRouting.RoutingKey);
         opts.BatchMessagesOf<ReviewPackageFlags>(batching =>
         {
